@@ -1,0 +1,52 @@
+import { sql } from "drizzle-orm";
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { applications } from "./applications";
+import { entitlements } from "./entitlements";
+import { accountStatus } from "./enums";
+import { people } from "./people";
+
+/**
+ * Accounts: a person's identity inside one application. `personId` is null for an
+ * account found by reconciliation that links to nobody (orphan/unmanaged).
+ */
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    personId: uuid("person_id").references(() => people.id, { onDelete: "set null" }),
+    applicationId: uuid("application_id").notNull().references(() => applications.id, { onDelete: "cascade" }),
+    externalId: text("external_id"),
+    username: text("username").notNull(),
+    status: accountStatus("status").notNull().default("pending"),
+    lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+    /** Reconciliation classification of this account, if any. */
+    reconState: text("recon_state", { enum: ["matched", "orphan", "unmanaged", "drift"] }),
+    attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("accounts_app_username_uq").on(t.applicationId, sql`lower(${t.username})`),
+    index("accounts_person_idx").on(t.personId),
+    index("accounts_app_status_idx").on(t.applicationId, t.status),
+  ],
+);
+
+/**
+ * Actual state as last known: which entitlements an account really holds in the
+ * target (written by successful operations and by reconciliation). Grants are the
+ * desired state; the planner diffs the two.
+ */
+export const accountEntitlements = pgTable(
+  "account_entitlements",
+  {
+    accountId: uuid("account_id").notNull().references(() => accounts.id, { onDelete: "cascade" }),
+    entitlementId: uuid("entitlement_id").notNull().references(() => entitlements.id, { onDelete: "cascade" }),
+    observedAt: timestamp("observed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.entitlementId] }), index("account_entitlements_ent_idx").on(t.entitlementId)],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type NewAccount = typeof accounts.$inferInsert;

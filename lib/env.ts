@@ -1,0 +1,85 @@
+/**
+ * The only reader of process.env. Everything else receives configuration from here.
+ * Validated with zod so a typo in a variable fails loudly at start, not at first use.
+ */
+import { z } from "zod";
+import path from "node:path";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().positive().default(3000),
+  DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  GATEHOUSE_DATA_DIR: z.string().optional(),
+  NEXTAUTH_SECRET: z.string().optional(),
+  NEXTAUTH_URL: z.string().optional(),
+  GATEHOUSE_SECRET_KEY: z.string().optional(),
+  GATEHOUSE_MODE: z.enum(["demo", "production"]).optional(),
+  GATEHOUSE_DEMO_SIGNIN: bool,
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().default("Company SSO"),
+  GATEHOUSE_WORKER: z.enum(["embedded", "off"]).optional(),
+  GATEHOUSE_SEED_PEOPLE: z.coerce.number().int().positive().default(1200),
+  GATEHOUSE_SEED: z.coerce.number().int().default(42),
+  GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | null = null;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${issues}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Test hook: re-read process.env (tests change it between cases). */
+export function resetEnvCache(): void {
+  cached = null;
+}
+
+export function dataDir(): string {
+  return path.resolve(env().GATEHOUSE_DATA_DIR ?? path.join(process.cwd(), ".data"));
+}
+
+export function isEmbedded(): boolean {
+  return !env().DATABASE_URL;
+}
+
+/**
+ * Mode: "demo" (default for the embedded database) or "production" (default when
+ * DATABASE_URL is set). Set GATEHOUSE_MODE to override.
+ */
+export function mode(): "demo" | "production" {
+  const e = env();
+  return e.GATEHOUSE_MODE ?? (e.DATABASE_URL ? "production" : "demo");
+}
+
+/**
+ * Demo sign-in (the persona picker, no password) is on for the embedded demo database;
+ * on PostgreSQL only when GATEHOUSE_DEMO_SIGNIN=1 is set explicitly (and the portal then
+ * shows a banner saying so). In production mode it is impossible, whatever else is set.
+ */
+export function demoSignInEnabled(): boolean {
+  const e = env();
+  if (mode() === "production") return false;
+  if (e.DATABASE_URL) return e.GATEHOUSE_DEMO_SIGNIN;
+  return true;
+}
+
+export function oidcConfigured(): boolean {
+  const e = env();
+  return Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET);
+}
