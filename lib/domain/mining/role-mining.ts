@@ -1,0 +1,951 @@
+/**
+ * Role minimisation: the basic Role Mining Problem (RMP) = minimum biclique cover of the
+ * user-permission bipartite graph.
+ *
+ * Inputs:  user-permission pairs (UPA), as string ids (`mineRoles`) or dense indices (`mineRolesIndexed`),
+ *          and a wall-clock budget (`timeLimitMs`, default 10 s).
+ * Outputs: roles (user set x permission set) whose union reproduces UPA EXACTLY (no missing pair,
+ *          no extra pair), a lower bound on the number of roles, and whether optimality is proven
+ *          (roles == lower bound).
+ *
+ * Method (after Ene, Horne, Milosavljevic, Rao, Schreiber, Tarjan, "Fast exact and heuristic methods
+ * for role minimization problems", SACMAT 2008, reimplemented from the idea, no code copied):
+ *  1. Reduce: users with identical permission sets collapse to one row, permissions with identical user
+ *     sets collapse to one column. A cover of the reduced matrix expands to a cover of the original.
+ *  2. Two edges (u,p), (v,q) are compatible (may share a role) iff (u,q) and (v,p) are in UPA. A role is
+ *     a set of pairwise compatible edges. Lower bound = a set of pairwise incompatible edges, built
+ *     greedily (edges with the smallest compatible neighbourhood first), with randomised restarts.
+ *  3. Essential roles: for an uncovered edge e, every role containing e lies inside
+ *     M(e) = col(p) x row(u). If the uncovered edges of M(e) themselves span a biclique of UPA, that
+ *     biclique dominates every other role containing e, so it is in some optimal cover: take it.
+ *     Repeat to a fixpoint with a worklist (only rows near a newly covered area are re-examined).
+ *  4. Greedy on the remaining kernel: candidate roles are grown from every uncovered edge (start from the
+ *     user's row, add users of the same column while the number of uncovered edges covered grows);
+ *     lazily pick the candidate covering most uncovered edges, re-running step 3 after each pick.
+ *  5. Improvement (iterated greedy / ruin and recreate) until the time budget runs out or the
+ *     lower bound is met: drop a neighbourhood of roles, re-cover with 3+4, keep if not worse;
+ *     redundant roles (all their edges covered elsewhere) are removed.
+ *  Finally roles are trimmed (users/permissions whose every pair is covered by another role are
+ *  dropped) to lower |UA|+|PA| without changing the role count.
+ *
+ * Complexity: with R reduced rows, C reduced columns, W = ceil(C/32) words, E reduced edges:
+ *  memory O(R*W + C*ceil(R/32) + E); reductions O(E * maxcol * nnzwords(row)) per pass in the worst case;
+ *  greedy candidate growth O(E_kernel * maxcol * maxrow) per generation; every phase checks the clock, and
+ *  when the budget is exhausted the remaining edges are covered by one role per reduced row, so the
+ *  result is always an exact cover and the run time is bounded.
+ */
+
+export interface IndexedRole {
+  users: number[];
+  permissions: number[];
+}
+
+export interface MineOptions {
+  /** Wall-clock budget in milliseconds (default 10 000). */
+  timeLimitMs?: number;
+  /** Seed of the pseudo-random generator (deterministic given the same budget usage). */
+  seed?: number;
+  /** Clock in milliseconds; injectable for tests. */
+  clock?: () => number;
+}
+
+export interface IndexedMineResult {
+  roles: IndexedRole[];
+  lowerBound: number;
+  optimal: boolean;
+  reducedUsers: number;
+  reducedPermissions: number;
+  essentialRoles: number;
+  assignments: number;
+}
+
+export interface MinedRole {
+  users: string[];
+  permissions: string[];
+}
+
+export interface MineResult {
+  roles: MinedRole[];
+  users: number;
+  permissions: number;
+  assignments: number;
+  lowerBound: number;
+  optimal: boolean;
+  edges: number;
+  seconds: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// small helpers
+
+function pop(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) >>> 0;
+}
+
+function bitIndex(t: number): number {
+  return 31 - Math.clz32(t);
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const defaultClock = (): number =>
+  typeof performance !== "undefined" && typeof performance.now === "function" ? performance.now() : Date.now();
+
+/** Max-heap keyed by a float priority. */
+class MaxHeap<T> {
+  private keys: number[] = [];
+  private vals: T[] = [];
+  get size(): number {
+    return this.keys.length;
+  }
+  topKey(): number {
+    return this.keys.length ? this.keys[0] : -Infinity;
+  }
+  push(k: number, v: T): void {
+    const keys = this.keys;
+    const vals = this.vals;
+    let i = keys.length;
+    keys.push(k);
+    vals.push(v);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (keys[p] >= k) break;
+      keys[i] = keys[p];
+      vals[i] = vals[p];
+      i = p;
+    }
+    keys[i] = k;
+    vals[i] = v;
+  }
+  pop(): T | undefined {
+    const keys = this.keys;
+    const vals = this.vals;
+    if (!keys.length) return undefined;
+    const top = vals[0];
+    const k = keys.pop()!;
+    const v = vals.pop()!;
+    const n = keys.length;
+    if (n) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && keys[r] > keys[l] ? r : l;
+        if (keys[c] <= k) break;
+        keys[i] = keys[c];
+        vals[i] = vals[c];
+        i = c;
+      }
+      keys[i] = k;
+      vals[i] = v;
+    }
+    return top;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// reduced matrix
+
+interface Reduced {
+  nR: number;
+  nC: number;
+  W: number;
+  rowBits: Uint32Array; // nR * W
+  rowWords: Int32Array[]; // non-zero word indices of each row
+  rowCols: Int32Array[]; // columns of each row
+  colRows: Int32Array[]; // rows of each column
+  rowUsers: number[][]; // original users of each reduced row
+  colPerms: number[][]; // original permissions of each reduced column
+  edges: number;
+}
+
+function buildReduced(nUsers: number, nPerms: number, us: ArrayLike<number>, ps: ArrayLike<number>): Reduced {
+  // permissions of each user, sorted & deduplicated
+  const deg = new Int32Array(nUsers + 1);
+  for (let i = 0; i < us.length; i++) deg[us[i] + 1]++;
+  for (let i = 0; i < nUsers; i++) deg[i + 1] += deg[i];
+  const fill = deg.slice(0, nUsers);
+  const flat = new Int32Array(us.length);
+  for (let i = 0; i < us.length; i++) flat[fill[us[i]]++] = ps[i];
+  const rowKey = new Map<string, number>();
+  const rowUsers: number[][] = [];
+  const rowPermsList: Int32Array[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const seg = flat.subarray(deg[u], deg[u + 1]).sort();
+    if (!seg.length) continue;
+    let k = 1;
+    for (let i = 1; i < seg.length; i++) if (seg[i] !== seg[k - 1]) seg[k++] = seg[i];
+    const perms = seg.subarray(0, k);
+    const key = perms.join(",");
+    let r = rowKey.get(key);
+    if (r === undefined) {
+      r = rowUsers.length;
+      rowKey.set(key, r);
+      rowUsers.push([]);
+      rowPermsList.push(perms);
+    }
+    rowUsers[r].push(u);
+  }
+  const nR = rowUsers.length;
+  // reduced rows of each permission
+  const permRows: number[][] = Array.from({ length: nPerms }, () => []);
+  for (let r = 0; r < nR; r++) for (const p of rowPermsList[r]) permRows[p].push(r);
+  const colKey = new Map<string, number>();
+  const colPerms: number[][] = [];
+  const colRowsL: Int32Array[] = [];
+  const permCol = new Int32Array(nPerms).fill(-1);
+  for (let p = 0; p < nPerms; p++) {
+    if (!permRows[p].length) continue;
+    const key = permRows[p].join(",");
+    let c = colKey.get(key);
+    if (c === undefined) {
+      c = colPerms.length;
+      colKey.set(key, c);
+      colPerms.push([]);
+      colRowsL.push(Int32Array.from(permRows[p]));
+    }
+    colPerms[c].push(p);
+    permCol[p] = c;
+  }
+  const nC = colPerms.length;
+  const W = Math.max(1, (nC + 31) >>> 5);
+  const rowBits = new Uint32Array(nR * W);
+  const rowCols: Int32Array[] = [];
+  const rowWords: Int32Array[] = [];
+  let edges = 0;
+  for (let r = 0; r < nR; r++) {
+    const base = r * W;
+    for (const p of rowPermsList[r]) {
+      const c = permCol[p];
+      rowBits[base + (c >>> 5)] |= 1 << (c & 31);
+    }
+    const cols: number[] = [];
+    const words: number[] = [];
+    for (let w = 0; w < W; w++) {
+      let x = rowBits[base + w];
+      if (x) words.push(w);
+      while (x) {
+        const t = x & -x;
+        cols.push((w << 5) + bitIndex(t));
+        x ^= t;
+      }
+    }
+    edges += cols.length;
+    rowCols.push(Int32Array.from(cols));
+    rowWords.push(Int32Array.from(words));
+  }
+  return { nR, nC, W, rowBits, rowWords, rowCols, colRows: colRowsL, rowUsers, colPerms, edges };
+}
+
+// ---------------------------------------------------------------------------------------------
+// the solver
+
+interface KRole {
+  rows: number[];
+  cols: number[];
+}
+
+class Solver {
+  readonly m: Reduced;
+  readonly uncov: Uint32Array;
+  uncovCount = 0;
+  private readonly clock: () => number;
+  private readonly deadline: number;
+  private readonly rng: () => number;
+  // scratch
+  private readonly sP: Uint32Array;
+  private readonly sI: Uint32Array;
+  private readonly cnt: Int32Array;
+  private readonly inU: Uint8Array;
+  private readonly dirty: Uint8Array;
+
+  constructor(m: Reduced, clock: () => number, deadline: number, rng: () => number) {
+    this.m = m;
+    this.clock = clock;
+    this.deadline = deadline;
+    this.rng = rng;
+    this.uncov = new Uint32Array(m.rowBits.length);
+    let maxWords = 1;
+    for (const w of m.rowWords) maxWords = Math.max(maxWords, w.length);
+    this.sP = new Uint32Array(maxWords);
+    this.sI = new Uint32Array(maxWords);
+    this.cnt = new Int32Array(m.nC);
+    this.inU = new Uint8Array(m.nR);
+    this.dirty = new Uint8Array(m.nR);
+  }
+
+  timeLeft(): number {
+    return this.deadline - this.clock();
+  }
+
+  resetUncovered(): void {
+    this.uncov.set(this.m.rowBits);
+    this.uncovCount = this.m.edges;
+  }
+
+  cover(role: KRole): number {
+    const { W } = this.m;
+    const u = this.uncov;
+    let newly = 0;
+    for (const r of role.rows) {
+      const base = r * W;
+      for (const c of role.cols) {
+        const i = base + (c >>> 5);
+        const b = 1 << (c & 31);
+        if (u[i] & b) {
+          u[i] &= ~b;
+          newly++;
+        }
+      }
+    }
+    this.uncovCount -= newly;
+    return newly;
+  }
+
+  /**
+   * Essential-role test for uncovered edge (r,c): gathers the uncovered edges of M(e) = col(c) x row(r)
+   * and checks they span a biclique of UPA. Returns the role or null.
+   */
+  essential(r: number, c: number): KRole | null {
+    const { W, rowBits, rowWords, colRows } = this.m;
+    const wl = rowWords[r];
+    const L = wl.length;
+    const P = this.sP;
+    const I = this.sI;
+    const rb = r * W;
+    for (let k = 0; k < L; k++) {
+      P[k] = 0;
+      I[k] = rowBits[rb + wl[k]];
+    }
+    const u = this.uncov;
+    const rows: number[] = [];
+    for (const r2 of colRows[c]) {
+      const b2 = r2 * W;
+      let any = 0;
+      for (let k = 0; k < L; k++) any |= u[b2 + wl[k]] & rowBits[rb + wl[k]];
+      if (!any) continue;
+      for (let k = 0; k < L; k++) {
+        const w = wl[k];
+        const x = u[b2 + w] & rowBits[rb + w];
+        const rw = rowBits[b2 + w];
+        if ((x & ~I[k]) !== 0) return null;
+        if ((P[k] & ~rw) !== 0) return null;
+      }
+      for (let k = 0; k < L; k++) {
+        const w = wl[k];
+        P[k] |= u[b2 + w] & rowBits[rb + w];
+        I[k] &= rowBits[b2 + w];
+      }
+      rows.push(r2);
+    }
+    const cols: number[] = [];
+    for (let k = 0; k < L; k++) {
+      let x = P[k];
+      while (x) {
+        const t = x & -x;
+        cols.push((wl[k] << 5) + bitIndex(t));
+        x ^= t;
+      }
+    }
+    return { rows, cols };
+  }
+
+  /** Mark every row that may see a change in its essential status after `role` was covered. */
+  private markDirty(role: KRole, queue: number[]): void {
+    const { colRows } = this.m;
+    const d = this.dirty;
+    for (const c of role.cols)
+      for (const r of colRows[c])
+        if (!d[r]) {
+          d[r] = 1;
+          queue.push(r);
+        }
+  }
+
+  /** Take essential roles to a fixpoint. `seedRoles` limits the first pass to their neighbourhood. */
+  reduce(out: KRole[], seedRoles?: KRole[]): boolean {
+    const { W, nR } = this.m;
+    const u = this.uncov;
+    const queue: number[] = [];
+    const d = this.dirty;
+    if (seedRoles) {
+      for (const role of seedRoles) this.markDirty(role, queue);
+    } else {
+      for (let r = 0; r < nR; r++) {
+        d[r] = 1;
+        queue.push(r);
+      }
+    }
+    let head = 0;
+    let steps = 0;
+    while (head < queue.length) {
+      const r = queue[head++];
+      d[r] = 0;
+      const base = r * W;
+      const wl = this.m.rowWords[r];
+      for (let k = 0; k < wl.length; k++) {
+        const w = wl[k];
+        let x = u[base + w];
+        while (x) {
+          const t = x & -x;
+          x ^= t;
+          const c = (w << 5) + bitIndex(t);
+          if (!(u[base + w] & t)) continue;
+          const role = this.essential(r, c);
+          if (role) {
+            this.cover(role);
+            out.push(role);
+            this.markDirty(role, queue);
+            x &= u[base + w];
+          }
+          if ((++steps & 255) === 0 && this.clock() > this.deadline) {
+            for (let i = head; i < queue.length; i++) d[queue[i]] = 0;
+            return false;
+          }
+        }
+      }
+      if (head > 65536 && head * 2 > queue.length) {
+        queue.splice(0, head);
+        head = 0;
+      }
+    }
+    return true;
+  }
+
+  /** Grow a role from uncovered edge (r,c), greedily adding users of column c while coverage grows. */
+  grow(r: number, c: number, noise: number): { rows: number[]; words: Int32Array; masks: Uint32Array; value: number } {
+    const { W, rowBits, rowWords, colRows } = this.m;
+    const u = this.uncov;
+    const wl = rowWords[r];
+    const L = wl.length;
+    const rb = r * W;
+    const P = new Uint32Array(L);
+    const cnt = this.cnt;
+    const inU = this.inU;
+    let value = 0;
+    for (let k = 0; k < L; k++) {
+      const w = wl[k];
+      P[k] = rowBits[rb + w];
+      let x = u[rb + w];
+      value += pop(x);
+      while (x) {
+        const t = x & -x;
+        cnt[(w << 5) + bitIndex(t)] = 1;
+        x ^= t;
+      }
+    }
+    // touched columns are exactly those of row r: reset them at the end
+    const rows = [r];
+    inU[r] = 1;
+    const cands: number[] = [];
+    for (const r2 of colRows[c]) {
+      if (r2 === r) continue;
+      const b2 = r2 * W;
+      let any = 0;
+      for (let k = 0; k < L; k++) any |= u[b2 + wl[k]] & P[k];
+      if (any) cands.push(r2);
+    }
+    const rng = this.rng;
+    for (;;) {
+      let best = -1;
+      let bestV = value;
+      let bestScore = value;
+      for (let j = 0; j < cands.length; j++) {
+        const r2 = cands[j];
+        if (inU[r2]) continue;
+        const b2 = r2 * W;
+        let v = 0;
+        for (let k = 0; k < L; k++) {
+          const w = wl[k];
+          const mk = P[k] & rowBits[b2 + w];
+          if (!mk) continue;
+          v += pop(u[b2 + w] & mk);
+          let x = mk;
+          while (x) {
+            const t = x & -x;
+            v += cnt[(w << 5) + bitIndex(t)];
+            x ^= t;
+          }
+        }
+        if (v <= value) continue;
+        const score = noise > 0 ? v * (1 + noise * (rng() - 0.5)) : v;
+        if (score > bestScore) {
+          bestScore = score;
+          bestV = v;
+          best = r2;
+        }
+      }
+      if (best < 0) break;
+      const b2 = best * W;
+      for (let k = 0; k < L; k++) {
+        const w = wl[k];
+        P[k] &= rowBits[b2 + w];
+        let x = u[b2 + w] & P[k];
+        while (x) {
+          const t = x & -x;
+          cnt[(w << 5) + bitIndex(t)]++;
+          x ^= t;
+        }
+      }
+      inU[best] = 1;
+      rows.push(best);
+      value = bestV;
+    }
+    for (const x of rows) inU[x] = 0;
+    for (const q of this.m.rowCols[r]) cnt[q] = 0;
+    return { rows, words: wl, masks: P, value };
+  }
+
+  valueOf(rows: number[], words: Int32Array, masks: Uint32Array): number {
+    const W = this.m.W;
+    const u = this.uncov;
+    let v = 0;
+    for (const r of rows) {
+      const b = r * W;
+      for (let k = 0; k < words.length; k++) v += pop(u[b + words[k]] & masks[k]);
+    }
+    return v;
+  }
+
+  /** Cover everything still uncovered: one role per row (always valid). */
+  fallback(out: KRole[]): void {
+    const { nR, W } = this.m;
+    const u = this.uncov;
+    for (let r = 0; r < nR; r++) {
+      const cols: number[] = [];
+      for (let w = 0; w < W; w++) {
+        let x = u[r * W + w];
+        while (x) {
+          const t = x & -x;
+          cols.push((w << 5) + bitIndex(t));
+          x ^= t;
+        }
+      }
+      if (cols.length) {
+        const role = { rows: [r], cols };
+        this.cover(role);
+        out.push(role);
+      }
+    }
+  }
+
+  /** Greedy with interleaved reductions on the current uncovered set. */
+  greedy(out: KRole[], noise: number, maxSeedsPerRow: number): void {
+    const { nR, W, rowWords } = this.m;
+    const u = this.uncov;
+    if (!this.reduce(out)) {
+      this.fallback(out);
+      return;
+    }
+    type Cand = { rows: number[]; words: Int32Array; masks: Uint32Array };
+    while (this.uncovCount > 0) {
+      if (this.clock() > this.deadline) {
+        this.fallback(out);
+        return;
+      }
+      const heap = new MaxHeap<Cand>();
+      let genMax = 0;
+      let aborted = false;
+      for (let r = 0; r < nR && !aborted; r++) {
+        const base = r * W;
+        const wl = rowWords[r];
+        let seeds = 0;
+        for (let k = 0; k < wl.length && !aborted; k++) {
+          const w = wl[k];
+          let x = u[base + w];
+          while (x) {
+            const t = x & -x;
+            x ^= t;
+            if (maxSeedsPerRow > 0 && seeds >= maxSeedsPerRow && this.rng() > maxSeedsPerRow / (seeds + 1)) continue;
+            seeds++;
+            const g = this.grow(r, (w << 5) + bitIndex(t), noise);
+            const key = g.value * (1 + (noise > 0 ? noise * 0.1 * this.rng() : 0));
+            heap.push(key, { rows: g.rows, words: g.words, masks: g.masks });
+            if (g.value > genMax) genMax = g.value;
+            if ((heap.size & 63) === 0 && this.clock() > this.deadline) {
+              aborted = true;
+              break;
+            }
+          }
+        }
+      }
+      if (aborted) {
+        this.fallback(out);
+        return;
+      }
+      let taken = 0;
+      while (heap.size && this.uncovCount > 0) {
+        const cand = heap.pop()!;
+        const v = this.valueOf(cand.rows, cand.words, cand.masks);
+        if (v === 0) continue;
+        if (v < heap.topKey()) {
+          heap.push(v, cand);
+          continue;
+        }
+        if (taken > 0 && v * 2 < genMax) break; // candidates are stale: regrow them
+        const cols: number[] = [];
+        for (let k = 0; k < cand.words.length; k++) {
+          let x = cand.masks[k];
+          while (x) {
+            const t = x & -x;
+            cols.push((cand.words[k] << 5) + bitIndex(t));
+            x ^= t;
+          }
+        }
+        const role = { rows: cand.rows, cols };
+        this.cover(role);
+        out.push(role);
+        taken++;
+        const extra: KRole[] = [];
+        if (!this.reduce(extra, [role])) {
+          out.push(...extra);
+          this.fallback(out);
+          return;
+        }
+        out.push(...extra);
+        if (extra.length) break; // the kernel changed shape: regrow candidates
+      }
+    }
+  }
+
+  /** Per-edge coverage counts for the given roles (edge id via per-row rank). */
+  edgeRank(): { wordBase: Int32Array } {
+    const { rowBits } = this.m;
+    const wordBase = new Int32Array(rowBits.length);
+    let acc = 0;
+    for (let i = 0; i < rowBits.length; i++) {
+      wordBase[i] = acc;
+      acc += pop(rowBits[i]);
+    }
+    return { wordBase };
+  }
+
+  /** Remove redundant roles and trim users/permissions covered elsewhere. Does not change coverage. */
+  prune(roles: KRole[], fixedCount: number, trim: boolean): KRole[] {
+    const { W, rowBits, edges } = this.m;
+    const { wordBase } = this.edgeRank();
+    const id = (r: number, c: number): number => {
+      const i = r * W + (c >>> 5);
+      return wordBase[i] + pop(rowBits[i] & ((1 << (c & 31)) - 1));
+    };
+    const cov = new Int32Array(edges);
+    for (const role of roles) for (const r of role.rows) for (const c of role.cols) cov[id(r, c)]++;
+    const keep: boolean[] = roles.map(() => true);
+    const order = roles.map((_, i) => i).filter((i) => i >= fixedCount);
+    order.sort((a, b) => roles[a].rows.length * roles[a].cols.length - roles[b].rows.length * roles[b].cols.length);
+    for (const i of order) {
+      const role = roles[i];
+      let redundant = true;
+      outer: for (const r of role.rows)
+        for (const c of role.cols)
+          if (cov[id(r, c)] < 2) {
+            redundant = false;
+            break outer;
+          }
+      if (redundant) {
+        keep[i] = false;
+        for (const r of role.rows) for (const c of role.cols) cov[id(r, c)]--;
+      }
+    }
+    const kept = roles.filter((_, i) => keep[i]);
+    if (!trim) return kept;
+    for (const role of kept) {
+      // weight: original users / permissions behind each reduced row / column
+      let changed = true;
+      while (changed) {
+        changed = false;
+        // drop rows whose every pair is covered by another role (biggest saving first)
+        for (let j = role.rows.length - 1; j >= 0 && role.rows.length > 1; j--) {
+          const r = role.rows[j];
+          if (role.cols.every((c) => cov[id(r, c)] >= 2)) {
+            for (const c of role.cols) cov[id(r, c)]--;
+            role.rows.splice(j, 1);
+            changed = true;
+          }
+        }
+        for (let j = role.cols.length - 1; j >= 0 && role.cols.length > 1; j--) {
+          const c = role.cols[j];
+          if (role.rows.every((r) => cov[id(r, c)] >= 2)) {
+            for (const r of role.rows) cov[id(r, c)]--;
+            role.cols.splice(j, 1);
+            changed = true;
+          }
+        }
+      }
+    }
+    return kept;
+  }
+
+  /** Greedy lower bound: pairwise incompatible edges, smallest compatible neighbourhood first. */
+  lowerBound(budgetMs: number): number {
+    const { nR, W, rowBits, rowWords, rowCols, colRows } = this.m;
+    const stop = Math.min(this.deadline, this.clock() + budgetMs);
+    const E = this.m.edges;
+    const er = new Int32Array(E);
+    const ec = new Int32Array(E);
+    const score = new Float64Array(E);
+    let e = 0;
+    let exact = true;
+    for (let r = 0; r < nR; r++) {
+      const wl = rowWords[r];
+      const rb = r * W;
+      for (const c of rowCols[r]) {
+        er[e] = r;
+        ec[e] = c;
+        if (exact) {
+          let s = 0;
+          for (const r2 of colRows[c]) {
+            const b2 = r2 * W;
+            for (let k = 0; k < wl.length; k++) s += pop(rowBits[b2 + wl[k]] & rowBits[rb + wl[k]]);
+          }
+          score[e] = s;
+          if ((e & 1023) === 0 && this.clock() > stop) exact = false;
+        } else score[e] = rowCols[r].length * colRows[c].length;
+        e++;
+      }
+    }
+    if (!exact) for (let i = 0; i < E; i++) score[i] = rowCols[er[i]].length * colRows[ec[i]].length;
+    const has = (r: number, c: number): boolean => ((rowBits[r * W + (c >>> 5)] >>> (c & 31)) & 1) === 1;
+    const order = Array.from({ length: E }, (_, i) => i);
+    let best = 0;
+    const sr: number[] = [];
+    const sc: number[] = [];
+    const run = (keys: Float64Array): number => {
+      order.sort((a, b) => keys[a] - keys[b]);
+      sr.length = 0;
+      sc.length = 0;
+      for (let j = 0; j < E; j++) {
+        const i = order[j];
+        const r = er[i];
+        const c = ec[i];
+        let ok = true;
+        for (let s = 0; s < sr.length; s++) {
+          if (has(sr[s], c) && has(r, sc[s])) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          sr.push(r);
+          sc.push(c);
+        }
+        if ((j & 4095) === 0 && this.clock() > stop && best > 0) return sr.length;
+      }
+      return sr.length;
+    };
+    best = run(score);
+    const keys = new Float64Array(E);
+    let tries = 0;
+    while (this.clock() < stop && tries < 200) {
+      tries++;
+      const amp = 0.1 + 0.5 * this.rng();
+      for (let i = 0; i < E; i++) keys[i] = score[i] * (1 + amp * this.rng());
+      const v = run(keys);
+      if (v > best) best = v;
+    }
+    return best;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// public API
+
+/**
+ * Mine a minimum-ish set of roles from dense indices: pair i is (us[i], ps[i]),
+ * 0 <= us[i] < nUsers, 0 <= ps[i] < nPerms. Duplicates are allowed.
+ */
+export function mineRolesIndexed(
+  nUsers: number,
+  nPerms: number,
+  us: ArrayLike<number>,
+  ps: ArrayLike<number>,
+  options: MineOptions = {},
+): IndexedMineResult {
+  const clock = options.clock ?? defaultClock;
+  const t0 = clock();
+  const budget = options.timeLimitMs ?? 10_000;
+  const deadline = t0 + budget;
+  const rng = mulberry32(options.seed ?? 12345);
+  const m = buildReduced(nUsers, nPerms, us, ps);
+  if (m.nR === 0) {
+    return { roles: [], lowerBound: 0, optimal: true, reducedUsers: 0, reducedPermissions: 0, essentialRoles: 0, assignments: 0 };
+  }
+  const s = new Solver(m, clock, deadline, rng);
+  const lb = s.lowerBound(Math.max(50, budget * 0.1));
+
+  // 1. essential roles on the full instance
+  s.resetUncovered();
+  const fixed: KRole[] = [];
+  s.reduce(fixed);
+  const afterFixed = s.uncov.slice();
+  const afterFixedCount = s.uncovCount;
+
+  // 2. greedy on the kernel
+  let kernel: KRole[] = [];
+  s.greedy(kernel, 0, 0);
+  kernel = s.prune([...fixed, ...kernel], fixed.length, false).slice(fixed.length);
+
+  // 3. iterated greedy on the kernel while time remains and the lower bound is not reached
+  const W = m.W;
+  let iter = 0;
+  while (kernel.length > 0 && fixed.length + kernel.length > lb && s.timeLeft() > 0) {
+    iter++;
+    // ruin: a random role and the roles sharing rows or columns with it, capped
+    const pick = kernel[Math.floor(rng() * kernel.length)];
+    const rowSet = new Set(pick.rows);
+    const colSet = new Set(pick.cols);
+    const cap = Math.max(2, Math.min(kernel.length, 2 + Math.floor(rng() * Math.min(12, kernel.length))));
+    const scored = kernel.map((role, i) => {
+      let shared = 0;
+      for (const r of role.rows) if (rowSet.has(r)) shared++;
+      for (const c of role.cols) if (colSet.has(c)) shared++;
+      return { i, key: role === pick ? Infinity : shared + rng() * 0.5 };
+    });
+    scored.sort((a, b) => b.key - a.key);
+    const drop = new Set(scored.slice(0, cap).map((x) => x.i));
+    if (rng() < 0.2) for (let i = 0; i < kernel.length; i++) if (rng() < 0.05) drop.add(i);
+    const kept = kernel.filter((_, i) => !drop.has(i));
+    s.uncov.set(afterFixed);
+    s.uncovCount = afterFixedCount;
+    for (const role of kept) s.cover(role);
+    const add: KRole[] = [];
+    s.greedy(add, 0.3 + 0.4 * rng(), 0);
+    if (s.uncovCount !== 0) break; // should not happen (fallback covers), but never accept a partial cover
+    let cand = [...kept, ...add];
+    if (cand.length <= kernel.length + 1) cand = s.prune([...fixed, ...cand], fixed.length, false).slice(fixed.length);
+    if (cand.length <= kernel.length) kernel = cand;
+    if (iter > 1_000_000) break;
+  }
+  void W;
+
+  // 4. trim for fewer |UA|+|PA| (weights are equal per reduced row/column, good enough)
+  const all = s.prune([...fixed, ...kernel], fixed.length, true);
+
+  const roles: IndexedRole[] = all.map((role) => {
+    const users: number[] = [];
+    for (const r of role.rows) for (const x of m.rowUsers[r]) users.push(x);
+    const permissions: number[] = [];
+    for (const c of role.cols) for (const p of m.colPerms[c]) permissions.push(p);
+    users.sort((a, b) => a - b);
+    permissions.sort((a, b) => a - b);
+    return { users, permissions };
+  });
+  let assignments = 0;
+  for (let r = 0; r < m.nR; r++) assignments += m.rowCols[r].reduce((acc, c) => acc + m.colPerms[c].length, 0) * m.rowUsers[r].length;
+  return {
+    roles,
+    lowerBound: lb,
+    optimal: roles.length === lb,
+    reducedUsers: m.nR,
+    reducedPermissions: m.nC,
+    essentialRoles: fixed.length,
+    assignments,
+  };
+}
+
+/** Mine roles from string pairs; ids come back exactly as given. */
+export function mineRoles(pairs: ReadonlyArray<readonly [string, string]>, options: MineOptions = {}): MineResult {
+  const clock = options.clock ?? defaultClock;
+  const t0 = clock();
+  const userIdx = new Map<string, number>();
+  const permIdx = new Map<string, number>();
+  const users: string[] = [];
+  const perms: string[] = [];
+  const us = new Int32Array(pairs.length);
+  const ps = new Int32Array(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    const [u, p] = pairs[i];
+    let a = userIdx.get(u);
+    if (a === undefined) {
+      a = users.length;
+      userIdx.set(u, a);
+      users.push(u);
+    }
+    let b = permIdx.get(p);
+    if (b === undefined) {
+      b = perms.length;
+      permIdx.set(p, b);
+      perms.push(p);
+    }
+    us[i] = a;
+    ps[i] = b;
+  }
+  const res = mineRolesIndexed(users.length, perms.length, us, ps, options);
+  const roles: MinedRole[] = res.roles.map((r) => ({
+    users: r.users.map((i) => users[i]),
+    permissions: r.permissions.map((i) => perms[i]),
+  }));
+  let edges = 0;
+  for (const r of roles) edges += r.users.length + r.permissions.length;
+  return {
+    roles,
+    users: users.length,
+    permissions: perms.length,
+    assignments: res.assignments,
+    lowerBound: res.lowerBound,
+    optimal: res.optimal,
+    edges,
+    seconds: (clock() - t0) / 1000,
+  };
+}
+
+/**
+ * Check that roles reproduce the pairs exactly. Returns null when exact, else a description of the
+ * first missing or extra pair. O(|UPA| + sum of |users|*|permissions| over roles).
+ */
+export function verifyExactCover(
+  pairs: ReadonlyArray<readonly [string, string]>,
+  roles: ReadonlyArray<{ users: readonly string[]; permissions: readonly string[] }>,
+): string | null {
+  const want = new Map<string, Set<string>>();
+  for (const [u, p] of pairs) {
+    let s = want.get(u);
+    if (!s) want.set(u, (s = new Set()));
+    s.add(p);
+  }
+  const got = new Map<string, Set<string>>();
+  for (const role of roles) {
+    for (const u of role.users) {
+      const w = want.get(u);
+      let g = got.get(u);
+      if (!g) got.set(u, (g = new Set()));
+      for (const p of role.permissions) {
+        if (!w || !w.has(p)) return `extra pair (${u}, ${p})`;
+        g.add(p);
+      }
+    }
+  }
+  for (const [u, s] of want) {
+    const g = got.get(u);
+    if (!g || g.size !== s.size) {
+      for (const p of s) if (!g || !g.has(p)) return `missing pair (${u}, ${p})`;
+    }
+  }
+  return null;
+}
+
+/** Parse the shared data-set format: one `user permission` pair per line, whitespace separated. */
+export function parsePairs(text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line || line.startsWith("#")) continue;
+    const parts = line.split(/[\s,;]+/);
+    if (parts.length < 2) throw new Error(`line ${i + 1}: expected "user permission", got "${line}"`);
+    out.push([parts[0], parts[1]]);
+  }
+  return out;
+}
