@@ -1,0 +1,147 @@
+import type { Metadata } from "next";
+import { Badge, label, statusTone } from "@/components/ui/badge";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { daysAgo, fmtDate } from "@/components/ui/dates";
+import { pageCtx } from "@/lib/services/ctx";
+import { getPersonPage } from "@/lib/services/people/get-person";
+import { runForPage } from "@/lib/services/run";
+
+export const metadata: Metadata = { title: "Person" };
+
+const sourceText: Record<string, string> = {
+  birthright: "Birthright rule",
+  role: "Role template",
+  request: "Access request",
+  review: "Review decision",
+  manual: "Added manually",
+  import: "Imported",
+};
+
+export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
+  const ctx = await pageCtx();
+  const { id } = await params;
+  const res = await runForPage(() => getPersonPage({ ctx, input: { id } }));
+  if (!res.ok) return res.view;
+  const { person: p, manager, reports, accounts, grants } = res.data;
+  const active = grants.filter((g) => g.status === "active");
+  const past = grants.filter((g) => g.status !== "active");
+  return (
+    <>
+      <PageHeader
+        title={p.displayName}
+        subtitle={
+          <>
+            {p.title} (level {p.level}) · {p.department} · {p.location} ·{" "}
+            <Badge tone={statusTone(p.status)}>{label(p.status)}</Badge> <Badge>{p.employmentType}</Badge>
+          </>
+        }
+      />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card title="HR record">
+          <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-sm">
+            <dt className="text-slate-500">Employee id</dt><dd>{p.employeeId}</dd>
+            <dt className="text-slate-500">Email</dt><dd className="break-all">{p.email}</dd>
+            <dt className="text-slate-500">Manager</dt>
+            <dd>{manager ? <a className="text-brand-700 hover:underline" href={`/people/${manager.id}`}>{manager.displayName}</a> : "—"}</dd>
+            <dt className="text-slate-500">Cost centre</dt><dd>{p.costCenter ?? "—"}</dd>
+            <dt className="text-slate-500">Start date</dt><dd>{fmtDate(p.startDate)}</dd>
+            <dt className="text-slate-500">End date</dt><dd>{fmtDate(p.endDate)}</dd>
+            {Object.entries(p.attributes ?? {})
+              .filter(([k]) => k !== "demoPersona")
+              .map(([k, v]) => (
+                <div key={k} className="contents">
+                  <dt className="text-slate-500">{k}</dt>
+                  <dd>{String(v)}</dd>
+                </div>
+              ))}
+          </dl>
+        </Card>
+        <Card title={`Accounts (${accounts.length})`} className="lg:col-span-2">
+          {accounts.length === 0 ? (
+            <EmptyState title="No accounts in connected systems" />
+          ) : (
+            <table className="w-full text-sm">
+              <caption className="sr-only">Accounts in connected systems</caption>
+              <thead className="text-left text-slate-500">
+                <tr><th scope="col">Application</th><th scope="col">Username</th><th scope="col">Status</th><th scope="col">Last sign-in</th></tr>
+              </thead>
+              <tbody>
+                {accounts.map((a) => (
+                  <tr key={a.id} className="border-t border-slate-100">
+                    <td className="py-1"><a className="text-brand-700 hover:underline" href={`/applications/${a.applicationId}`}>{a.applicationName}</a></td>
+                    <td className="py-1 font-mono text-xs">{a.username}</td>
+                    <td className="py-1"><Badge tone={statusTone(a.status)}>{a.status}</Badge></td>
+                    <td className="py-1">{fmtDate(a.lastLoginAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      </div>
+      <Card title={`Access (${active.length} active entitlements)`} className="mt-4">
+        {active.length === 0 ? (
+          <EmptyState title="No active access" />
+        ) : (
+          <table className="w-full text-sm" data-testid="grants-table">
+            <caption className="sr-only">Entitlements held, with where each came from</caption>
+            <thead className="text-left text-slate-500">
+              <tr>
+                <th scope="col">Application</th><th scope="col">Entitlement</th><th scope="col">Level</th>
+                <th scope="col">Where it came from</th><th scope="col">Granted</th><th scope="col">Last used</th><th scope="col">Expires</th>
+              </tr>
+            </thead>
+            <tbody>
+              {active.map((g) => {
+                const unused = daysAgo(g.lastUsedAt);
+                return (
+                  <tr key={g.id} className="border-t border-slate-100 align-top">
+                    <td className="py-1.5">{g.applicationName}</td>
+                    <td className="py-1.5">
+                      {g.entitlementName} {g.privileged && <Badge tone="red">privileged</Badge>}
+                    </td>
+                    <td className="py-1.5">{g.level}</td>
+                    <td className="py-1.5">
+                      <span className="font-medium">{sourceText[g.source] ?? g.source}</span>
+                      {g.roleName && <span className="text-slate-600">: {g.roleName}</span>}
+                      {g.grantedBy && <span className="block text-xs text-slate-500">by {g.grantedBy}</span>}
+                      {g.reason && <span className="block text-xs text-slate-500">{g.reason}</span>}
+                    </td>
+                    <td className="py-1.5">{fmtDate(g.grantedAt)}</td>
+                    <td className="py-1.5">
+                      {fmtDate(g.lastUsedAt)} {unused !== null && unused >= 90 && <Badge tone="yellow">unused {unused} d</Badge>}
+                    </td>
+                    <td className="py-1.5">{fmtDate(g.expiresAt)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </Card>
+      {past.length > 0 && (
+        <Card title={`Past access (${past.length})`} className="mt-4">
+          <ul className="text-sm">
+            {past.map((g) => (
+              <li key={g.id} className="py-0.5">
+                {g.applicationName} · {g.entitlementName} <Badge tone={statusTone(g.status)}>{g.status}</Badge>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+      {reports.length > 0 && (
+        <Card title={`Direct reports (${reports.length})`} className="mt-4">
+          <ul className="grid gap-1 text-sm sm:grid-cols-2 lg:grid-cols-3">
+            {reports.map((r) => (
+              <li key={r.id}>
+                <a className="text-brand-700 hover:underline" href={`/people/${r.id}`}>{r.displayName}</a>{" "}
+                <span className="text-slate-500">{r.title}</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import type { Actor } from "@/lib/auth/can";
+import { can } from "@/lib/auth/can";
+
+export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }) {
+  const links: Array<{ href: string; label: string }> = [{ href: "/dashboard", label: "Dashboard" }];
+  links.push({ href: `/people/${actor.personId}`, label: "My access" });
+  if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
+  links.push({ href: "/applications", label: "Applications" });
+  const roles = actor.roles.filter((r) => r !== "employee");
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      {demoBanner && (
+        <div className="bg-amber-100 px-4 py-1 text-center text-xs text-amber-900" role="note">
+          Demo sign-in is enabled: anyone can sign in as any persona. Do not use with real data.
+        </div>
+      )}
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-4 py-3">
+        <div className="flex items-center gap-6">
+          <a href="/dashboard" className="text-lg font-bold text-brand-900">
+            Gatehouse
+          </a>
+          <nav aria-label="Main">
+            <ul className="flex flex-wrap gap-4 text-sm">
+              {links.map((l) => (
+                <li key={l.href}>
+                  <a href={l.href} className="text-slate-700 hover:text-brand-700">
+                    {l.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </div>
+        <div className="flex items-center gap-3 text-sm">
+          <span>
+            <span className="font-medium" data-testid="actor-name">{actor.name}</span>
+            {roles.length > 0 && <span className="ml-2 text-xs text-slate-500">({roles.join(", ").replace(/_/g, " ")})</span>}
+          </span>
+          <a href="/api/auth/signout" className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-50">
+            Sign out
+          </a>
+        </div>
+      </div>
+    </header>
+  );
+}

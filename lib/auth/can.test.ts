@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { can, type Actor } from "./can";
+
+const mk = (id: string, roles: Actor["roles"], owned: string[] = []): Actor => ({
+  personId: id, name: id, email: `${id}@x`, roles, ownedApplicationIds: owned,
+});
+const emp = mk("e", ["employee"]);
+const mgr = mk("m", ["employee", "manager"]);
+const admin = mk("a", ["employee", "admin"]);
+const auditor = mk("u", ["employee", "auditor"]);
+const owner = mk("o", ["employee", "app_owner"], ["app1"]);
+
+describe("can()", () => {
+  it.each([
+    ["employee sees own access", emp, "person.viewAccess", { kind: "person", personId: "e" }, true],
+    ["employee cannot see a colleague", emp, "person.viewAccess", { kind: "person", personId: "x", managerChain: ["m"] }, false],
+    ["manager sees a report two levels down", mgr, "person.viewAccess", { kind: "person", personId: "x", managerChain: ["y", "m"] }, true],
+    ["manager cannot see outside the line", mgr, "person.view", { kind: "person", personId: "x", managerChain: ["z"] }, false],
+    ["auditor reads any person", auditor, "person.viewAccess", { kind: "person", personId: "x" }, true],
+    ["employee cannot open admin area", emp, "admin.area", { kind: "global" }, false],
+    ["auditor cannot configure systems", auditor, "application.configure", { kind: "global" }, false],
+    ["admin configures systems", admin, "application.configure", { kind: "global" }, true],
+    ["owner sees accounts of own app", owner, "application.viewAccounts", { kind: "application", applicationId: "app1" }, true],
+    ["owner cannot see accounts of another app", owner, "application.viewAccounts", { kind: "application", applicationId: "app2" }, false],
+    ["employee cannot list people", emp, "people.list", { kind: "global" }, false],
+    ["manager lists people", mgr, "people.list", { kind: "global" }, true],
+    ["nobody approves own request", mgr, "request.approve", { kind: "request", beneficiaryId: "m", requesterId: "m", approverIds: ["m"] }, false],
+    ["nobody approves access for themselves requested by another", mgr, "request.approve", { kind: "request", beneficiaryId: "m", requesterId: "e", approverIds: ["m"] }, false],
+    ["routed approver approves", mgr, "request.approve", { kind: "request", beneficiaryId: "e", requesterId: "e", approverIds: ["m"] }, true],
+    ["unrouted person cannot approve", admin, "request.approve", { kind: "request", beneficiaryId: "e", requesterId: "e", approverIds: ["m"] }, false],
+    ["auditor cannot request", auditor, "request.create", { kind: "request", beneficiaryId: "u", requesterId: "u" }, false],
+    ["employee requests for self", emp, "request.create", { kind: "request", beneficiaryId: "e", requesterId: "e" }, true],
+  ] as const)("%s", (_name, actor, action, resource, expected) => {
+    expect(can(actor, action, resource as never)).toBe(expected);
+  });
+
+  it("refuses everything without an actor", () => {
+    expect(can(null, "application.list")).toBe(false);
+  });
+});

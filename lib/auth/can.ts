@@ -1,0 +1,92 @@
+/**
+ * Portal permissions, in one place. Pure: callers pass the facts (who the actor is, what
+ * the resource is and how it relates to the actor); services call `can()` on their first
+ * line and also filter by ownership in SQL, so a list never leaks what `can()` would refuse.
+ *
+ * Personas: employee (everyone signed in), manager (has people in their reporting line),
+ * app_owner (owns at least one application), admin, auditor (read-only everywhere),
+ * security (reads everything, decides security approval stages).
+ */
+export type PortalRole = "employee" | "manager" | "app_owner" | "admin" | "auditor" | "security";
+
+export type Actor = {
+  personId: string;
+  name: string;
+  email: string;
+  roles: PortalRole[];
+  /** Applications the actor owns. */
+  ownedApplicationIds: string[];
+};
+
+export type Action =
+  | "dashboard.org"
+  | "people.list"
+  | "person.view"
+  | "person.viewAccess"
+  | "application.list"
+  | "application.view"
+  | "application.viewAccounts"
+  | "application.configure"
+  | "audit.read"
+  | "admin.area"
+  | "role.edit"
+  | "operations.view"
+  | "operations.retry"
+  | "request.create"
+  | "request.approve";
+
+export type Resource =
+  | { kind: "person"; personId: string; /** Ids of the person's managers, nearest first. */ managerChain?: string[] }
+  | { kind: "application"; applicationId: string }
+  | { kind: "request"; beneficiaryId: string; requesterId: string; approverIds?: string[] }
+  | { kind: "global" };
+
+export const has = (a: Actor, r: PortalRole) => a.roles.includes(r);
+const readsEverything = (a: Actor) => has(a, "admin") || has(a, "auditor") || has(a, "security");
+
+export function can(actor: Actor | null | undefined, action: Action, resource: Resource = { kind: "global" }): boolean {
+  if (!actor) return false;
+  switch (action) {
+    case "dashboard.org":
+    case "operations.view":
+    case "audit.read":
+      return readsEverything(actor);
+    case "admin.area":
+    case "role.edit":
+    case "application.configure":
+    case "operations.retry":
+      return has(actor, "admin");
+    case "people.list":
+      return readsEverything(actor) || has(actor, "manager");
+    case "person.view":
+    case "person.viewAccess": {
+      if (resource.kind !== "person") return false;
+      if (resource.personId === actor.personId) return true;
+      if (readsEverything(actor)) return true;
+      return Boolean(resource.managerChain?.includes(actor.personId));
+    }
+    case "application.list":
+      return true;
+    case "application.view":
+      return resource.kind === "application";
+    case "application.viewAccounts":
+      if (resource.kind !== "application") return false;
+      return readsEverything(actor) || actor.ownedApplicationIds.includes(resource.applicationId);
+    case "request.create":
+      if (resource.kind !== "request") return false;
+      // Auditors are read-only; anyone else may ask for themselves; managers for their line.
+      if (has(actor, "auditor") && !has(actor, "admin")) return false;
+      return resource.beneficiaryId === actor.personId || has(actor, "manager") || has(actor, "admin");
+    case "request.approve":
+      if (resource.kind !== "request") return false;
+      // Nobody approves their own request or access for themselves.
+      if (resource.beneficiaryId === actor.personId || resource.requesterId === actor.personId) return false;
+      return Boolean(resource.approverIds?.includes(actor.personId));
+  }
+}
+
+/** The page a persona lands on after sign-in. */
+export function landingPage(actor: Actor): string {
+  if (has(actor, "admin") || has(actor, "auditor") || has(actor, "security")) return "/dashboard";
+  return "/dashboard";
+}
