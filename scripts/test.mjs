@@ -1,0 +1,79 @@
+// `npm test`: set up what is missing, then run every suite (unit, integration, e2e) and
+// end with one line "N passed, N failed" summing them all. Exit code non-zero on any failure.
+// In CI (CI=true) a suite whose server or browser is missing fails instead of skipping
+// (the suites themselves enforce that; see lib/testing/require-server.ts and e2e/).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ensureDependencies, root } from "./setup-lib.mjs";
+
+ensureDependencies();
+const tmp = path.join(root, ".tmp");
+fs.mkdirSync(tmp, { recursive: true });
+
+const only = process.argv.slice(2);
+const want = (s) => only.length === 0 || only.includes(s);
+const results = [];
+
+function vitest(project) {
+  const out = path.join(tmp, `vitest-${project}.json`);
+  fs.rmSync(out, { force: true });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/vitest/vitest.mjs"), "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+    { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } },
+  );
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  try {
+    const j = JSON.parse(fs.readFileSync(out, "utf8"));
+    passed = j.numPassedTests;
+    failed = j.numFailedTests + (j.numFailedTestSuites ?? 0);
+    skipped = j.numPendingTests + (j.numTodoTests ?? 0);
+  } catch {
+    failed = 1; // the runner died before reporting
+  }
+  if (r.status !== 0 && failed === 0) failed = 1;
+  results.push({ suite: project, passed, failed, skipped });
+}
+
+function e2e() {
+  const out = path.join(tmp, "e2e-results.json");
+  fs.rmSync(out, { force: true });
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules/@playwright/test/cli.js"), "test"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PLAYWRIGHT_JSON_OUTPUT_NAME: out },
+  });
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  try {
+    const s = JSON.parse(fs.readFileSync(out, "utf8")).stats;
+    passed = s.expected + (s.flaky ?? 0);
+    failed = s.unexpected;
+    skipped = s.skipped;
+  } catch {
+    failed = 1;
+  }
+  if (r.status !== 0 && failed === 0) failed = 1;
+  results.push({ suite: "e2e", passed, failed, skipped });
+}
+
+if (want("unit")) vitest("unit");
+if (want("int")) vitest("int");
+if (want("e2e")) {
+  if (fs.existsSync(path.join(root, "playwright.config.ts"))) e2e();
+  else results.push({ suite: "e2e", passed: 0, failed: process.env.CI ? 1 : 0, skipped: 0 });
+}
+
+console.log("\nSuite        passed  failed  skipped");
+for (const r of results) console.log(`${r.suite.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.skipped).padStart(7)}`);
+const passed = results.reduce((s, r) => s + r.passed, 0);
+const failed = results.reduce((s, r) => s + r.failed, 0);
+const skipped = results.reduce((s, r) => s + r.skipped, 0);
+if (process.env.CI && skipped > 0) console.log(`(${skipped} skipped in CI: every skip must be a test that does not apply, never a missing server)`);
+fs.writeFileSync(path.join(tmp, "summary.txt"), `${passed} passed, ${failed} failed\n`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
