@@ -47,7 +47,7 @@ function pidAlive(pid: number): boolean {
 
 function takeLock(dir: string, holder: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
-  const lock = path.join(dir, "pglite.lock");
+  const lock = path.join(/*turbopackIgnore: true*/ dir, "pglite.lock");
   try {
     const cur = JSON.parse(fs.readFileSync(lock, "utf8")) as { pid: number; holder: string };
     if (cur.pid !== process.pid && pidAlive(cur.pid)) throw new DatabaseBusyError(cur.holder, cur.pid, dir);
@@ -92,8 +92,8 @@ export async function openDb(opts: OpenOptions = {}): Promise<DbHandle> {
   if (opts.pgliteDir === "memory") {
     pglite = new PGlite();
   } else {
-    const root = opts.pgliteDir ? path.dirname(path.resolve(opts.pgliteDir)) : defaultDataDir();
-    const dir = opts.pgliteDir ? path.resolve(opts.pgliteDir) : path.join(root, "pglite");
+    const root = opts.pgliteDir ? path.dirname(path.resolve(/*turbopackIgnore: true*/ opts.pgliteDir)) : defaultDataDir();
+    const dir = opts.pgliteDir ? path.resolve(/*turbopackIgnore: true*/ opts.pgliteDir) : path.join(/*turbopackIgnore: true*/ root, "pglite");
     release = takeLock(root, opts.holder ?? `process ${process.argv.slice(1, 3).join(" ")}`);
     fs.mkdirSync(root, { recursive: true });
     pglite = new PGlite(dir);
@@ -112,7 +112,7 @@ export async function openDb(opts: OpenOptions = {}): Promise<DbHandle> {
 }
 
 export function migrationsFolder(): string {
-  return path.join(process.cwd(), "db", "migrations");
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
 }
 
 /** Apply committed drizzle-kit migrations (idempotent). */

@@ -8,7 +8,7 @@ import path from "node:path";
 import { dataDir, env, mode } from "@/lib/env";
 
 function localSecret(name: string): string {
-  const file = path.join(dataDir(), name);
+  const file = path.join(/*turbopackIgnore: true*/ dataDir(), name);
   try {
     return fs.readFileSync(file, "utf8").trim();
   } catch {

@@ -51,7 +51,7 @@ export function resetEnvCache(): void {
 }
 
 export function dataDir(): string {
-  return path.resolve(env().GATEHOUSE_DATA_DIR ?? path.join(process.cwd(), ".data"));
+  return path.resolve(/*turbopackIgnore: true*/ env().GATEHOUSE_DATA_DIR ?? path.join(/*turbopackIgnore: true*/ process.cwd(), ".data"));
 }
 
 export function isEmbedded(): boolean {

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts";
 import { applications } from "./applications";
@@ -40,13 +41,16 @@ export const operations = pgTable(
     result: jsonb("result").$type<Record<string, unknown>>(),
     causeKind: text("cause_kind").notNull(),
     causeId: text("cause_id"),
+    /** kind:application:person-or-account:entitlement. Unique among OPEN operations only. */
     idempotencyKey: text("idempotency_key").notNull(),
+    /** A running operation whose lease expired (worker killed) may be claimed again. */
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("operations_idempotency_uq").on(t.idempotencyKey),
+    uniqueIndex("operations_open_uq").on(t.idempotencyKey).where(sql`status in ('pending','queued','running','failed')`),
     index("operations_status_idx").on(t.status, t.applicationId),
     index("operations_person_idx").on(t.personId),
   ],
