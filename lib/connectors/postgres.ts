@@ -49,8 +49,7 @@ const NAME_RE = /^[A-Za-z0-9_.@-]+$/;
 const NET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"]);
 
 /** SCRAM-SHA-256 verifier as PostgreSQL stores it (RFC 5802/7677; ASCII/NFKC passwords). */
-export function scramVerifier(password: string, iterations = 4096): string {
-  const salt = randomBytes(16);
+export function scramVerifier(password: string, iterations = 4096, salt: Buffer = randomBytes(16)): string {
   const salted = pbkdf2Sync(password.normalize("NFKC"), salt, iterations, 32, "sha256");
   const clientKey = createHmac("sha256", salted).update("Client Key").digest();
   const storedKey = createHash("sha256").update(clientKey).digest();
@@ -109,7 +108,8 @@ export class PostgresConnector implements Connector {
   }
 
   roleFor(ref: AccountRef): string {
-    const name = ref.externalId && ref.externalId.startsWith(this.prefix) ? ref.externalId : this.prefix + ref.userName;
+    // The externalId is the role name itself; one outside the namespace is refused, never ignored.
+    const name = ref.externalId ? ref.externalId : this.prefix + ref.userName;
     return this.assertManaged(name, "account");
   }
 
