@@ -47,6 +47,8 @@ export interface MineOptions {
   seed?: number;
   /** Clock in milliseconds; injectable for tests. */
   clock?: () => number;
+  /** Progress callback (phase name and current role count), e.g. for a job's visible progress. */
+  onProgress?: (phase: string, info: { roles: number; lowerBound: number; ms: number }) => void;
 }
 
 export interface IndexedMineResult {
@@ -257,12 +259,16 @@ interface KRole {
   cols: number[];
 }
 
+/** Bounds on the growth of one candidate role (rows scanned / rows considered per column). */
+const GROW_SCAN = 2048;
+const GROW_CANDS = 256;
+
 class Solver {
   readonly m: Reduced;
   readonly uncov: Uint32Array;
   uncovCount = 0;
   private readonly clock: () => number;
-  private readonly deadline: number;
+  deadline: number;
   private readonly rng: () => number;
   // scratch
   private readonly sP: Uint32Array;
@@ -284,6 +290,10 @@ class Solver {
     this.cnt = new Int32Array(m.nC);
     this.inU = new Uint8Array(m.nR);
     this.dirty = new Uint8Array(m.nR);
+  }
+
+  clock0(): number {
+    return this.clock();
   }
 
   timeLeft(): number {
@@ -330,8 +340,21 @@ class Solver {
       I[k] = rowBits[rb + wl[k]];
     }
     const u = this.uncov;
+    const col = colRows[c];
+    // Cheap necessary test first: every row of the biclique must hold all uncovered permissions of r.
+    // A few random rows of column c that have uncovered pairs inside row(r) usually refute it at once.
+    if (col.length > 8) {
+      for (let t = 0; t < 6; t++) {
+        const r2 = col[Math.floor(this.rng() * col.length)];
+        const b2 = r2 * W;
+        let any = 0;
+        for (let k = 0; k < L; k++) any |= u[b2 + wl[k]] & rowBits[rb + wl[k]];
+        if (!any) continue;
+        for (let k = 0; k < L; k++) if ((u[rb + wl[k]] & ~rowBits[b2 + wl[k]]) !== 0) return null;
+      }
+    }
     const rows: number[] = [];
-    for (const r2 of colRows[c]) {
+    for (const r2 of col) {
       const b2 = r2 * W;
       let any = 0;
       for (let k = 0; k < L; k++) any |= u[b2 + wl[k]] & rowBits[rb + wl[k]];
@@ -374,8 +397,11 @@ class Solver {
         }
   }
 
-  /** Take essential roles to a fixpoint. `seedRoles` limits the first pass to their neighbourhood. */
-  reduce(out: KRole[], seedRoles?: KRole[]): boolean {
+  /**
+   * Take essential roles to a fixpoint. `seedRoles` limits the first pass to their neighbourhood.
+   * Stops early (returns false) at `until`; what was taken so far stays valid.
+   */
+  reduce(out: KRole[], seedRoles?: KRole[], until: number = this.deadline): boolean {
     const { W, nR } = this.m;
     const u = this.uncov;
     const queue: number[] = [];
@@ -410,7 +436,7 @@ class Solver {
             this.markDirty(role, queue);
             x &= u[base + w];
           }
-          if ((++steps & 255) === 0 && this.clock() > this.deadline) {
+          if ((++steps & 63) === 0 && this.clock() > until) {
             for (let i = head; i < queue.length; i++) d[queue[i]] = 0;
             return false;
           }
@@ -450,7 +476,12 @@ class Solver {
     const rows = [r];
     inU[r] = 1;
     const cands: number[] = [];
-    for (const r2 of colRows[c]) {
+    // On very long columns only a window (random start, wrapping) is examined, to bound the work.
+    const col = colRows[c];
+    const n = col.length;
+    const start = n > GROW_SCAN ? Math.floor(this.rng() * n) : 0;
+    for (let j = 0, scanned = 0; j < n && scanned < GROW_SCAN && cands.length < GROW_CANDS; j++, scanned++) {
+      const r2 = col[(start + j) % n];
       if (r2 === r) continue;
       const b2 = r2 * W;
       let any = 0;
@@ -519,10 +550,52 @@ class Solver {
     return v;
   }
 
-  /** Cover everything still uncovered: one role per row (always valid). */
+  /**
+   * Cover everything still uncovered with one role per row or one role per column, whichever needs
+   * fewer roles (always valid: a single row or column is a biclique).
+   */
   fallback(out: KRole[]): void {
-    const { nR, W } = this.m;
+    const { nR, nC, W } = this.m;
     const u = this.uncov;
+    const colHas = new Uint8Array(nC);
+    let rowsUsed = 0;
+    let colsUsed = 0;
+    for (let r = 0; r < nR; r++) {
+      let any = false;
+      for (let w = 0; w < W; w++) {
+        let x = u[r * W + w];
+        if (x) any = true;
+        while (x) {
+          const t = x & -x;
+          const c = (w << 5) + bitIndex(t);
+          if (!colHas[c]) {
+            colHas[c] = 1;
+            colsUsed++;
+          }
+          x ^= t;
+        }
+      }
+      if (any) rowsUsed++;
+    }
+    if (colsUsed < rowsUsed) {
+      const byCol: number[][] = Array.from({ length: nC }, () => []);
+      for (let r = 0; r < nR; r++)
+        for (let w = 0; w < W; w++) {
+          let x = u[r * W + w];
+          while (x) {
+            const t = x & -x;
+            byCol[(w << 5) + bitIndex(t)].push(r);
+            x ^= t;
+          }
+        }
+      for (let c = 0; c < nC; c++) {
+        if (!byCol[c].length) continue;
+        const role = { rows: byCol[c], cols: [c] };
+        this.cover(role);
+        out.push(role);
+      }
+      return;
+    }
     for (let r = 0; r < nR; r++) {
       const cols: number[] = [];
       for (let w = 0; w < W; w++) {
@@ -541,15 +614,19 @@ class Solver {
     }
   }
 
-  /** Greedy with interleaved reductions on the current uncovered set. */
-  greedy(out: KRole[], noise: number, maxSeedsPerRow: number): void {
+  /**
+   * Greedy with interleaved reductions on the current uncovered set. `seedRoles` (if given) limits
+   * the first reduction pass to the neighbourhood of those roles (used when re-covering a ruined area).
+   */
+  greedy(out: KRole[], noise: number, maxSeeds: number, seedRoles?: KRole[]): void {
     const { nR, W, rowWords } = this.m;
     const u = this.uncov;
-    if (!this.reduce(out)) {
-      this.fallback(out);
-      return;
-    }
+    // a full reduction pass may be too costly on big inputs: it gets at most a quarter of the time left
+    this.reduce(out, seedRoles, this.clock() + Math.max(20, 0.25 * this.timeLeft()));
     type Cand = { rows: number[]; words: Int32Array; masks: Uint32Array };
+    const rng = this.rng;
+    const greedyStart = this.clock();
+    let reduceMs = 0;
     while (this.uncovCount > 0) {
       if (this.clock() > this.deadline) {
         this.fallback(out);
@@ -557,34 +634,66 @@ class Solver {
       }
       const heap = new MaxHeap<Cand>();
       let genMax = 0;
-      let aborted = false;
-      for (let r = 0; r < nR && !aborted; r++) {
+      // rows with uncovered edges, in random order so that a time-sliced generation is unbiased
+      const rowsLeft: number[] = [];
+      for (let r = 0; r < nR; r++) {
         const base = r * W;
         const wl = rowWords[r];
-        let seeds = 0;
-        for (let k = 0; k < wl.length && !aborted; k++) {
-          const w = wl[k];
-          let x = u[base + w];
+        for (let k = 0; k < wl.length; k++)
+          if (u[base + wl[k]]) {
+            rowsLeft.push(r);
+            break;
+          }
+      }
+      for (let i = rowsLeft.length - 1; i > 0; i--) {
+        const j = Math.floor(rng() * (i + 1));
+        const t = rowsLeft[i];
+        rowsLeft[i] = rowsLeft[j];
+        rowsLeft[j] = t;
+      }
+      const perRow = Math.max(1, Math.ceil(maxSeeds / Math.max(1, rowsLeft.length)));
+      const genStart = this.clock();
+      const sliceEnd = this.clock() + Math.max(20, this.timeLeft() * 0.15);
+      let stop = false;
+      const seedCols: number[] = [];
+      for (let ri = 0; ri < rowsLeft.length && !stop; ri++) {
+        const r = rowsLeft[ri];
+        const base = r * W;
+        const wl = rowWords[r];
+        seedCols.length = 0;
+        for (let k = 0; k < wl.length; k++) {
+          let x = u[base + wl[k]];
           while (x) {
             const t = x & -x;
+            seedCols.push((wl[k] << 5) + bitIndex(t));
             x ^= t;
-            if (maxSeedsPerRow > 0 && seeds >= maxSeedsPerRow && this.rng() > maxSeedsPerRow / (seeds + 1)) continue;
-            seeds++;
-            const g = this.grow(r, (w << 5) + bitIndex(t), noise);
-            const key = g.value * (1 + (noise > 0 ? noise * 0.1 * this.rng() : 0));
-            heap.push(key, { rows: g.rows, words: g.words, masks: g.masks });
-            if (g.value > genMax) genMax = g.value;
-            if ((heap.size & 63) === 0 && this.clock() > this.deadline) {
-              aborted = true;
-              break;
-            }
+          }
+        }
+        if (seedCols.length > perRow) {
+          for (let i = 0; i < perRow; i++) {
+            const j = i + Math.floor(rng() * (seedCols.length - i));
+            const t = seedCols[i];
+            seedCols[i] = seedCols[j];
+            seedCols[j] = t;
+          }
+          seedCols.length = perRow;
+        }
+        for (const c of seedCols) {
+          const g = this.grow(r, c, noise);
+          const key = g.value * (1 + (noise > 0 ? noise * 0.1 * rng() : 0));
+          heap.push(key, { rows: g.rows, words: g.words, masks: g.masks });
+          if (g.value > genMax) genMax = g.value;
+          if (this.clock() > sliceEnd) {
+            stop = true;
+            break;
           }
         }
       }
-      if (aborted) {
+      if (this.clock() > this.deadline) {
         this.fallback(out);
         return;
       }
+      const genMs = this.clock() - genStart;
       let taken = 0;
       while (heap.size && this.uncovCount > 0) {
         const cand = heap.pop()!;
@@ -594,7 +703,8 @@ class Solver {
           heap.push(v, cand);
           continue;
         }
-        if (taken > 0 && v * 2 < genMax) break; // candidates are stale: regrow them
+        // candidates are stale: regrow them, unless growing is expensive compared with the time left
+        if (taken > 0 && v * 2 < genMax && genMs < 0.05 * this.timeLeft()) break;
         const cols: number[] = [];
         for (let k = 0; k < cand.words.length; k++) {
           let x = cand.masks[k];
@@ -609,11 +719,11 @@ class Solver {
         out.push(role);
         taken++;
         const extra: KRole[] = [];
-        if (!this.reduce(extra, [role])) {
-          out.push(...extra);
-          this.fallback(out);
-          return;
-        }
+        // interleaved reductions pay off on small kernels; on big ones keep them under ~1/3 of the time
+        const now = this.clock();
+        if (reduceMs > 0.33 * (now - greedyStart) && now - greedyStart > 200) continue;
+        this.reduce(extra, [role], now + Math.max(10, 0.05 * this.timeLeft()));
+        reduceMs += this.clock() - now;
         out.push(...extra);
         if (extra.length) break; // the kernel changed shape: regrow candidates
       }
@@ -766,39 +876,63 @@ class Solver {
  * Mine a minimum-ish set of roles from dense indices: pair i is (us[i], ps[i]),
  * 0 <= us[i] < nUsers, 0 <= ps[i] < nPerms. Duplicates are allowed.
  */
-export function mineRolesIndexed(
-  nUsers: number,
-  nPerms: number,
-  us: ArrayLike<number>,
-  ps: ArrayLike<number>,
-  options: MineOptions = {},
-): IndexedMineResult {
-  const clock = options.clock ?? defaultClock;
-  const t0 = clock();
-  const budget = options.timeLimitMs ?? 10_000;
-  const deadline = t0 + budget;
-  const rng = mulberry32(options.seed ?? 12345);
-  const m = buildReduced(nUsers, nPerms, us, ps);
-  if (m.nR === 0) {
-    return { roles: [], lowerBound: 0, optimal: true, reducedUsers: 0, reducedPermissions: 0, essentialRoles: 0, assignments: 0 };
+function transposeReduced(m: Reduced): Reduced {
+  const nR = m.nC;
+  const nC = m.nR;
+  const W = Math.max(1, (nC + 31) >>> 5);
+  const rowBits = new Uint32Array(nR * W);
+  const rowWords: Int32Array[] = [];
+  for (let r = 0; r < nR; r++) {
+    const base = r * W;
+    for (const c of m.colRows[r]) rowBits[base + (c >>> 5)] |= 1 << (c & 31);
+    const words: number[] = [];
+    for (let w = 0; w < W; w++) if (rowBits[base + w]) words.push(w);
+    rowWords.push(Int32Array.from(words));
   }
-  const s = new Solver(m, clock, deadline, rng);
-  const lb = s.lowerBound(Math.max(50, budget * 0.1));
+  return {
+    nR,
+    nC,
+    W,
+    rowBits,
+    rowWords,
+    rowCols: m.colRows,
+    colRows: m.rowCols,
+    rowUsers: m.colPerms,
+    colPerms: m.rowUsers,
+    edges: m.edges,
+  };
+}
 
-  // 1. essential roles on the full instance
+interface Phase {
+  s: Solver;
+  fixed: KRole[];
+  kernel: KRole[];
+  afterFixed: Uint32Array;
+  afterFixedCount: number;
+}
+
+/** Essential roles then greedy on one orientation of the matrix, within the solver's deadline. */
+function firstSolution(s: Solver): Phase {
   s.resetUncovered();
   const fixed: KRole[] = [];
-  s.reduce(fixed);
+  s.reduce(fixed, undefined, s.clock0() + Math.max(20, 0.3 * s.timeLeft()));
   const afterFixed = s.uncov.slice();
   const afterFixedCount = s.uncovCount;
+  const kernel: KRole[] = [];
+  s.greedy(kernel, 0, 20_000);
+  return {
+    s,
+    fixed,
+    kernel: s.prune([...fixed, ...kernel], fixed.length, false).slice(fixed.length),
+    afterFixed,
+    afterFixedCount,
+  };
+}
 
-  // 2. greedy on the kernel
-  let kernel: KRole[] = [];
-  s.greedy(kernel, 0, 0);
-  kernel = s.prune([...fixed, ...kernel], fixed.length, false).slice(fixed.length);
-
-  // 3. iterated greedy on the kernel while time remains and the lower bound is not reached
-  const W = m.W;
+/** Iterated greedy (ruin and recreate) on the kernel until the deadline or the lower bound. */
+function improve(ph: Phase, lb: number, rng: () => number, report: (phase: string, roles: number) => void): void {
+  const { s, fixed, afterFixed, afterFixedCount } = ph;
+  let kernel = ph.kernel;
   let iter = 0;
   while (kernel.length > 0 && fixed.length + kernel.length > lb && s.timeLeft() > 0) {
     iter++;
@@ -821,29 +955,91 @@ export function mineRolesIndexed(
     s.uncovCount = afterFixedCount;
     for (const role of kept) s.cover(role);
     const add: KRole[] = [];
-    s.greedy(add, 0.3 + 0.4 * rng(), 0);
-    if (s.uncovCount !== 0) break; // should not happen (fallback covers), but never accept a partial cover
+    const dropped = kernel.filter((_, i) => drop.has(i));
+    s.greedy(add, 0.3 + 0.4 * rng(), 20_000, dropped.length < kernel.length ? dropped : undefined);
+    if (s.uncovCount !== 0) break; // cannot happen (fallback covers), but never accept a partial cover
     let cand = [...kept, ...add];
     if (cand.length <= kernel.length + 1) cand = s.prune([...fixed, ...cand], fixed.length, false).slice(fixed.length);
+    if (cand.length < kernel.length) report("improved", fixed.length + cand.length);
     if (cand.length <= kernel.length) kernel = cand;
-    if (iter > 1_000_000) break;
+    if (iter > 10_000_000) break;
   }
-  void W;
+  ph.kernel = kernel;
+}
 
-  // 4. trim for fewer |UA|+|PA| (weights are equal per reduced row/column, good enough)
-  const all = s.prune([...fixed, ...kernel], fixed.length, true);
+/**
+ * Mine a minimum-ish set of roles from dense indices: pair i is (us[i], ps[i]),
+ * 0 <= us[i] < nUsers, 0 <= ps[i] < nPerms. Duplicates are allowed.
+ * Both orientations (users x permissions and its transpose) get a first solution; the better one
+ * is improved with the remaining time.
+ */
+export function mineRolesIndexed(
+  nUsers: number,
+  nPerms: number,
+  us: ArrayLike<number>,
+  ps: ArrayLike<number>,
+  options: MineOptions = {},
+): IndexedMineResult {
+  const clock = options.clock ?? defaultClock;
+  const t0 = clock();
+  const budget = options.timeLimitMs ?? 10_000;
+  const deadline = t0 + budget;
+  const rng = mulberry32(options.seed ?? 12345);
+  const m = buildReduced(nUsers, nPerms, us, ps);
+  let assignments = 0;
+  for (let r = 0; r < m.nR; r++) {
+    let k = 0;
+    for (const c of m.rowCols[r]) k += m.colPerms[c].length;
+    assignments += k * m.rowUsers[r].length;
+  }
+  if (m.nR === 0) {
+    return { roles: [], lowerBound: 0, optimal: true, reducedUsers: 0, reducedPermissions: 0, essentialRoles: 0, assignments: 0 };
+  }
+  const sA = new Solver(m, clock, deadline, rng);
+  const lb = sA.lowerBound(Math.max(50, budget * 0.1));
+  const report = (phase: string, roles: number): void =>
+    options.onProgress?.(phase, { roles, lowerBound: lb, ms: clock() - t0 });
+  report("lower-bound", 0);
+
+  sA.deadline = clock() + 0.45 * (deadline - clock());
+  let best = firstSolution(sA);
+  let transposed = false;
+  report("greedy", best.fixed.length + best.kernel.length);
+  if (best.fixed.length + best.kernel.length > lb && clock() < deadline) {
+    const mT = transposeReduced(m);
+    const sB = new Solver(mT, clock, clock() + 0.5 * (deadline - clock()), rng);
+    const other = firstSolution(sB);
+    report("greedy-transposed", other.fixed.length + other.kernel.length);
+    if (other.fixed.length + other.kernel.length < best.fixed.length + best.kernel.length) {
+      best = other;
+      transposed = true;
+    }
+  }
+  best.s.deadline = deadline;
+  improve(best, lb, rng, report);
+  const fixed = best.fixed;
+
+  // trim for fewer |UA|+|PA| (weights are equal per reduced row/column, good enough)
+  let all = best.s.prune([...fixed, ...best.kernel], fixed.length, true);
+  const mm = best.s.m;
+  // never worse than the trivial covers (one role per reduced row, or per reduced column)
+  if (all.length > Math.min(mm.nR, mm.nC)) {
+    all =
+      mm.nR <= mm.nC
+        ? mm.rowCols.map((cols, r) => ({ rows: [r], cols: Array.from(cols) }))
+        : mm.colRows.map((rows, c) => ({ rows: Array.from(rows), cols: [c] }));
+  }
 
   const roles: IndexedRole[] = all.map((role) => {
-    const users: number[] = [];
-    for (const r of role.rows) for (const x of m.rowUsers[r]) users.push(x);
-    const permissions: number[] = [];
-    for (const c of role.cols) for (const p of m.colPerms[c]) permissions.push(p);
-    users.sort((a, b) => a - b);
-    permissions.sort((a, b) => a - b);
-    return { users, permissions };
+    const a: number[] = [];
+    for (const r of role.rows) for (const x of mm.rowUsers[r]) a.push(x);
+    const b: number[] = [];
+    for (const c of role.cols) for (const p of mm.colPerms[c]) b.push(p);
+    a.sort((x, y) => x - y);
+    b.sort((x, y) => x - y);
+    return transposed ? { users: b, permissions: a } : { users: a, permissions: b };
   });
-  let assignments = 0;
-  for (let r = 0; r < m.nR; r++) assignments += m.rowCols[r].reduce((acc, c) => acc + m.colPerms[c].length, 0) * m.rowUsers[r].length;
+  report("done", roles.length);
   return {
     roles,
     lowerBound: lb,
@@ -933,6 +1129,46 @@ export function verifyExactCover(
       for (const p of s) if (!g || !g.has(p)) return `missing pair (${u}, ${p})`;
     }
   }
+  return null;
+}
+
+/**
+ * Indexed variant of `verifyExactCover`: users are 0..nUsers-1, pair i = (us[i], ps[i]).
+ * Uses one sorted key array; O((|UPA| + covered pairs) log |UPA|).
+ */
+export function verifyExactCoverIndexed(
+  nPerms: number,
+  us: ArrayLike<number>,
+  ps: ArrayLike<number>,
+  roles: ReadonlyArray<IndexedRole>,
+): string | null {
+  const keys = new Float64Array(us.length);
+  for (let i = 0; i < us.length; i++) keys[i] = us[i] * nPerms + ps[i];
+  keys.sort();
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) if (i === 0 || keys[i] !== keys[i - 1]) keys[n++] = keys[i];
+  const seen = new Uint8Array(n);
+  const find = (k: number): number => {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = keys[mid];
+      if (v === k) return mid;
+      if (v < k) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  };
+  for (const role of roles)
+    for (const u of role.users)
+      for (const p of role.permissions) {
+        const i = find(u * nPerms + p);
+        if (i < 0) return `extra pair (${u}, ${p})`;
+        seen[i] = 1;
+      }
+  for (let i = 0; i < n; i++)
+    if (!seen[i]) return `missing pair (${Math.floor(keys[i] / nPerms)}, ${keys[i] % nPerms})`;
   return null;
 }
 
