@@ -133,6 +133,17 @@ describeScim("SCIM connector against the real SCIM app", () => {
     await expect(conn.enableAccount({ userName: "nobody" })).rejects.toMatchObject({ retryable: false });
   });
 
+  it("falls back to PUT when the server does not implement PATCH", async () => {
+    const { externalId } = await conn.createAccount(spec("putter"));
+    app.setQuirks({ noPatch: true });
+    await conn.disableAccount({ externalId, userName: "putter" });
+    const u = app.state().users.find((x) => x.id === externalId)!;
+    expect(u).toMatchObject({ active: false, userName: "putter", displayName: "Ada Lovelace" });
+    expect(app.requests.slice(-2).map((r) => r.split(" ")[0])).toEqual(["GET", "PUT"]);
+    await conn.enableAccount({ externalId, userName: "putter" });
+    expect(app.state().users.find((x) => x.id === externalId)!.active).toBe(true);
+  });
+
   it("pages through ≥ 3 pages (pageSize 2) and tolerates extra ListResponse fields", async () => {
     for (let i = 0; i < 5; i++) await conn.createAccount(spec(`page${i}`));
     app.setQuirks({ extraListFields: true });
@@ -151,7 +162,7 @@ describeScim("SCIM connector against the real SCIM app", () => {
     app.setQuirks({ ignoreStartIndex: true });
     const before = app.requests.length;
     const got = await conn.listAccounts();
-    expect(got.length).toBe(2); // only the first page can ever be seen
+    expect(got.length).toBe(2); // only the first page can ever be seen, and the loop ends
     const userPages = app.requests.slice(before).filter((r) => r.startsWith("GET /scim/v2/Users?"));
     expect(userPages.length).toBe(2); // first page, then one repeat detected
   });

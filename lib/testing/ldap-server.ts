@@ -21,7 +21,7 @@ const SCHEMA_DIR = "/etc/ldap/schema";
 const MODULE_DIR = "/usr/lib/ldap";
 
 export const LDAP_INSTALL_HINT =
-  "OpenLDAP's slapd is not installed (no /usr/sbin/slapd). Install it with: " +
+  `OpenLDAP's slapd is not installed (no ${SLAPD_PATH}). Install it with: ` +
   "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -q slapd ldap-utils";
 
 export function ldapAvailable(): boolean {

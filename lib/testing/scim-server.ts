@@ -10,7 +10,8 @@
  *   accepted and never answered) | "down" (the listener is closed: connection refused; "none" re-opens it on
  *   the same port).
  * - Quirks (options.quirks) to exercise real-world client tolerance: patchNoContent (PATCH answers 204 without a
- *   body), ignoreStartIndex (always serves the first page), extraListFields (ListResponse carries unknown fields).
+ *   body), ignoreStartIndex (always serves the first page), extraListFields (ListResponse carries unknown fields),
+ *   noPatch (PATCH answers 501 Not Implemented, so clients must fall back to PUT).
  *
  * scimmy declares resources process-wide, so the handlers are declared once and find the instance's store
  * through the per-router `context` function; several apps can run in one process.
@@ -24,7 +25,7 @@ import SCIMMY from "scimmy";
 import SCIMMYRouters from "scimmy-routers";
 
 export type ScimFault = "none" | "500" | "429" | "timeout" | "down";
-export type ScimQuirks = { patchNoContent?: boolean; ignoreStartIndex?: boolean; extraListFields?: boolean };
+export type ScimQuirks = { patchNoContent?: boolean; ignoreStartIndex?: boolean; extraListFields?: boolean; noPatch?: boolean };
 
 type Rec = Record<string, any>;
 type Request = any;
@@ -158,6 +159,11 @@ export async function startScimApp(opts: {
       res.status(status).type("application/scim+json");
       if (status === 429) res.setHeader("Retry-After", "1");
       res.send(JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: fault, detail: "Injected fault" }));
+      return;
+    }
+    if (quirks.noPatch && req.method === "PATCH") {
+      res.status(501).type("application/scim+json");
+      res.send(JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "501", detail: "PATCH is not supported" }));
       return;
     }
     // Express 5 re-parses req.query on every access, so scimmy-routers' cast of startIndex/count to numbers
