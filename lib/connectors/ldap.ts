@@ -122,6 +122,11 @@ export class LdapConnector implements Connector {
     }
   }
 
+  private redact(msg: string): string {
+    const pw = this.config.bindPassword;
+    return pw ? msg.split(pw).join("***") : msg;
+  }
+
   private toConnectorError(what: string, e: unknown): ConnectorError {
     if (e instanceof ConnectorError) return e;
     const code = (e as { code?: unknown })?.code;
@@ -130,13 +135,13 @@ export class LdapConnector implements Connector {
       return new ConnectorError(`LDAP ${what}: the server rejected the bind DN or password (invalidCredentials)`, false, 49);
     }
     if (typeof code === "number") {
-      return new ConnectorError(`LDAP ${what}: ${msg.replace(this.config.bindPassword, "***")} (result code ${code})`, RETRYABLE_CODES.has(code), code);
+      return new ConnectorError(`LDAP ${what}: ${this.redact(msg)} (result code ${code})`, RETRYABLE_CODES.has(code), code);
     }
     const netCode = typeof code === "string" ? code : undefined;
     if ((netCode && NET_CODES.has(netCode)) || /timeout|timed out|socket|connection|closed/i.test(msg)) {
-      return new ConnectorError(`LDAP ${what}: cannot reach ${this.config.url} (${netCode ?? msg})`, true);
+      return new ConnectorError(`LDAP ${what}: cannot reach ${this.config.url} (${netCode ?? this.redact(msg)})`, true);
     }
-    return new ConnectorError(`LDAP ${what}: ${msg.replace(this.config.bindPassword, "***")}`, false);
+    return new ConnectorError(`LDAP ${what}: ${this.redact(msg)}`, false);
   }
 
   private userDn(userName: string, disabled = false): string {
