@@ -43,7 +43,8 @@ export function encodeRows(rows: string[][], maps: Map<string, number>[]): Int32
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     for (let c = 0; c < C; c++) {
-      const code = maps[c].get(r[c] ?? "");
+      const v = r[c];
+      const code = v === undefined ? undefined : maps[c].get(v);
       out[i * C + c] = code === undefined ? -1 : code;
     }
   }

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { mulberry32 } from "./folds";
+import { alignRows, explainRequest, modelFromJson, modelToJson, predictRows, riskScore, trainRiskModel, type RiskModelConfig } from "./model";
+import { crossValidate } from "./validate";
+import { auc } from "./metrics";
+
+// Small, fast settings for unit tests (the benchmark uses the defaults).
+const fast: Partial<RiskModelConfig> = { gbdt: { trees: 40, maxLeaves: 8 }, innerFolds: 5 };
+
+/** Synthetic requests: resource R7 requested from department D3 is denied; everything else mostly approved. */
+function planted(n: number, seed: number) {
+  const rand = mulberry32(seed);
+  const pick = (k: number, prefix: string) => `${prefix}${Math.floor(rand() * k)}`;
+  const columns = ["RESOURCE", "DEPT", "MGR", "TITLE"];
+  const rows: string[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = [pick(10, "R"), pick(6, "D"), pick(40, "M"), pick(8, "T")];
+    // make the planted pair common enough to learn
+    if (rand() < 0.08) (r[0] = "R7"), (r[1] = "D3");
+    const bad = r[0] === "R7" && r[1] === "D3";
+    labels.push(bad ? (rand() < 0.9 ? 0 : 1) : rand() < 0.97 ? 1 : 0);
+    rows.push(r);
+  }
+  return { columns, rows, labels };
+}
+
+describe("risk model", () => {
+  const data = planted(2500, 11);
+  const model = trainRiskModel({ label: "ACTION", ...data }, fast);
+
+  it("learns a planted rule (resource R7 denied for department D3)", () => {
+    const test = planted(1000, 99);
+    const p = predictRows(model, test.rows);
+    expect(auc(p, test.labels)).toBeGreaterThan(0.85);
+    const [bad] = predictRows(model, [["R7", "D3", "M1", "T1"]]);
+    const [ok] = predictRows(model, [["R7", "D1", "M1", "T1"]]);
+    expect(bad).toBeLessThan(0.4);
+    expect(ok).toBeGreaterThan(0.85);
+  });
+
+  it("names the planted feature pair as the top reason, with counts", () => {
+    const ex = explainRequest(model, { RESOURCE: "R7", DEPT: "D3", MGR: "M1", TITLE: "T1" });
+    expect(ex.pApprove).toBeLessThan(0.4);
+    expect(ex.riskScore).toBeGreaterThanOrEqual(8);
+    const top = ex.reasons[0];
+    expect(top.columns).toEqual(["RESOURCE", "DEPT"]);
+    expect(top.values).toEqual(["R7", "D3"]);
+    expect(top.effect).toBeLessThan(0);
+    expect(top.pastDenied).toBeGreaterThan(top.pastRequests / 2);
+    expect(top.text).toContain("RESOURCE=R7 & DEPT=D3");
+    expect(top.text).toMatch(/often denied \(\d+ of \d+ past requests denied\); raises risk/);
+  });
+
+  it("handles unseen categories and missing columns", () => {
+    const p = predictRows(model, [["R_NEW", "D_NEW", "M_NEW", "T_NEW"]]);
+    expect(p[0]).toBeGreaterThan(0);
+    expect(p[0]).toBeLessThan(1);
+    const ex = explainRequest(model, { RESOURCE: "R_NEW", DEPT: "D1" });
+    expect(Number.isFinite(ex.pApprove)).toBe(true);
+    expect(ex.reasons.some((r) => r.text.includes("never been requested"))).toBe(true);
+  });
+
+  it("matches columns by header name, so order does not matter", () => {
+    const rows = data.rows.slice(0, 50);
+    const header = ["TITLE", "ACTION", "MGR", "RESOURCE", "DEPT"];
+    const shuffled = rows.map((r, i) => [r[3], String(data.labels[i]), r[2], r[0], r[1]]);
+    const a = predictRows(model, rows);
+    const b = predictRows(model, alignRows(model, header, shuffled));
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  it("survives JSON serialisation", () => {
+    const back = modelFromJson(JSON.parse(JSON.stringify(modelToJson(model))));
+    const a = predictRows(model, data.rows.slice(0, 200));
+    const b = predictRows(back, data.rows.slice(0, 200));
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
+  });
+
+  it("rejects bad labels", () => {
+    expect(() => trainRiskModel({ label: "y", columns: ["a"], rows: [["x"], ["y"]], labels: [1, 1] })).toThrow(/both 0 and 1/);
+    expect(() => trainRiskModel({ label: "y", columns: ["a"], rows: [["x"], ["y"]], labels: [1, 2] })).toThrow(/expected 0 or 1/);
+  });
+});
+
+describe("riskScore", () => {
+  it.each([
+    [0.999, 0],
+    [0.995, 0],
+    [0.95, 5],
+    [0.5, 10],
+    [0.01, 10],
+  ])("riskScore(%d) = %d", (p, s) => expect(riskScore(p)).toBeCloseTo(s, 6));
+  it("is monotone: lower approval probability never means lower risk", () => {
+    let last = -1;
+    for (let p = 1; p >= 0; p -= 0.001) {
+      const s = riskScore(p);
+      expect(s).toBeGreaterThanOrEqual(last);
+      expect(s).toBeLessThanOrEqual(10);
+      last = s;
+    }
+  });
+});
+
+describe("crossValidate", () => {
+  it("returns AUC, logloss and a 10-bin calibration table", () => {
+    const d = planted(900, 5);
+    const records = d.rows.map((r) => Object.fromEntries(d.columns.map((c, j) => [c, r[j]])));
+    const cv = crossValidate(records, d.labels, 3, fast);
+    expect(cv.auc).toBeGreaterThan(0.75);
+    expect(cv.logloss).toBeLessThan(0.3);
+    expect(cv.calibration).toHaveLength(10);
+    expect(cv.calibration.reduce((s, b) => s + b.count, 0)).toBe(900);
+    expect(cv.perFold).toHaveLength(3);
+  });
+});
