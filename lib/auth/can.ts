@@ -7,7 +7,8 @@
  * app_owner (owns at least one application), admin, auditor (read-only everywhere),
  * security (reads everything, decides security approval stages).
  */
-export type PortalRole = "employee" | "manager" | "app_owner" | "admin" | "auditor" | "security";
+/** hr_source: a machine caller (HR webhook, inbound SCIM) authenticated by signature or token. */
+export type PortalRole = "employee" | "manager" | "app_owner" | "admin" | "auditor" | "security" | "hr_source";
 
 export type Actor = {
   personId: string;
@@ -33,7 +34,8 @@ export type Action =
   | "operations.view"
   | "operations.retry"
   | "request.create"
-  | "request.approve";
+  | "request.approve"
+  | "hr.import";
 
 export type Resource =
   | { kind: "person"; personId: string; /** Ids of the person's managers, nearest first. */ managerChain?: string[] }
@@ -65,8 +67,10 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
       if (readsEverything(actor)) return true;
       return Boolean(resource.managerChain?.includes(actor.personId));
     }
+    case "hr.import":
+      return has(actor, "admin") || has(actor, "hr_source");
     case "application.list":
-      return true;
+      return !has(actor, "hr_source") || has(actor, "admin");
     case "application.view":
       return resource.kind === "application";
     case "application.viewAccounts":
