@@ -11,8 +11,10 @@ export const applicationPublicColumns = {
 };
 
 export async function listApplications(db: Queryable, q?: string) {
-  const activeAccounts = sql<number>`(SELECT count(*) FROM accounts a WHERE a.application_id = ${applications.id} AND a.status = 'active')`;
-  const entCount = sql<number>`(SELECT count(*) FROM entitlements e WHERE e.application_id = ${applications.id})`;
+  // Outer columns are qualified by hand: drizzle renders ${applications.id} as a bare "id", which
+  // inside these subqueries would bind to the inner table's own id (and every count would be 0).
+  const activeAccounts = sql<number>`(SELECT count(*) FROM accounts a WHERE a.application_id = "applications"."id" AND a.status = 'active')`;
+  const entCount = sql<number>`(SELECT count(*) FROM entitlements e WHERE e.application_id = "applications"."id")`;
   const rows = await db
     .select({ ...applicationPublicColumns, activeAccounts, entitlementCount: entCount })
     .from(applications)
@@ -24,7 +26,7 @@ export async function listApplications(db: Queryable, q?: string) {
 export async function getApplication(db: Queryable, id: string) {
   const [app] = await db.select(applicationPublicColumns).from(applications).where(eq(applications.id, id));
   if (!app) return null;
-  const holders = sql<number>`(SELECT count(DISTINCT g.person_id) FROM grants g WHERE g.entitlement_id = ${entitlements.id} AND g.status = 'active')`;
+  const holders = sql<number>`(SELECT count(DISTINCT g.person_id) FROM grants g WHERE g.entitlement_id = "entitlements"."id" AND g.status = 'active')`;
   const ents = await db
     .select({
       id: entitlements.id, externalId: entitlements.externalId, name: entitlements.name, description: entitlements.description,

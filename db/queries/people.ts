@@ -66,7 +66,9 @@ export async function searchPeople(db: Queryable, f: PeopleFilter) {
   if (f.location) conds.push(eq(people.location, f.location));
   if (f.withinLineOf) conds.push(inReportingLine(f.withinLineOf));
   const where = conds.length ? and(...conds) : undefined;
-  const manager = sql<string | null>`(SELECT m.display_name FROM people m WHERE m.id = ${people.managerId})`;
+  // Qualified on purpose: drizzle renders ${people.managerId} as a bare "manager_id", which inside
+  // this subquery would bind to m.manager_id (and the column would always be empty).
+  const manager = sql<string | null>`(SELECT m.display_name FROM people m WHERE m.id = "people"."manager_id")`;
   const [rows, [{ total }]] = await Promise.all([
     db
       .select({
