@@ -1,0 +1,177 @@
+/**
+ * Fixtures and page objects for the end-to-end suite.
+ *
+ *  - `signedIn(persona)`: a page in a fresh browser context that is signed in as a demo persona.
+ *    Each persona signs in once per run, by clicking its button on the sign-in page like a user;
+ *    the resulting cookies are saved in .tmp/e2e-auth/<persona>.json and reused by later tests.
+ *  - Page objects: SignInPage, Nav, PersonPage, PeoplePage.
+ *  - Without Chromium (laptop) every test is skipped with a message; in CI the config fails first.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { test as base, expect, type Browser, type Locator, type Page } from "@playwright/test";
+import { authDir, chromiumAvailable, chromiumPath } from "./support";
+
+export type Persona = "employee" | "manager" | "app_owner" | "admin" | "auditor";
+export const personas: Persona[] = ["employee", "manager", "app_owner", "admin", "auditor"];
+
+/** The label the sign-in page gives each persona ("Sign in as <label>: <name>"). */
+export const personaLabel: Record<Persona, string> = {
+  employee: "Employee",
+  manager: "Manager",
+  app_owner: "Application owner",
+  admin: "Admin",
+  auditor: "Auditor",
+};
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+export const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+// ---------------------------------------------------------------- page objects
+
+export class SignInPage {
+  constructor(readonly page: Page) {}
+  async goto(query = "") {
+    await this.page.goto(`/signin${query}`);
+    await expect(this.page.getByRole("heading", { level: 1, name: "Gatehouse" })).toBeVisible();
+  }
+  personaButton(p: Persona): Locator {
+    return this.page.getByRole("button", { name: new RegExp(`^Sign in as ${escapeRe(personaLabel[p])}: `) });
+  }
+  /** The persona's display name, read from its button's accessible name. */
+  async personaName(p: Persona): Promise<string> {
+    const label = await this.personaButton(p).getAttribute("aria-label");
+    const name = label?.split(": ").slice(1).join(": ");
+    if (!name) throw new Error(`No persona button for ${p}`);
+    return name;
+  }
+  ssoButton(name = "Company SSO"): Locator {
+    return this.page.getByRole("button", { name: `Sign in with ${name}` });
+  }
+  alert(): Locator {
+    return this.page.getByRole("main").getByRole("alert");
+  }
+}
+
+export class Nav {
+  constructor(readonly page: Page) {}
+  actorName(): Locator {
+    return this.page.getByTestId("actor-name");
+  }
+  main(): Locator {
+    return this.page.getByRole("navigation", { name: "Main" });
+  }
+  link(name: string): Locator {
+    return this.main().getByRole("link", { name, exact: true });
+  }
+  /** The signed-in person's id, from the "My access" link (/people/<id>). */
+  async myId(): Promise<string> {
+    const href = await this.link("My access").getAttribute("href");
+    const id = href?.match(UUID_RE)?.[0];
+    if (!id) throw new Error(`"My access" link has no person id: ${href}`);
+    return id;
+  }
+}
+
+export class PersonPage {
+  constructor(readonly page: Page) {}
+  heading(): Locator {
+    return this.page.getByRole("heading", { level: 1 });
+  }
+  grantsTable(): Locator {
+    return this.page.getByTestId("grants-table");
+  }
+  /** Cells of the "Where it came from" column, as text. */
+  async sources(): Promise<string[]> {
+    const table = this.grantsTable();
+    const headers = await table.getByRole("columnheader").allInnerTexts();
+    const col = headers.findIndex((h) => h.trim() === "Where it came from");
+    if (col < 0) throw new Error(`No "Where it came from" column in ${headers.join(" | ")}`);
+    const rows = table.locator("tbody").getByRole("row");
+    const out: string[] = [];
+    for (const row of await rows.all()) out.push((await row.getByRole("cell").nth(col).innerText()).trim());
+    return out;
+  }
+  async applications(): Promise<string[]> {
+    const rows = this.grantsTable().locator("tbody").getByRole("row");
+    return (await rows.all().then((rs) => Promise.all(rs.map((r) => r.getByRole("cell").first().innerText())))).map((s) => s.trim());
+  }
+  /** A value from the "HR record" card (a definition list). */
+  async hrValue(term: string): Promise<string> {
+    const card = this.page.getByRole("region", { name: "HR record" });
+    const dt = card.locator("dt", { hasText: new RegExp(`^${escapeRe(term)}$`) });
+    return (await dt.locator("xpath=following-sibling::dd[1]").innerText()).trim();
+  }
+}
+
+export class PeoplePage {
+  constructor(readonly page: Page) {}
+  table(): Locator {
+    return this.page.getByRole("table", { name: /^People, \d+ results$/ });
+  }
+  personLinks(): Locator {
+    return this.table().locator("tbody").getByRole("link");
+  }
+  async search(q: string) {
+    await this.page.getByRole("search").getByLabel("Search").fill(q);
+    await this.page.getByRole("search").getByRole("button", { name: "Search" }).click();
+  }
+}
+
+// ---------------------------------------------------------------- sign-in states
+
+/** Sign in as a persona by clicking its button, and save the cookies for reuse in this run. */
+async function persistPersonaState(browser: Browser, baseURL: string, persona: Persona): Promise<string> {
+  const file = path.join(authDir, `${persona}.json`);
+  if (fs.existsSync(file)) return file;
+  const context = await browser.newContext({ baseURL });
+  try {
+    const page = await context.newPage();
+    const signin = new SignInPage(page);
+    await signin.goto();
+    const name = await signin.personaName(persona);
+    await signin.personaButton(persona).click();
+    await page.waitForURL("**/dashboard");
+    await expect(new Nav(page).actorName()).toHaveText(name);
+    fs.mkdirSync(authDir, { recursive: true });
+    await context.storageState({ path: file });
+    return file;
+  } finally {
+    await context.close();
+  }
+}
+
+type TestFixtures = {
+  /** A new page, in its own context, signed in as the persona. */
+  signedIn: (persona: Persona) => Promise<Page>;
+  skipWithoutChromium: void;
+};
+type WorkerFixtures = { personaState: (persona: Persona) => Promise<string> };
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  skipWithoutChromium: [
+    async ({}, use, testInfo) => {
+      testInfo.skip(!chromiumAvailable(), `Chromium not found at ${chromiumPath()} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+      await use();
+    },
+    { auto: true },
+  ],
+  personaState: [
+    async ({ browser }, use, workerInfo) => {
+      const baseURL = workerInfo.project.use.baseURL!;
+      await use((persona) => persistPersonaState(browser, baseURL, persona));
+    },
+    { scope: "worker" },
+  ],
+  signedIn: async ({ browser, personaState, baseURL }, use) => {
+    const contexts: Awaited<ReturnType<Browser["newContext"]>>[] = [];
+    await use(async (persona) => {
+      const context = await browser.newContext({ baseURL, storageState: await personaState(persona), viewport: { width: 1366, height: 900 } });
+      contexts.push(context);
+      return context.newPage();
+    });
+    for (const c of contexts) await c.close();
+  },
+});
+
+export { expect };

@@ -1,0 +1,57 @@
+/**
+ * Journey: a person sees their own access and why they have it; a manager looks at a
+ * direct report's access from their people list.
+ */
+import { expect, Nav, PeoplePage, PersonPage, SignInPage, test } from "./fixtures";
+import { readmeScreenshot } from "./screenshots";
+
+test("an employee opens My access and sees each grant with where it came from", async ({ signedIn }) => {
+  const page = await signedIn("employee");
+  await page.goto("/dashboard");
+  const nav = new Nav(page);
+  const me = (await nav.actorName().innerText()).trim();
+  await nav.link("My access").click();
+
+  const person = new PersonPage(page);
+  await expect(person.heading()).toHaveText(me);
+  await expect(page.getByRole("heading", { name: /^Access \(\d+ active entitlements\)$/ })).toBeVisible();
+  await expect(person.grantsTable()).toBeVisible();
+  await expect(person.grantsTable().getByRole("columnheader", { name: "Where it came from" })).toBeVisible();
+
+  const sources = await person.sources();
+  expect(sources.length).toBeGreaterThan(0);
+  expect(sources.some((s) => /^(Birthright rule|Role template)\b/.test(s)), sources.join(" | ")).toBe(true);
+  for (const s of sources) expect(s).toMatch(/^(Birthright rule|Role template|Access request|Review decision|Added manually|Imported)\b/);
+  const apps = await person.applications();
+  expect(apps.every((a) => a.length > 0)).toBe(true);
+  // Each application a grant names has a link in the accounts card, or at least appears once.
+  await expect(page.getByRole("region", { name: "HR record" })).toBeVisible();
+  await readmeScreenshot(page, "person", { fullPage: true });
+});
+
+test("a manager opens a direct report's page from their people list", async ({ signedIn, page: anon }) => {
+  const signin = new SignInPage(anon);
+  await signin.goto();
+  const managerName = await signin.personaName("manager");
+
+  const page = await signedIn("manager");
+  await page.goto("/dashboard");
+  await new Nav(page).link("People").click();
+  await expect(page.getByText("People in your reporting line.")).toBeVisible();
+
+  // A row whose Manager column names the manager persona is a direct report.
+  const people = new PeoplePage(page);
+  const rows = people.table().locator("tbody").getByRole("row");
+  await expect(rows.first()).toBeVisible();
+  const direct = rows.filter({ has: page.getByRole("cell", { name: managerName, exact: true }) }).first();
+  await expect(direct).toBeVisible();
+  const link = direct.getByRole("link").first();
+  const reportName = (await link.innerText()).trim();
+  await link.click();
+
+  const person = new PersonPage(page);
+  await expect(person.heading()).toHaveText(reportName);
+  expect(await person.hrValue("Manager")).toBe(managerName);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: /^Access \(\d+ active entitlements\)$/ })).toBeVisible();
+});
