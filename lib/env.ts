@@ -27,6 +27,7 @@ const schema = z.object({
   GATEHOUSE_WORKER: z.enum(["embedded", "off"]).optional(),
   GATEHOUSE_SEED_PEOPLE: z.coerce.number().int().positive().default(1200),
   GATEHOUSE_SEED: z.coerce.number().int().default(42),
+  GATEHOUSE_HR_WEBHOOK_SECRET: z.string().min(16).optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

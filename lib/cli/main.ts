@@ -9,6 +9,7 @@ const commands: Record<string, Command> = {
   db: { summary: "db migrate | db status: apply the committed migrations", load: () => import("./commands/db") },
   seed: { summary: "seed [--people N] [--seed S] [--if-empty] [--reset]: generate the demo organisation", load: () => import("./commands/seed") },
   audit: { summary: "audit verify: check the hash chain and name the first broken link", load: () => import("./commands/audit") },
+  hr: { summary: "hr import FILE [--dry-run] [--only-valid]: apply an HR snapshot (joiners, movers, leavers)", load: () => import("./commands/hr") },
   mine: { summary: "mine FILE [--format pairs|wide|long] --json [--out OUT]: role mining", load: () => import("./commands/mine") },
   risk: { summary: "risk train|predict|cv: learned request risk model", load: () => import("./commands/risk") },
 };
