@@ -6,6 +6,7 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   links.push({ href: `/people/${actor.personId}`, label: "My access" });
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
+  if (can(actor, "hr.import")) links.push({ href: "/admin/hr-import", label: "HR import" });
   const roles = actor.roles.filter((r) => r !== "employee");
   return (
     <header className="border-b border-slate-200 bg-white">
