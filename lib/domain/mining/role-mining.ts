@@ -801,7 +801,9 @@ class Solver {
   /** Greedy lower bound: pairwise incompatible edges, smallest compatible neighbourhood first. */
   lowerBound(budgetMs: number): number {
     const { nR, W, rowBits, rowWords, rowCols, colRows } = this.m;
-    const stop = Math.min(this.deadline, this.clock() + budgetMs);
+    const begin = this.clock();
+    const stop = Math.min(this.deadline, begin + budgetMs);
+    const scoreStop = Math.min(stop, begin + budgetMs / 2);
     const E = this.m.edges;
     const er = new Int32Array(E);
     const ec = new Int32Array(E);
@@ -821,7 +823,7 @@ class Solver {
             for (let k = 0; k < wl.length; k++) s += pop(rowBits[b2 + wl[k]] & rowBits[rb + wl[k]]);
           }
           score[e] = s;
-          if ((e & 1023) === 0 && this.clock() > stop) exact = false;
+          if ((e & 1023) === 0 && this.clock() > scoreStop) exact = false;
         } else score[e] = rowCols[r].length * colRows[c].length;
         e++;
       }
@@ -851,7 +853,8 @@ class Solver {
           sr.push(r);
           sc.push(c);
         }
-        if ((j & 4095) === 0 && this.clock() > stop && best > 0) return sr.length;
+        // a partial set of pairwise incompatible edges is still a valid lower bound
+        if ((j & 255) === 0 && this.clock() > stop) return sr.length;
       }
       return sr.length;
     };
