@@ -7,9 +7,17 @@
  * unterminated quote. O(length), one pass.
  */
 export class CsvError extends Error {
-  constructor(message: string, public readonly line: number) {
+  constructor(
+    message: string,
+    public readonly line: number,
+    public readonly column?: string,
+  ) {
     super(message);
     this.name = "CsvError";
+  }
+  /** The file line the bad row starts on (alias used by report messages). */
+  get row(): number {
+    return this.line;
   }
 }
 
@@ -98,5 +106,9 @@ export function csvEscape(v: unknown): string {
 }
 
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvEscape).join(",")).join("\n") + "\n";
+  return toCsvRows([header, ...rows]);
+}
+
+export function toCsvRows(rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
+  return rows.map((r) => r.map(csvEscape).join(",")).join("\n") + "\n";
 }
