@@ -1,0 +1,820 @@
+/**
+ * Plain-language access requests → a structured draft for the requester to confirm.
+ *
+ * Inputs: the typed text (≤ 500 characters), the directory as plain data (people,
+ * applications, entitlements), the requester's id and `today` (YYYY-MM-DD), and optionally
+ * the answers to earlier questions (`choices`, keyed by the `field` of an ambiguous result).
+ * Output: a draft (never submitted here), a question when something has two readings (two
+ * people called Sarah, an application level with two entitlements), or "not understood" with
+ * a message and suggestions. Never throws on any string.
+ *
+ * Method (deterministic, offline, no model):
+ *  1. Guards: empty, too long, control characters, and patterns of SQL injection, markup or
+ *     prompt injection are refused before any parsing.
+ *  2. The first duration phrase is read (durations.ts) and blanked out of the text.
+ *  3. Tokenise (emails whole; "Tom's" → "tom" + possessive), then tag tokens in passes, each
+ *     pass only seeing tokens no earlier pass claimed: group phrases ("my team"), action verbs,
+ *     peer markers ("same access as", "what … has", copy/mirror/clone), applications (n-grams
+ *     of 1-4 tokens against names, keys and aliases, longest first, fuzzy.ts thresholds),
+ *     access-level words, entitlement names, pronouns, emails and person names, then titles,
+ *     departments, teams and locations inside the peer phrase (plurals singularised).
+ *  4. Roles: persons inside the peer phrase, a possessive followed by "access", or the source
+ *     of copy/mirror/clone are reference peers; other persons are the beneficiary.
+ *  5. Each level word attaches to the nearest application mention (the preceding one on a
+ *     tie) and picks that application's entitlement of that level.
+ * Complexity: O(T · N · K · L²) for T tokens, n-grams up to N = 4, K directory keys of
+ * length ≤ L; T ≤ ~100 by the length guard, so a few milliseconds on a directory of
+ * thousands.
+ */
+import { findDuration } from "./durations";
+import { type Candidate, bestMatches, closest, compact, matchKey, normalize, normalizeFlat, singularize } from "./fuzzy";
+
+export type Level = "read" | "edit" | "admin";
+
+export type DirectoryPerson = {
+  id: string;
+  displayName: string;
+  givenName: string;
+  familyName: string;
+  email: string;
+  title: string;
+  department: string;
+  location: string;
+  team?: string | null;
+  managerId?: string | null;
+};
+export type DirectoryApplication = { id: string; key: string; name: string; aliases?: string[] };
+export type DirectoryEntitlement = { id: string; applicationId: string; name: string; level: Level; privileged: boolean };
+export type Directory = { people: DirectoryPerson[]; applications: DirectoryApplication[]; entitlements: DirectoryEntitlement[] };
+
+export type PersonRef =
+  | { kind: "person"; personId: string; displayName: string }
+  | { kind: "group"; description: string; personIds: string[] };
+
+export type PeerFilter = { title?: string; department?: string; location?: string; team?: string; personIds?: string[] };
+export type DraftItem = { applicationId: string; entitlementId?: string; level?: Level; text: string };
+
+export type RequestDraft = {
+  kind: "draft";
+  action: "grant" | "revoke";
+  beneficiary: PersonRef;
+  referencePeers?: { description: string; filter: PeerFilter };
+  items: DraftItem[];
+  durationDays?: number;
+  until?: string;
+  justification?: string;
+  explanation: string[];
+};
+export type AmbiguousResult = { kind: "ambiguous"; question: string; field: string; options: Array<{ id: string; label: string }> };
+export type NotUnderstood = { kind: "not_understood"; message: string; suggestions: string[] };
+export type ParseResult = RequestDraft | AmbiguousResult | NotUnderstood;
+
+export type ParseOptions = {
+  requesterId: string;
+  today: string;
+  /** Answers to earlier questions: `{ [ambiguous.field]: option id }`. */
+  choices?: Record<string, string>;
+};
+
+export const MAX_REQUEST_LENGTH = 500;
+
+export const EXAMPLES = [
+  "give Priya GitHub read-only for two weeks",
+  "revoke Tom's Salesforce admin",
+  "give Sarah the same access as the other solutions engineers on the East Coast team",
+  "grant me Figma editor until Friday",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Guards
+
+const HOSTILE: Array<{ re: RegExp; message: string }> = [
+  { re: /<\s*\/?\s*[a-z!?][^>]*>|<\s*script|javascript\s*:|on(error|load|click)\s*=|&lt;|&#x?\d/i, message: "That text contains markup or script, which I don't accept in a request." },
+  {
+    re: /\b(drop|truncate|alter)\s+(table|database|schema)\b|\bunion\s+(all\s+)?select\b|\binsert\s+into\b|\bdelete\s+from\b|\bselect\s+[\w*,\s]+\s+from\b|\bupdate\s+\w+\s+set\b|['"]\s*(or|and)\s+['"]?\w+['"]?\s*=\s*['"]?\w+|\bor\s+1\s*=\s*1\b|;\s*--|'\s*;|\/\*|\*\/|\bxp_cmdshell\b|\bexec(ute)?\s*\(|\bsleep\s*\(\d|\bwaitfor\s+delay\b/i,
+    message: "That text looks like a database command, not an access request.",
+  },
+  {
+    re: /\b(ignore|disregard|forget|override)\b[\w\s,]{0,30}\b(instructions?|prompts?|rules?|polic(y|ies)|guardrails?|context)\b|\bsystem\s+prompt\b|\byou\s+are\s+now\b|\bact\s+as\b|\bpretend\s+(to\s+be|you)\b|\bjailbreak\b|\bdeveloper\s+mode\b|\b(bypass|skip|without)\s+(the\s+|any\s+)?(approvals?|review|checks?|policy)\b|\bnew\s+instructions?\b|\bassistant\s*:|\bsystem\s*:/i,
+    message: "That reads as an instruction to change how requests are handled. I only turn requests into drafts; approvals always apply.",
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary
+
+type Act = "grant" | "revoke";
+const ACTION_PHRASES: Array<[string, Act, "copy"?]> = [
+  ["no longer needs", "revoke"], ["no longer need", "revoke"], ["doesnt need", "revoke"], ["does not need", "revoke"],
+  ["take away", "revoke"], ["cut off", "revoke"], ["get rid of", "revoke"], ["kick out", "revoke"],
+  ["set up", "grant"], ["sign up", "grant"], ["hook up", "grant"],
+  ["revoke", "revoke"], ["remove", "revoke"], ["delete", "revoke"], ["disable", "revoke"], ["drop", "revoke"],
+  ["deprovision", "revoke"], ["offboard", "revoke"], ["strip", "revoke"], ["rescind", "revoke"], ["withdraw", "revoke"],
+  ["unassign", "revoke"], ["revoking", "revoke"], ["removing", "revoke"], ["pull", "revoke"],
+  ["give", "grant"], ["grant", "grant"], ["add", "grant"], ["provide", "grant"], ["provision", "grant"], ["need", "grant"],
+  ["needs", "grant"], ["want", "grant"], ["wants", "grant"], ["request", "grant"], ["requesting", "grant"], ["enable", "grant"],
+  ["get", "grant"], ["assign", "grant"], ["allow", "grant"], ["onboard", "grant"], ["access to", "grant"],
+  ["copy", "grant", "copy"], ["clone", "grant", "copy"], ["mirror", "grant", "copy"], ["replicate", "grant", "copy"],
+];
+
+const LEVEL_PHRASES: Array<[string, Level]> = [
+  ["read only", "read"], ["readonly", "read"], ["read access", "read"], ["view only", "read"], ["viewer", "read"], ["viewers", "read"],
+  ["reader", "read"], ["read", "read"], ["view", "read"], ["ro", "read"],
+  ["read write", "edit"], ["editor", "edit"], ["editors", "edit"], ["edit", "edit"], ["write", "edit"], ["writer", "edit"],
+  ["contributor", "edit"], ["rw", "edit"],
+  ["administrator", "admin"], ["admin", "admin"], ["admins", "admin"], ["owner", "admin"], ["superuser", "admin"], ["super user", "admin"],
+];
+const LEVEL_WORD: Record<Level, string> = { read: "read-only", edit: "editor", admin: "admin" };
+
+const SELF_WORDS = new Set(["me", "myself", "i", "my", "mine", "im"]);
+const ACCESS_WORDS = new Set(["access", "permissions", "permission", "apps", "applications", "entitlements", "rights", "roles", "setup", "accounts", "groups"]);
+const JUSTIFICATION = /\b(because|since|so that|so (?:she|he|they|i) can|as (?:she|he|they|i) (?:is|are|am|will|needs?)|in order to|for the .{0,40}project)\b/i;
+
+const STOP = new Set(
+  (
+    "a an the to for from of on in at with and or & plus also too as well please pls plz kindly thanks thank thx you can could would will " +
+    "should shall must may might be is are was were been being have has had do does did i'd id we us our he him his she her hers they them " +
+    "their it its this that these those there here just now today asap immediately urgently quickly same other others rest all every each " +
+    "any some new hire hires starter joiner employee contractor intern user users member members person people someone team teams " +
+    "reports report direct directs access accesses permission permissions account accounts app apps application applications license licence " +
+    "seat role roles rights right level tool tools entitlement entitlements group groups what which who whom like than then into onto via but " +
+    "not no longer more so up out back let use using make making set sure hi hey hello ok okay yes need needs needed want wants wanted " +
+    "temporarily temporary temp while own lead dept department office based located working works work only full"
+  ).split(/\s+/),
+);
+for (const [p] of ACTION_PHRASES) for (const w of p.split(" ")) STOP.add(w);
+for (const [p] of LEVEL_PHRASES) for (const w of p.split(" ")) STOP.add(w);
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+type Tok = {
+  raw: string;
+  norm: string;
+  start: number;
+  end: number;
+  possessive: boolean;
+  email: boolean;
+  /** Which pass claimed the token (undefined = free). */
+  tag?: string;
+};
+
+function tokenize(text: string): Tok[] {
+  const out: Tok[] = [];
+  const re = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+|[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*['’]?|&/gu;
+  for (const m of text.matchAll(re)) {
+    let raw = m[0];
+    const start = m.index ?? 0;
+    const email = raw.includes("@");
+    let possessive = false;
+    let core = raw;
+    if (!email) {
+      if (/['’]s$/i.test(core)) {
+        possessive = true;
+        core = core.slice(0, -2);
+      } else if (/['’]$/.test(core)) {
+        possessive = true;
+        core = core.slice(0, -1);
+      }
+    }
+    raw = m[0];
+    const norm = email ? core.toLowerCase() : compact(normalizeFlat(core));
+    if (!norm) continue;
+    out.push({ raw, norm, start, end: start + raw.length, possessive, email });
+  }
+  return out;
+}
+
+const isFree = (t: Tok | undefined) => !!t && t.tag === undefined;
+const phraseAt = (toks: Tok[], i: number, phrase: string): number => {
+  const words = phrase.split(" ");
+  for (let k = 0; k < words.length; k++) {
+    const t = toks[i + k];
+    if (!isFree(t) || t.norm !== words[k]) return 0;
+    if (k < words.length - 1 && t.possessive) return 0;
+  }
+  return words.length;
+};
+const claim = (toks: Tok[], i: number, n: number, tag: string) => {
+  for (let k = i; k < i + n; k++) toks[k].tag = tag;
+};
+const textOf = (text: string, toks: Tok[], i: number, n: number) => text.slice(toks[i].start, toks[i + n - 1].end);
+
+// ---------------------------------------------------------------------------------------------
+// Helpers over the directory
+
+function personLabel(p: DirectoryPerson): string {
+  const where = [p.title, p.department, p.location].filter(Boolean).join(", ");
+  return `${p.displayName} — ${where}${p.team ? ` (${p.team} team)` : ""} <${p.email}>`;
+}
+function shortPerson(p: DirectoryPerson): string {
+  return `${p.displayName} (${[p.title, p.department, p.location].filter(Boolean).join(", ")})`;
+}
+function appKeys(a: DirectoryApplication): string[] {
+  return [a.name, a.key, ...(a.aliases ?? [])].filter(Boolean);
+}
+function personKeys(p: DirectoryPerson, n: number): string[] {
+  const local = p.email.split("@")[0]?.replace(/[._-]+/g, " ") ?? "";
+  if (n === 1) return [p.givenName, p.familyName, p.displayName.split(" ").length === 1 ? p.displayName : ""].filter(Boolean);
+  return [p.displayName, `${p.givenName} ${p.familyName}`, local].filter(Boolean);
+}
+const distinct = (xs: Array<string | null | undefined>) => [...new Set(xs.filter((x): x is string => !!x && !!x.trim()))];
+
+function notUnderstood(message: string, suggestions: string[] = EXAMPLES): NotUnderstood {
+  return { kind: "not_understood", message, suggestions };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser
+
+type AppMention = { i: number; n: number; app: DirectoryApplication; raw: string; corrected: boolean };
+type LevelMention = { i: number; n: number; level: Level; raw: string };
+type EntMention = { i: number; n: number; ent: DirectoryEntitlement; raw: string };
+type PersonMention = { i: number; n: number; people: DirectoryPerson[]; raw: string; field: string; corrected: boolean };
+
+export function parseRequest(text: unknown, directory: Directory, opts: ParseOptions): ParseResult {
+  try {
+    return parseInner(text, directory, opts);
+  } catch (e) {
+    // The parser must never throw at a caller; a bug here becomes a polite refusal.
+    return notUnderstood(`Sorry, I couldn't read that request (${e instanceof Error ? e.message : "internal error"}). Please rephrase it.`);
+  }
+}
+
+function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseResult {
+  const choices = opts.choices ?? {};
+  if (typeof input !== "string" || !input.trim()) return notUnderstood("Type what you need, for example: who, which application, and for how long.");
+  if (input.length > MAX_REQUEST_LENGTH)
+    return notUnderstood(`That request is ${input.length} characters long; please keep it under ${MAX_REQUEST_LENGTH} and ask for one change at a time.`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(input)) return notUnderstood("That text contains control characters; please type the request as plain text.");
+  for (const h of HOSTILE) if (h.re.test(input)) return notUnderstood(h.message);
+
+  const explanation: string[] = [];
+  let text = input.replace(/\s+/g, " ");
+
+  // Justification ("because …") is kept aside, not parsed for names or applications.
+  let justification: string | undefined;
+  const jm = JUSTIFICATION.exec(text);
+  if (jm && jm.index > 0) {
+    justification = text.slice(jm.index).trim();
+    text = text.slice(0, jm.index) + " ".repeat(text.length - jm.index);
+  }
+
+  // Duration.
+  const dur = findDuration(text, opts.today);
+  if (dur?.kind === "error") return notUnderstood(dur.message, ["for 2 weeks", "until 2026-12-31", "until Friday"]);
+  if (dur) {
+    explanation.push(dur.explanation);
+    text = text.slice(0, dur.start) + " ".repeat(dur.end - dur.start) + text.slice(dur.end);
+  }
+
+  const toks = tokenize(text);
+  if (!toks.length) return notUnderstood("I couldn't find any words I understand in that request.");
+
+  // Group phrases: "my team", "my reports", "my direct reports".
+  let groupMention: { i: number; n: number } | null = null;
+  for (let i = 0; i < toks.length; i++) {
+    for (const p of ["my direct reports", "my directs", "my reports", "my team", "my whole team", "my people", "my staff"]) {
+      const n = phraseAt(toks, i, p);
+      if (n) {
+        claim(toks, i, n, "group");
+        groupMention ??= { i, n };
+        break;
+      }
+    }
+  }
+
+  // Actions (longest phrases first; fuzzy for long verbs such as "revok", "grnat").
+  const actions: Array<{ i: number; act: Act; copy: boolean; raw: string }> = [];
+  const sortedActions = [...ACTION_PHRASES].sort((a, b) => b[0].length - a[0].length);
+  for (let i = 0; i < toks.length; i++) {
+    if (!isFree(toks[i])) continue;
+    for (const [p, act, copy] of sortedActions) {
+      const n = phraseAt(toks, i, p);
+      if (n) {
+        // "drop" / "pull" are verbs only near the start ("drop the table" is caught by the guards).
+        if ((p === "drop" || p === "pull") && i > 1) continue;
+        actions.push({ i, act, copy: copy === "copy", raw: textOf(text, toks, i, n) });
+        claim(toks, i, n, "action");
+        break;
+      }
+    }
+    if (i <= 1 && isFree(toks[i]) && toks[i].norm.length >= 5 && !toks[i].possessive) {
+      for (const [p, act] of [["revoke", "revoke"], ["remove", "revoke"], ["grant", "grant"], ["provide", "grant"]] as const) {
+        const m = matchKey(toks[i].norm, p);
+        if (m && !m.exact) {
+          actions.push({ i, act, copy: false, raw: toks[i].raw });
+          explanation.push(`"${toks[i].raw}" read as "${p}".`);
+          claim(toks, i, 1, "action");
+          break;
+        }
+      }
+    }
+  }
+
+  // Peer markers: "same [X] access as …", "what Bob has", "access like …".
+  let peerSpan: { from: number; to: number } | null = null;
+  for (let i = 0; i < toks.length && !peerSpan; i++) {
+    if (toks[i].norm === "same") {
+      for (let k = i + 1; k < Math.min(toks.length, i + 6); k++) {
+        if (toks[k].norm === "as" || toks[k].norm === "that") {
+          claim(toks, i, 1, "peer-marker");
+          claim(toks, k, 1, "peer-marker");
+          peerSpan = { from: k + 1, to: toks.length };
+          break;
+        }
+      }
+    } else if (toks[i].norm === "what" || ((toks[i].norm === "access" || toks[i].norm === "permissions") && toks[i + 1]?.norm === "like")) {
+      if (toks[i].norm === "what") {
+        const has = toks.findIndex((t, k) => k > i && (t.norm === "has" || t.norm === "have"));
+        if (has > i + 1) {
+          claim(toks, i, 1, "peer-marker");
+          claim(toks, has, 1, "peer-marker");
+          peerSpan = { from: i + 1, to: has };
+        }
+      } else {
+        claim(toks, i, 2, "peer-marker");
+        peerSpan = { from: i + 2, to: toks.length };
+      }
+    }
+  }
+  const inPeerSpan = (i: number) => !!peerSpan && i >= peerSpan.from && i < peerSpan.to;
+
+  // Applications.
+  const appCands: Candidate<DirectoryApplication>[] = dir.applications.map((a) => ({ value: a, keys: appKeys(a) }));
+  const appMentions: AppMention[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    for (let n = Math.min(4, toks.length - i); n >= 1; n--) {
+      const span = toks.slice(i, i + n);
+      if (!span.every(isFree) || span.some((t) => t.email) || span.slice(0, -1).some((t) => t.possessive)) continue;
+      const phrase = span.map((t) => t.norm).join(" ");
+      const ranked = bestMatches(phrase, appCands);
+      if (!ranked.length) continue;
+      const exact = ranked[0].exact;
+      if (!exact && span.some((t) => STOP.has(t.norm))) continue;
+      const top = ranked.filter((r) => r.score === ranked[0].score);
+      const field = `application:${phrase}`;
+      let app = top[0].value;
+      if (top.length > 1) {
+        const chosen = choices[field];
+        const pick = top.find((r) => r.value.id === chosen);
+        if (!pick)
+          return {
+            kind: "ambiguous",
+            question: `Which application do you mean by "${textOf(text, toks, i, n)}"?`,
+            field,
+            options: top.map((r) => ({ id: r.value.id, label: r.value.name })),
+          };
+        app = pick.value;
+      }
+      appMentions.push({ i, n, app, raw: textOf(text, toks, i, n), corrected: !exact });
+      claim(toks, i, n, "app");
+      i += n - 1;
+      break;
+    }
+  }
+
+  // Access levels.
+  const levelMentions: LevelMention[] = [];
+  const sortedLevels = [...LEVEL_PHRASES].sort((a, b) => b[0].length - a[0].length);
+  for (let i = 0; i < toks.length; i++) {
+    if (!isFree(toks[i])) continue;
+    for (const [p, level] of sortedLevels) {
+      const n = phraseAt(toks, i, p);
+      if (n) {
+        levelMentions.push({ i, n, level, raw: textOf(text, toks, i, n) });
+        claim(toks, i, n, "level");
+        break;
+      }
+    }
+    if (isFree(toks[i]) && toks[i].norm.length >= 5) {
+      for (const [p, level] of sortedLevels) {
+        const m = p.length >= 5 && !p.includes(" ") ? matchKey(toks[i].norm, p) : null;
+        if (m && !m.exact) {
+          levelMentions.push({ i, n: 1, level, raw: toks[i].raw });
+          claim(toks, i, 1, "level");
+          break;
+        }
+      }
+    }
+  }
+
+  // Entitlement names (scoped to the mentioned applications when there are any).
+  const mentionedAppIds = new Set(appMentions.map((m) => m.app.id));
+  const entPool = dir.entitlements.filter((e) => !mentionedAppIds.size || mentionedAppIds.has(e.applicationId));
+  const appById = new Map(dir.applications.map((a) => [a.id, a]));
+  const entCands: Candidate<DirectoryEntitlement>[] = entPool.map((e) => {
+    const app = appById.get(e.applicationId);
+    const stripped = app ? normalize(e.name).replace(new RegExp(`^(${appKeys(app).map((k) => normalize(k).replace(/[^\w ]/g, "")).join("|")})\\s+`), "") : "";
+    return { value: e, keys: distinct([e.name, stripped]) };
+  });
+  const entMentions: EntMention[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    for (let n = Math.min(4, toks.length - i); n >= 1; n--) {
+      const span = toks.slice(i, i + n);
+      if (!span.every(isFree) || span.some((t) => t.email || STOP.has(t.norm))) continue;
+      const ranked = bestMatches(span.map((t) => t.norm).join(" "), entCands);
+      if (!ranked.length || (!ranked[0].exact && !mentionedAppIds.size)) continue;
+      const top = ranked.filter((r) => r.score === ranked[0].score);
+      if (top.length > 1) continue; // two entitlements share the name: leave it to the level/app logic
+      entMentions.push({ i, n, ent: top[0].value, raw: textOf(text, toks, i, n) });
+      claim(toks, i, n, "entitlement");
+      i += n - 1;
+      break;
+    }
+  }
+
+  // Requester pronouns.
+  const requester = dir.people.find((p) => p.id === opts.requesterId);
+  const selfMentions: number[] = [];
+  toks.forEach((t, i) => {
+    if (isFree(t) && SELF_WORDS.has(t.norm) && !(t.norm === "i" && t.raw !== "I" && t.raw !== "i")) {
+      selfMentions.push(i);
+      claim(toks, i, 1, "self");
+    }
+  });
+
+  // Peer attributes inside the peer phrase: titles, departments, teams, locations.
+  const filter: PeerFilter = {};
+  const filterWords: string[] = [];
+  if (peerSpan) {
+    const kinds: Array<{ key: "title" | "department" | "team" | "location"; values: string[] }> = [
+      { key: "title", values: distinct(dir.people.map((p) => p.title)) },
+      { key: "department", values: distinct(dir.people.map((p) => p.department)) },
+      { key: "team", values: distinct(dir.people.map((p) => p.team)) },
+      { key: "location", values: distinct(dir.people.map((p) => p.location)) },
+    ];
+    for (let i = peerSpan.from; i < peerSpan.to; i++) {
+      for (let n = Math.min(4, peerSpan.to - i); n >= 1; n--) {
+        const span = toks.slice(i, i + n);
+        if (!span.every(isFree) || span.some((t) => t.email || t.possessive)) continue;
+        const stopCount = span.filter((t) => STOP.has(t.norm)).length;
+        if (stopCount === n) continue;
+        const phrase = singularize(span.map((t) => t.norm).join(" "));
+        const hits: Array<{ key: "title" | "department" | "team" | "location"; value: string; exact: boolean; score: number }> = [];
+        for (const k of kinds) {
+          let best: { value: string; exact: boolean; score: number } | null = null;
+          for (const v of k.values) {
+            const m = matchKey(phrase, singularize(v));
+            if (m && (!best || m.score > best.score)) best = { value: v, exact: m.exact, score: m.score };
+          }
+          if (best && (best.exact || stopCount === 0)) hits.push({ key: k.key, ...best });
+        }
+        if (!hits.length) continue;
+        const next = toks[i + n]?.norm;
+        const prev = toks[i - 1]?.norm;
+        const hint = next === "team" || next === "squad" || next === "pod" ? "team"
+          : next === "department" || next === "dept" || next === "org" || next === "organisation" || next === "organization" ? "department"
+          : next === "office" || prev === "in" || prev === "at" || prev === "from" || prev === "based" ? "location"
+          : undefined;
+        const hintOrder = hint === "team" ? ["team", "location"] : hint === "location" ? ["location", "team"] : hint === "department" ? ["department", "team"] : [];
+        const order = [...hintOrder, "title", "department", "team", "location"];
+        hits.sort((a, b) => b.score - a.score || order.indexOf(a.key) - order.indexOf(b.key));
+        const chosen = hintOrder.length ? hits.find((h) => h.key === hintOrder[0]) ?? hits.find((h) => h.key === hintOrder[1]) ?? hits[0] : hits[0];
+        if (filter[chosen.key] === undefined) {
+          filter[chosen.key] = chosen.value;
+          filterWords.push(`${chosen.key} "${chosen.value}"`);
+          if (hint === "team" && chosen.key === "location") explanation.push(`No team is called "${chosen.value}"; using the location instead.`);
+          if (!chosen.exact) explanation.push(`"${textOf(text, toks, i, n)}" read as ${chosen.key} "${chosen.value}".`);
+        }
+        claim(toks, i, n, `peer-${chosen.key}`);
+        i += n - 1;
+        break;
+      }
+    }
+  }
+
+  // Emails and person names.
+  const personMentions: PersonMention[] = [];
+  const pCands1: Candidate<DirectoryPerson>[] = dir.people.map((p) => ({ value: p, keys: personKeys(p, 1) }));
+  const pCandsN: Candidate<DirectoryPerson>[] = dir.people.map((p) => ({ value: p, keys: personKeys(p, 2) }));
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (!isFree(t)) continue;
+    if (t.email) {
+      const p = dir.people.find((q) => q.email.toLowerCase() === t.norm);
+      if (!p) {
+        const near = closest(t.norm, dir.people.map((q) => ({ value: q, keys: [q.email] })), 3, 0.85);
+        return notUnderstood(`No one in the directory has the email ${t.raw}.`, near.map((x) => `Did you mean ${x.value.email} (${x.value.displayName})?`));
+      }
+      personMentions.push({ i, n: 1, people: [p], raw: t.raw, field: `person:${t.norm}`, corrected: false });
+      claim(toks, i, 1, "person");
+      continue;
+    }
+    for (let n = Math.min(3, toks.length - i); n >= 1; n--) {
+      const span = toks.slice(i, i + n);
+      if (!span.every(isFree) || span.some((tk) => tk.email || STOP.has(tk.norm)) || span.slice(0, -1).some((tk) => tk.possessive)) continue;
+      const phrase = span.map((tk) => tk.norm).join(" ");
+      const ranked = bestMatches(phrase, n === 1 ? pCands1 : pCandsN);
+      if (!ranked.length) continue;
+      const top = ranked.filter((r) => r.score === ranked[0].score);
+      personMentions.push({ i, n, people: top.map((r) => r.value), raw: textOf(text, toks, i, n), field: `person:${phrase}`, corrected: !top[0].exact });
+      claim(toks, i, n, "person");
+      i += n - 1;
+      break;
+    }
+  }
+
+  // Words nobody claimed.
+  const leftovers = toks.map((t, i) => ({ t, i })).filter(({ t }) => isFree(t) && !STOP.has(t.norm) && !/^\d+$/.test(t.norm));
+
+  // --- Action.
+  const copyVerb = actions.some((a) => a.copy);
+  // "access to" signals a grant only when no other verb does ("revoke Tom's access to Salesforce").
+  const strong = actions.filter((a) => !/^access\s+to$/i.test(a.raw));
+  const acts = new Set((strong.length ? strong : actions).map((a) => a.act));
+  let action: Act | undefined;
+  if (acts.size === 2) {
+    if (choices.action === "grant" || choices.action === "revoke") action = choices.action;
+    else return notUnderstood("That reads as both granting and removing access. Please ask for one change at a time.", ["revoke Tom's Salesforce admin", "give Priya GitHub read-only"]);
+  } else if (acts.size === 1) action = [...acts][0];
+  else if (choices.action === "grant" || choices.action === "revoke") action = choices.action;
+
+  const somethingFound = appMentions.length || personMentions.length || peerSpan || selfMentions.length || groupMention;
+  if (!somethingFound) {
+    if (leftovers.length) {
+      const words = leftovers.map((l) => l.t.raw);
+      const near = words.flatMap((w) => closest(w, appCands, 1, 0.8).map((c) => `Did you mean ${c.value.name}?`));
+      return notUnderstood(`I couldn't find a person or an application in "${input.trim().slice(0, 80)}".`, near.length ? distinct(near) : EXAMPLES);
+    }
+    return notUnderstood("I couldn't tell who needs what. Name a person and an application.", EXAMPLES);
+  }
+  if (!action) {
+    return {
+      kind: "ambiguous",
+      question: "Should this access be granted or removed?",
+      field: "action",
+      options: [
+        { id: "grant", label: "Grant access" },
+        { id: "revoke", label: "Remove access" },
+      ],
+    };
+  }
+
+  // --- People: resolve each mention (asking when a name fits several people).
+  const resolved: Array<{ m: PersonMention; person: DirectoryPerson }> = [];
+  for (const m of personMentions) {
+    let person = m.people[0];
+    if (m.people.length > 1) {
+      const chosen = m.people.find((p) => p.id === choices[m.field]);
+      if (!chosen)
+        return {
+          kind: "ambiguous",
+          question: `Which ${m.raw.replace(/['’]s?$/, "")} do you mean?`,
+          field: m.field,
+          options: m.people.map((p) => ({ id: p.id, label: personLabel(p) })),
+        };
+      person = chosen;
+    }
+    if (m.corrected) explanation.push(`"${m.raw}" read as ${person.displayName}.`);
+    resolved.push({ m, person });
+  }
+
+  // Roles: peers vs beneficiary.
+  const peerPeople: DirectoryPerson[] = [];
+  const beneficiaries: DirectoryPerson[] = [];
+  let selfIsPeer = false;
+  const isCopyTarget = (i: number) => {
+    for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
+      const w = toks[k].norm;
+      if (w === "to" || w === "for" || w === "onto") return true;
+      if (toks[k].tag === "person" || toks[k].tag === "app") return false;
+    }
+    return false;
+  };
+  const followedByAccess = (i: number) => ACCESS_WORDS.has(toks[i]?.norm ?? "") || (toks[i]?.tag === "app" && ACCESS_WORDS.has(toks[i + 1]?.norm ?? ""));
+  for (const { m, person } of resolved) {
+    const last = toks[m.i + m.n - 1];
+    if (inPeerSpan(m.i)) peerPeople.push(person);
+    else if (copyVerb) (isCopyTarget(m.i) ? beneficiaries : peerPeople).push(person);
+    else if (action === "grant" && last.possessive && followedByAccess(m.i + m.n)) peerPeople.push(person);
+    else if (action === "grant" && toks[m.i - 1]?.norm === "from" && appMentions.length === 0) peerPeople.push(person);
+    else beneficiaries.push(person);
+  }
+  // "give Sarah my access": "my" before "access" names the source when someone else receives it.
+  const othersReceive = beneficiaries.some((p) => p.id !== opts.requesterId);
+  const selfAsPeer = (i: number) =>
+    inPeerSpan(i) || (copyVerb && !isCopyTarget(i)) || (action === "grant" && othersReceive && (toks[i].norm === "my" || toks[i].norm === "mine") && followedByAccess(i + 1));
+  for (const i of selfMentions) if (selfAsPeer(i)) selfIsPeer = true;
+  const selfBeneficiary = selfMentions.some((i) => !selfAsPeer(i));
+
+  let beneficiary: PersonRef | undefined;
+  const reports = dir.people.filter((p) => p.managerId === opts.requesterId);
+  const groupInPeers = groupMention && inPeerSpan(groupMention.i);
+  if (groupMention && !groupInPeers) {
+    if (!reports.length) return notUnderstood("You have no direct reports in the directory, so \"my team\" matches no one.", ["name the people instead, e.g. \"give Priya Slack\""]);
+    beneficiary = { kind: "group", description: "your direct reports", personIds: reports.map((p) => p.id) };
+    explanation.push(`"my team" read as your ${reports.length} direct report${reports.length === 1 ? "" : "s"}: ${reports.map((p) => p.displayName).join(", ")}.`);
+  }
+  const uniq = (ps: DirectoryPerson[]) => [...new Map(ps.map((p) => [p.id, p])).values()];
+  const bens = uniq(beneficiaries);
+  if (selfBeneficiary && !bens.some((p) => p.id === opts.requesterId)) {
+    if (requester) bens.unshift(requester);
+  }
+  if (!beneficiary) {
+    if (bens.length === 1) beneficiary = { kind: "person", personId: bens[0].id, displayName: bens[0].displayName };
+    else if (bens.length > 1) {
+      beneficiary = { kind: "group", description: bens.map((p) => p.displayName).join(", "), personIds: bens.map((p) => p.id) };
+      explanation.push(`Request is for ${bens.length} people: ${bens.map((p) => p.displayName).join(", ")}.`);
+    } else if (selfBeneficiary) {
+      beneficiary = { kind: "person", personId: opts.requesterId, displayName: requester?.displayName ?? "you" };
+    }
+  }
+
+  // A name-like word we could not place, where a person is missing.
+  if (!beneficiary) {
+    const unknown = leftovers.filter((l) => !inPeerSpan(l.i));
+    if (unknown.length) {
+      const w = unknown[0].t.raw.replace(/['’]s?$/, "");
+      const near = closest(w, pCands1, 3, 0.75).map((c) => `Did you mean ${shortPerson(c.value)}?`);
+      return notUnderstood(`I couldn't find "${w}" in the directory.`, near.length ? near : ["check the spelling, or use their email address"]);
+    }
+    if (!requester && !opts.requesterId) return notUnderstood("I couldn't tell who the access is for.", EXAMPLES);
+    beneficiary = { kind: "person", personId: opts.requesterId, displayName: requester?.displayName ?? "you" };
+    explanation.push("No one else was named, so the request is for you.");
+  }
+  if (beneficiary.kind === "person" && !explanation.some((e) => e.includes("read as " + beneficiary.displayName)) && beneficiary.personId !== opts.requesterId) {
+    const p = dir.people.find((q) => q.id === (beneficiary as { personId: string }).personId);
+    if (p) explanation.push(`For ${shortPerson(p)}.`);
+  }
+
+  // --- Reference peers.
+  let referencePeers: RequestDraft["referencePeers"];
+  const peersRequested = !!peerSpan || peerPeople.length > 0 || selfIsPeer || copyVerb || !!groupInPeers;
+  if (peersRequested) {
+    if (action === "revoke") return notUnderstood("I can copy someone's access when granting, but not when removing. Name the applications to remove.", ["revoke Tom's Salesforce admin"]);
+    const ids = uniq([...peerPeople, ...(selfIsPeer && requester ? [requester] : [])]).map((p) => p.id);
+    if (groupInPeers) for (const r of reports) if (!ids.includes(r.id)) ids.push(r.id);
+    const benIds = beneficiary.kind === "person" ? [beneficiary.personId] : beneficiary.personIds;
+    const peerIds = ids.filter((id) => !benIds.includes(id));
+    if (ids.length && !peerIds.length) return notUnderstood("The person to copy access from is the same as the person receiving it.", EXAMPLES);
+    if (peerIds.length) filter.personIds = peerIds;
+    if (!Object.keys(filter).length) {
+      const words = leftovers.filter((l) => inPeerSpan(l.i)).map((l) => l.t.raw);
+      return notUnderstood(
+        words.length ? `I couldn't match "${words.join(" ")}" to a person, title, department, team or location.` : "Whose access should be copied? Name a person, or a title, team or location.",
+        ['give Sarah the same access as Bob', 'give Sarah the same access as the other solutions engineers on the East Coast team'],
+      );
+    }
+    let description: string;
+    if (peerSpan && peerSpan.to > peerSpan.from) {
+      const a = toks[peerSpan.from].start;
+      const b = toks[Math.min(peerSpan.to, toks.length) - 1].end;
+      description = text.slice(a, b).trim().replace(/[.,;:!?]+$/, "");
+    } else description = peerIds.map((id) => dir.people.find((p) => p.id === id)?.displayName ?? id).join(", ");
+    referencePeers = { description, filter };
+    const matching = peopleMatching(dir, filter).filter((p) => !benIds.includes(p.id));
+    const parts = [...filterWords];
+    if (filter.personIds) parts.push(`people ${filter.personIds.map((id) => dir.people.find((p) => p.id === id)?.displayName ?? id).join(", ")}`);
+    explanation.push(`Reference peers: ${parts.join(", ")} — ${matching.length} ${matching.length === 1 ? "person matches" : "people match"} today${benIds.length ? " (not counting the person receiving the access)" : ""}.`);
+    if (!matching.length) explanation.push("No one matches that description today, so there is no access to copy yet.");
+  }
+
+  // --- Items.
+  const items: DraftItem[] = [];
+  const levelFor = new Map<number, LevelMention>();
+  for (const lm of levelMentions) {
+    let best: AppMention | undefined;
+    let bestD = Infinity;
+    for (const am of appMentions) {
+      const d = am.i < lm.i ? lm.i - (am.i + am.n - 1) : am.i - (lm.i + lm.n - 1);
+      if (d < bestD || (d === bestD && am.i < lm.i)) {
+        best = am;
+        bestD = d;
+      }
+    }
+    if (best) levelFor.set(best.i, lm);
+    else if (!entMentions.length) {
+      return notUnderstood(`Which application should the ${LEVEL_WORD[lm.level]} access be for?`, dir.applications.slice(0, 5).map((a) => `${a.name} ${LEVEL_WORD[lm.level]}`));
+    }
+  }
+  const entsOf = (appId: string) => dir.entitlements.filter((e) => e.applicationId === appId);
+  const seenApps = new Set<string>();
+  for (const em of entMentions) {
+    const app = appById.get(em.ent.applicationId);
+    if (!app) continue;
+    seenApps.add(`${app.id}:${em.ent.id}`);
+    items.push({ applicationId: app.id, entitlementId: em.ent.id, level: em.ent.level, text: em.raw });
+    explanation.push(`"${em.raw}" is the ${app.name} entitlement "${em.ent.name}" (${em.ent.level}${em.ent.privileged ? ", privileged" : ""}).`);
+  }
+  for (const am of [...appMentions].sort((a, b) => a.i - b.i)) {
+    if (am.corrected) explanation.push(`"${am.raw}" read as ${am.app.name}.`);
+    if ([...seenApps].some((k) => k.startsWith(am.app.id + ":"))) continue; // its entitlement was named
+    const lm = levelFor.get(am.i);
+    const ents = entsOf(am.app.id);
+    const itemText = lm ? text.slice(Math.min(toks[am.i].start, toks[lm.i].start), Math.max(toks[am.i + am.n - 1].end, toks[lm.i + lm.n - 1].end)) : am.raw;
+    const item: DraftItem = { applicationId: am.app.id, text: itemText.length > 80 ? `${am.raw} ${lm?.raw ?? ""}`.trim() : itemText };
+    if (lm) {
+      item.level = lm.level;
+      const atLevel = ents.filter((e) => e.level === lm.level);
+      if (atLevel.length === 1) {
+        item.entitlementId = atLevel[0].id;
+        explanation.push(`"${lm.raw}" on ${am.app.name} is "${atLevel[0].name}" (${lm.level}${atLevel[0].privileged ? ", privileged" : ""}).`);
+      } else if (atLevel.length > 1) {
+        const field = `entitlement:${am.app.id}:${lm.level}`;
+        const chosen = atLevel.find((e) => e.id === choices[field]);
+        if (!chosen)
+          return {
+            kind: "ambiguous",
+            question: `${am.app.name} has ${atLevel.length} ${LEVEL_WORD[lm.level]} entitlements. Which one?`,
+            field,
+            options: atLevel.map((e) => ({ id: e.id, label: `${e.name}${e.privileged ? " (privileged)" : ""}` })),
+          };
+        item.entitlementId = chosen.id;
+      } else {
+        const has = ents.map((e) => `${e.name} (${e.level})`).join(", ");
+        explanation.push(`${am.app.name} has no ${LEVEL_WORD[lm.level]} entitlement${has ? `; it has ${has}` : ""}. The level is kept for the approver to settle.`);
+      }
+    } else if (action === "grant") {
+      const nonPriv = ents.filter((e) => !e.privileged);
+      const rank = { read: 0, edit: 1, admin: 2 } as const;
+      const lowest = nonPriv.length ? Math.min(...nonPriv.map((e) => rank[e.level])) : -1;
+      const lowestEnts = nonPriv.filter((e) => rank[e.level] === lowest);
+      if (ents.length === 1) {
+        item.entitlementId = ents[0].id;
+        item.level = ents[0].level;
+        explanation.push(`${am.app.name} has one entitlement, "${ents[0].name}".`);
+      } else if (lowestEnts.length === 1) {
+        item.entitlementId = lowestEnts[0].id;
+        item.level = lowestEnts[0].level;
+        explanation.push(`No level named for ${am.app.name}; choosing the least privileged, "${lowestEnts[0].name}" (${lowestEnts[0].level}).`);
+      } else explanation.push(`No level named for ${am.app.name}; the default access will be requested.`);
+    } else {
+      explanation.push(`No level named: all of ${am.app.name} access is to be removed.`);
+    }
+    items.push(item);
+  }
+
+  // An unrecognised word listed with the applications ("Slack and Teamz") is an unknown application.
+  const listed = leftovers.filter((l) => {
+    if (inPeerSpan(l.i)) return false;
+    const around = [toks[l.i - 1], toks[l.i - 2], toks[l.i + 1], toks[l.i + 2]];
+    return around.some((t) => t?.tag === "app" || t?.tag === "level") || !items.length;
+  });
+  if (listed.length) {
+    const w = listed[0].t.raw;
+    const near = closest(w, appCands, 3, 0.7).map((c) => `Did you mean ${c.value.name}?`);
+    return notUnderstood(`I don't know an application called "${w}".`, near.length ? near : dir.applications.slice(0, 5).map((a) => a.name));
+  }
+  if (!items.length && !referencePeers) {
+    return notUnderstood(`Which application should be ${action === "grant" ? "granted" : "removed"}?`, dir.applications.slice(0, 5).map((a) => `${action === "grant" ? "give" : "revoke"} ${beneficiary.kind === "person" ? beneficiary.displayName.split(" ")[0] : "them"} ${a.name}`));
+  }
+  const ignored = leftovers.filter((l) => !listed.includes(l)).map((l) => l.t.raw);
+  if (ignored.length) explanation.push(`Ignored: ${ignored.map((w) => `"${w}"`).join(", ")}.`);
+
+  const draft: RequestDraft = { kind: "draft", action, beneficiary, items, explanation };
+  if (referencePeers) draft.referencePeers = referencePeers;
+  if (dur?.kind === "duration") {
+    if (action === "revoke") explanation.push(`A duration makes no sense for a removal; "${dur.text}" is ignored.`);
+    else {
+      draft.durationDays = dur.durationDays;
+      draft.until = dur.until;
+    }
+  }
+  if (justification) draft.justification = justification;
+  return draft;
+}
+
+/** People matching every attribute of the filter (case- and accent-insensitive), or listed in personIds. */
+export function peopleMatching(dir: Directory, f: PeerFilter): DirectoryPerson[] {
+  const eq = (a: string | null | undefined, b: string | undefined) => b === undefined || normalize(a ?? "") === normalize(b);
+  const hasAttr = f.title !== undefined || f.department !== undefined || f.team !== undefined || f.location !== undefined;
+  return dir.people.filter(
+    (p) => (f.personIds?.includes(p.id) ?? false) || (hasAttr && eq(p.title, f.title) && eq(p.department, f.department) && eq(p.team, f.team) && eq(p.location, f.location)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Confirmation sentence
+
+/** One plain-English sentence for the confirmation screen. */
+export function describeDraft(draft: RequestDraft, dir: Directory): string {
+  const person = (id: string) => dir.people.find((p) => p.id === id)?.displayName ?? id;
+  const who = draft.beneficiary.kind === "person" ? draft.beneficiary.displayName : `${draft.beneficiary.description} (${draft.beneficiary.personIds.length} people)`;
+  const list = (xs: string[]) => (xs.length <= 1 ? xs.join("") : `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`);
+  const itemWords = draft.items.map((it) => {
+    const app = dir.applications.find((a) => a.id === it.applicationId)?.name ?? it.applicationId;
+    const ent = it.entitlementId ? dir.entitlements.find((e) => e.id === it.entitlementId) : undefined;
+    if (ent) return `${app} "${ent.name}" (${ent.level}${ent.privileged ? ", privileged" : ""})`;
+    if (it.level) return `${LEVEL_WORD[it.level]} access to ${app}`;
+    return draft.action === "revoke" ? `all ${app} access` : `${app} (default access)`;
+  });
+  let s: string;
+  if (draft.action === "revoke") s = `Remove ${list(itemWords)} from ${who}`;
+  else {
+    const parts: string[] = [];
+    if (draft.referencePeers) {
+      const f = draft.referencePeers.filter;
+      const attrs = [f.title && `title ${f.title}`, f.department && `department ${f.department}`, f.team && `team ${f.team}`, f.location && `location ${f.location}`].filter(Boolean);
+      const names = f.personIds?.length ? list(f.personIds.map(person)) : "";
+      if (!attrs.length) parts.push(`the same access as ${names}`);
+      else parts.push(`the access commonly held by ${draft.referencePeers.description} (${[...attrs, names].filter(Boolean).join(", ")})`);
+    }
+    if (itemWords.length) parts.push(list(itemWords));
+    s = `Give ${who} ${parts.join(", plus ")}`;
+  }
+  if (draft.action === "grant" && draft.until) s += ` until ${draft.until} (${draft.durationDays} day${draft.durationDays === 1 ? "" : "s"})`;
+  else if (draft.action === "grant") s += ", with no end date";
+  return `${s}. Nothing is requested until you confirm.`;
+}
