@@ -6,6 +6,7 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   links.push({ href: `/people/${actor.personId}`, label: "My access" });
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
+  if (can(actor, "analytics.run")) links.push({ href: "/analytics/access-report", label: "Access analysis" });
   if (can(actor, "hr.import")) links.push({ href: "/admin/hr-import", label: "HR import" });
   const roles = actor.roles.filter((r) => r !== "employee");
   return (

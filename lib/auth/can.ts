@@ -35,7 +35,8 @@ export type Action =
   | "operations.retry"
   | "request.create"
   | "request.approve"
-  | "hr.import";
+  | "hr.import"
+  | "analytics.run";
 
 export type Resource =
   | { kind: "person"; personId: string; /** Ids of the person's managers, nearest first. */ managerChain?: string[] }
@@ -67,6 +68,8 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
       if (readsEverything(actor)) return true;
       return Boolean(resource.managerChain?.includes(actor.personId));
     }
+    case "analytics.run":
+      return readsEverything(actor);
     case "hr.import":
       return has(actor, "admin") || has(actor, "hr_source");
     case "application.list":

@@ -1,0 +1,27 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/ui/card";
+import { Forbidden } from "@/components/ui/forbidden";
+import { AccessReportView } from "@/components/forms/access-report";
+import { can } from "@/lib/auth/can";
+import { requireActor } from "@/lib/auth/session";
+import { accessReportAction, draftTemplatesAction } from "./actions";
+
+export const metadata: Metadata = { title: "Access analysis" };
+
+export default async function AccessReportPage() {
+  const actor = await requireActor();
+  if (!can(actor, "analytics.run")) return <Forbidden message="Only admins, security and auditors can run access analyses." />;
+  return (
+    <>
+      <PageHeader
+        title="Access analysis"
+        subtitle="Upload who has what (a spreadsheet export) and get roles, what each role needs, inconsistent access, suggested permission levels and people who do not match their role."
+      />
+      <AccessReportView analyse={accessReportAction} draft={draftTemplatesAction} canDraft={can(actor, "role.edit")} />
+      <p className="mt-6 text-xs text-slate-500">
+        Wide format: <code>Employee_Name, Department, Job_Title, &lt;one column per application with Yes/No&gt;</code>. Long format:{" "}
+        <code>employee, application, entitlement[, level, last_used]</code>. The file is analysed in memory and not stored.
+      </p>
+    </>
+  );
+}
