@@ -9,12 +9,12 @@ import { pageCtx } from "@/lib/services/ctx";
 export const metadata: Metadata = { title: "Dashboard" };
 
 const findingLabels: Array<{ key: string; planted: string[]; label: string; hint: string }> = [
-  { key: "leaversWithLiveAccess", planted: ["leaver_live_access"], label: "Leavers with live accounts", hint: "terminated, account still active" },
-  { key: "dormantAccess", planted: ["dormant_access"], label: "People with dormant access", hint: "unused for 90+ days" },
+  { key: "leaversWithLiveAccess", planted: ["leaver_with_access"], label: "Leavers with live accounts", hint: "terminated, account still active" },
+  { key: "dormantAccess", planted: ["unused_access"], label: "People with dormant access", hint: "unused for 90+ days" },
   { key: "drift", planted: ["mover_kept_access"], label: "People with drift", hint: "role access their attributes no longer give" },
   { key: "sodConflicts", planted: ["sod_violation"], label: "SoD conflicts", hint: "people holding both sides of a policy" },
-  { key: "contractorsPastEndDate", planted: ["contractor_expired"], label: "Contractors past end date", hint: "still active in HR" },
-  { key: "privilegedHolders", planted: ["privileged_admin"], label: "Privileged access holders", hint: "people with privileged entitlements" },
+  { key: "contractorsPastEndDate", planted: ["contractor_past_end"], label: "Contractors past end date", hint: "still active in HR" },
+  { key: "privilegedHolders", planted: ["privileged_outlier"], label: "Privileged access holders", hint: "people with privileged entitlements" },
   { key: "orphanAccounts", planted: ["orphan_account"], label: "Orphan accounts", hint: "accounts linked to nobody" },
 ];
 
