@@ -13,8 +13,8 @@
  * Month Day | Day Month>", then "temporarily/temporary/for a while" (default 7 days).
  * Calendar arithmetic in UTC on whole days. O(length of text) per pattern.
  *
- * Conventions: "until Friday" is the first Friday strictly after today ("next Friday" reads
- * the same); a month is 30 days, a year 365; "until 2026-12-31" ends on that date
+ * Conventions: "until Friday" is the first Friday strictly after today; "next Friday" also
+ * lists the Friday a week later as an alternative (the parser asks which); a month is 30 days, a year 365; "until 2026-12-31" ends on that date
  * (durationDays = days from today); a month-day without a year is this year's, or next
  * year's if already past.
  */
@@ -30,6 +30,8 @@ export type DurationFound = {
   end: number;
   text: string;
   explanation: string;
+  /** Other end dates the phrase could mean ("next Friday": this coming one, or the one after). */
+  alternatives?: string[];
 };
 export type DurationError = { kind: "error"; start: number; end: number; text: string; message: string };
 
@@ -60,6 +62,15 @@ export function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** "Friday 6 March 2026": locale-independent, so the same on every machine. */
+export function formatDate(iso: string): string {
+  const t = parseIsoDate(iso);
+  if (t === null) return iso;
+  const d = new Date(t);
+  const cap = (w: string) => w[0].toUpperCase() + w.slice(1);
+  return `${cap(WEEKDAYS[d.getUTCDay()])} ${d.getUTCDate()} ${cap(MONTHS[d.getUTCMonth()])} ${d.getUTCFullYear()}`;
+}
+
 export function addDays(today: string, days: number): string {
   const t = parseIsoDate(today);
   if (t === null) throw new Error(`invalid date ${today}`);
@@ -80,7 +91,7 @@ function numberValue(s: string): number | null {
 }
 
 const NUM = String.raw`(\d{1,6}|a couple of|a couple|a few|several|couple|few|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|ninety)`;
-const UNIT = String.raw`(days?|weeks?|fortnights?|months?|quarters?|years?)`;
+const UNIT = String.raw`(days?|weeks?|wks?|fortnights?|months?|mos?|quarters?|years?|yrs?)`;
 const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 const WEEKDAY = String.raw`(sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tues?|wed|thu(?:rs?)?|fri|sat)`;
 const UNTIL = String.raw`(?:until|till|til|through|thru|up to|ending(?: on)?|expiring(?: on)?|expires(?: on)?)`;
@@ -94,7 +105,7 @@ function weekdayIndex(s: string): number {
   return i >= 0 ? i : WEEKDAY_ABBR[s] ?? -1;
 }
 
-type Hit = { start: number; end: number; text: string; until?: string; days?: number; how: string; error?: string };
+type Hit = { start: number; end: number; text: string; until?: string; days?: number; how: string; error?: string; alternatives?: string[] };
 
 function finish(h: Hit, today: string): DurationFound | DurationError {
   if (h.error) return { kind: "error", start: h.start, end: h.end, text: h.text, message: h.error };
@@ -106,7 +117,9 @@ function finish(h: Hit, today: string): DurationFound | DurationError {
   if (days <= 0) return { kind: "error", start: h.start, end: h.end, text: h.text, message: `"${h.text}" is not after today (${today}); choose a later end date.` };
   if (days > MAX_DURATION_DAYS || until === undefined)
     return { kind: "error", start: h.start, end: h.end, text: h.text, message: `"${h.text}" is longer than ten years; ask for standing access instead.` };
-  return { kind: "duration", durationDays: days, until, start: h.start, end: h.end, text: h.text, explanation: `"${h.text}" ${h.how}: ${days} day${days === 1 ? "" : "s"}, ending ${until}.` };
+  const found: DurationFound = { kind: "duration", durationDays: days, until, start: h.start, end: h.end, text: h.text, explanation: `"${h.text}" ${h.how}: ${days} day${days === 1 ? "" : "s"}, ending ${until}.` };
+  if (h.alternatives) found.alternatives = h.alternatives;
+  return found;
 }
 
 /** Find the first duration phrase in `text`. `today` must be YYYY-MM-DD. */
@@ -125,7 +138,7 @@ export function findDuration(text: string, today: string): DurationFound | Durat
   // "for two weeks", "for 3 days", "for a month", "for a fortnight", "for the next 5 days"
   scan(new RegExp(String.raw`\b(?:for|over)\s+(?:the\s+next\s+|next\s+)?${NUM}\s+${UNIT}\b`), (m) => {
     const n = numberValue(m[1]);
-    const unit = m[2].replace(/s$/, "");
+    const unit = ({ wk: "week", mo: "month", yr: "year" } as Record<string, string>)[m[2].replace(/s$/, "")] ?? m[2].replace(/s$/, "");
     return n === null ? { how: "", error: `I couldn't read "${m[1]}" as a number.` } : { days: n * UNIT_DAYS[unit], how: "read as a length" };
   });
   // "for the week", "for the day"
@@ -137,12 +150,15 @@ export function findDuration(text: string, today: string): DurationFound | Durat
     return parseIsoDate(iso) === null ? { how: "", error: `"${m[1]}" is not a real date.` } : { until: iso, how: "read as an end date" };
   });
   // "until Friday", "until next Friday", "until this Friday"
-  scan(new RegExp(String.raw`\b${UNTIL}\s+(?:next\s+|this\s+|the\s+coming\s+)?${WEEKDAY}\b`), (m) => {
-    const target = weekdayIndex(m[1]);
+  scan(new RegExp(String.raw`\b${UNTIL}\s+(next\s+|this\s+|the\s+coming\s+)?${WEEKDAY}\b`), (m) => {
+    const target = weekdayIndex(m[2]);
     const dow = new Date(todayMs).getUTCDay();
     let delta = (target - dow + 7) % 7;
     if (delta === 0) delta = 7;
-    return { until: isoDate(todayMs + delta * DAY_MS), how: "read as the coming " + WEEKDAYS[target][0].toUpperCase() + WEEKDAYS[target].slice(1) };
+    const coming = isoDate(todayMs + delta * DAY_MS);
+    const hit = { until: coming, how: "read as the coming " + WEEKDAYS[target][0].toUpperCase() + WEEKDAYS[target].slice(1) };
+    // "next Friday" said on a Wednesday may mean the day after tomorrow or the week after.
+    return m[1]?.trim() === "next" && delta < 7 ? { ...hit, alternatives: [coming, isoDate(todayMs + (delta + 7) * DAY_MS)] } : hit;
   });
   // "until tomorrow"
   scan(new RegExp(String.raw`\b${UNTIL}\s+tomorrow\b`), () => ({ until: isoDate(todayMs + DAY_MS), how: "read as an end date" }));

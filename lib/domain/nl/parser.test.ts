@@ -139,6 +139,21 @@ const ROWS: Row[] = [
   { text: "give Priya Jira until March 20", expected: { until: "2026-03-20", durationDays: 16 } },
   { text: "give Priya Jira until 2025-01-01", expected: { kind: "not_understood" } },
   { text: "give Priya Jira until 2026-02-30", expected: { kind: "not_understood" } },
+  { text: "give Priya Jira for 2 wks", expected: { durationDays: 14, until: "2026-03-18" } },
+  { text: "give Priya Slack until next Friday", expected: { kind: "ambiguous", field: "until", options: [{ id: "2026-03-06" }, { id: "2026-03-13" }] } },
+  { text: "give Priya Slack until next Friday", choices: { until: "2026-03-13" }, expected: { kind: "draft", until: "2026-03-13", durationDays: 9 } },
+  { text: "give Priya Slack next week", expected: { kind: "not_understood" }, check: (r) => expect((r as { message: string }).message).toMatch(/couldn't read the time/) },
+  { text: "give Priya Slack until the project ends", expected: { kind: "not_understood" } },
+  { text: "give Priya Slack for 2 weeks starting Monday", expected: { kind: "not_understood" }, check: (r) => expect((r as { message: string }).message).toMatch(/start date/) },
+  // Other verbs
+  { text: "I'd like Jira", expected: { kind: "draft", action: "grant", beneficiary: { personId: "p-mgr" } } },
+  { text: "Priya should have Slack", expected: { kind: "draft", action: "grant", beneficiary: { personId: "p-priya" } } },
+  { text: "Tom no longer needs Salesforce", expected: { kind: "draft", action: "revoke", beneficiary: { personId: "p-tom" }, items: [{ applicationId: "app-sf" }] } },
+  { text: "revoke Tom's access to Salesforce", expected: { kind: "draft", action: "revoke", items: [{ applicationId: "app-sf" }] } },
+  { text: "Please give Sarah Chen and Tom access to Slack", expected: { beneficiary: { kind: "group", personIds: ["p-sarah-c", "p-tom"] } } },
+  { text: "give Sarah Chen Jira because she joins the sales pod", expected: { kind: "draft", justification: "because she joins the sales pod", items: [{ applicationId: "app-jira" }] } },
+  // A peer description is used whole or not at all
+  { text: "give Priya the same access as the sales engineers", expected: { kind: "not_understood" }, check: (r) => expect((r as { message: string }).message).toContain('"engineers"') },
   // Unknown names and applications
   { text: "give Priya Figmatic", expected: { kind: "not_understood", suggestions: ["Did you mean Figma?"] } },
   { text: "give Priya Slack and Teamz", expected: { kind: "not_understood" }, check: (r) => expect((r as { message: string }).message).toContain("Teamz") },

@@ -26,7 +26,7 @@
  * length ≤ L; T ≤ ~100 by the length guard, so a few milliseconds on a directory of
  * thousands.
  */
-import { findDuration } from "./durations";
+import { daysBetween, findDuration, formatDate } from "./durations";
 import { type Candidate, bestMatches, closest, compact, matchKey, normalize, normalizeFlat, singularize } from "./fuzzy";
 
 export type Level = "read" | "edit" | "admin";
@@ -107,7 +107,8 @@ type Act = "grant" | "revoke";
 const ACTION_PHRASES: Array<[string, Act, "copy"?]> = [
   ["no longer needs", "revoke"], ["no longer need", "revoke"], ["doesnt need", "revoke"], ["does not need", "revoke"],
   ["take away", "revoke"], ["cut off", "revoke"], ["get rid of", "revoke"], ["kick out", "revoke"],
-  ["set up", "grant"], ["sign up", "grant"], ["hook up", "grant"],
+  ["set up", "grant"], ["sign up", "grant"], ["hook up", "grant"], ["id like", "grant"], ["would like", "grant"], ["should have", "grant"],
+  ["should get", "grant"], ["can have", "grant"],
   ["revoke", "revoke"], ["remove", "revoke"], ["delete", "revoke"], ["disable", "revoke"], ["drop", "revoke"],
   ["deprovision", "revoke"], ["offboard", "revoke"], ["strip", "revoke"], ["rescind", "revoke"], ["withdraw", "revoke"],
   ["unassign", "revoke"], ["revoking", "revoke"], ["removing", "revoke"], ["pull", "revoke"],
@@ -126,6 +127,7 @@ const LEVEL_PHRASES: Array<[string, Level]> = [
 ];
 const LEVEL_WORD: Record<Level, string> = { read: "read-only", edit: "editor", admin: "admin" };
 
+const TIME_WORDS = /^(days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?|quarters?|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|until|till|til|thru|through|eod|eow|eom|midnight|noon|jan(uary)?|feb(ruary)?|march|april|june|july|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|\d{4}|\d{1,2}(st|nd|rd|th))$/;
 const SELF_WORDS = new Set(["me", "myself", "i", "my", "mine", "im"]);
 const ACCESS_WORDS = new Set(["access", "permissions", "permission", "apps", "applications", "entitlements", "rights", "roles", "setup", "accounts", "groups"]);
 const JUSTIFICATION = /\b(because|since|so that|so (?:she|he|they|i) can|as (?:she|he|they|i) (?:is|are|am|will|needs?)|in order to|for the .{0,40}project)\b/i;
@@ -139,7 +141,7 @@ const STOP = new Set(
     "reports report direct directs access accesses permission permissions account accounts app apps application applications license licence " +
     "seat role roles rights right level tool tools entitlement entitlements group groups what which who whom like than then into onto via but " +
     "not no longer more so up out back let use using make making set sure hi hey hello ok okay yes need needs needed want wants wanted " +
-    "temporarily temporary temp while own lead dept department office based located working works work only full"
+    "temporarily temporary temp while own next this coming lead dept department office based located working works work only full"
   ).split(/\s+/),
 );
 for (const [p] of ACTION_PHRASES) for (const w of p.split(" ")) STOP.add(w);
@@ -264,6 +266,19 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
   // Duration.
   const dur = findDuration(text, opts.today);
   if (dur?.kind === "error") return notUnderstood(dur.message, ["for 2 weeks", "until 2026-12-31", "until Friday"]);
+  if (dur?.alternatives && !dur.alternatives.includes(choices.until ?? "")) {
+    return {
+      kind: "ambiguous",
+      question: `Which day do you mean by "${dur.text.replace(/^\S+\s+/, "")}"?`,
+      field: "until",
+      options: dur.alternatives.map((d) => ({ id: d, label: `${formatDate(d)} (${d})` })),
+    };
+  }
+  if (dur?.kind === "duration" && dur.alternatives && choices.until) {
+    dur.until = choices.until;
+    dur.durationDays = daysBetween(opts.today, choices.until);
+    dur.explanation = `"${dur.text}": ${dur.durationDays} days, ending ${dur.until} (as you chose).`;
+  }
   if (dur) {
     explanation.push(dur.explanation);
     text = text.slice(0, dur.start) + " ".repeat(dur.end - dur.start) + text.slice(dur.end);
@@ -518,6 +533,33 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
 
   // Words nobody claimed.
   const leftovers = toks.map((t, i) => ({ t, i })).filter(({ t }) => isFree(t) && !STOP.has(t.norm) && !/^\d+$/.test(t.norm));
+
+  // Time words the duration reader did not understand must not be dropped silently.
+  const startWord = toks.findIndex((t) => isFree(t) && /^(starting|beginning|effective)$/.test(t.norm));
+  if (startWord >= 0 || /\b(from|as of)\s+(mon|tues?|wed|thu|fri|sat|sun)[a-z]*\b|\bfrom\s+(tomorrow|next)\b/i.test(text))
+    return notUnderstood("I can't schedule a start date yet: access starts once it is approved. Remove the start date, or file the request on that day.", ["give Priya Slack for 2 weeks"]);
+  const timeLeft = toks.filter((t) => isFree(t) && TIME_WORDS.test(t.norm));
+  if (timeLeft.length) {
+    const at = timeLeft[0];
+    const k = toks.indexOf(at);
+    const phrase = text.slice(toks[Math.max(0, k - 2)].start, toks[Math.min(toks.length - 1, k + 2)].end);
+    return notUnderstood(`I couldn't read the time in "${phrase.trim()}".`, ["for 2 weeks", "for 3 days", "until Friday", "until 2026-12-31", "temporarily (7 days)"]);
+  }
+
+  // Every word of a peer description must be understood: it decides whose access is copied.
+  if (peerSpan) {
+    const inSpan = leftovers.filter((l) => l.i >= peerSpan!.from && l.i < peerSpan!.to);
+    if (inSpan.length) {
+      const spanText = text.slice(toks[peerSpan.from].start, toks[peerSpan.to - 1].end).trim();
+      const titles = distinct(dir.people.map((p) => p.title)).map((t) => ({ value: t, keys: [singularize(t)] }));
+      const phrase = singularize(toks.slice(peerSpan.from, peerSpan.to).filter((t) => !STOP.has(t.norm)).map((t) => t.norm).join(" "));
+      const near = closest(phrase, titles, 3, 0.75).map((c) => `Did you mean people with the title ${c.value}?`);
+      return notUnderstood(
+        `I couldn't match "${inSpan.map((l) => l.t.raw).join(" ")}" in "${spanText}" to a person, title, department, team or location.`,
+        near.length ? near : ["give Sarah the same access as Bob", "give Sarah the same access as the solutions engineers on the East Coast team"],
+      );
+    }
+  }
 
   // --- Action.
   const copyVerb = actions.some((a) => a.copy);
