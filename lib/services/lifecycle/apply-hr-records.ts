@@ -140,7 +140,9 @@ export async function applyHrRecords({ ctx, input: raw, records, rowErrors = [] 
         } else {
           personId = before.id;
           const same = SAME_FIELDS.every((f) => String((before as Record<string, unknown>)[f] ?? "") === String((values as Record<string, unknown>)[f] ?? "")) &&
-            (beforeHr?.managerEmployeeId ?? null) === (r.managerEmployeeId ?? null);
+            (beforeHr?.managerEmployeeId ?? null) === (r.managerEmployeeId ?? null) &&
+            // Extra attributes count too: a change only there (e.g. an inbound SCIM externalId) must be stored.
+            Object.entries(r.attributes ?? {}).every(([k, v]) => String(before.attributes?.[k] ?? "") === String(v ?? ""));
           if (same && events.length === 0) {
             result.unchanged++;
             continue;
