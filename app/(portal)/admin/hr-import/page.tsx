@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/card";
-import { Forbidden } from "@/components/ui/forbidden";
+import { requireAllowed } from "@/lib/services/run";
 import { HrImportForm } from "@/components/forms/hr-import-form";
 import { can } from "@/lib/auth/can";
 import { requireActor } from "@/lib/auth/session";
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "HR import" };
 
 export default async function HrImportPage() {
   const actor = await requireActor();
-  if (!can(actor, "hr.import")) return <Forbidden message="Only admins can import HR files." />;
+  requireAllowed(can(actor, "hr.import"));
   return (
     <>
       <PageHeader

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/card";
-import { Forbidden } from "@/components/ui/forbidden";
+import { requireAllowed } from "@/lib/services/run";
 import { AccessReportView } from "@/components/forms/access-report";
 import { can } from "@/lib/auth/can";
 import { requireActor } from "@/lib/auth/session";
@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: "Access analysis" };
 
 export default async function AccessReportPage() {
   const actor = await requireActor();
-  if (!can(actor, "analytics.run")) return <Forbidden message="Only admins, security and auditors can run access analyses." />;
+  requireAllowed(can(actor, "analytics.run"));
   return (
     <>
       <PageHeader
