@@ -10,7 +10,7 @@ import { rowsOf } from "./people";
  * leavers with live accounts, dormant access, movers' drift, SoD conflicts, contractors past
  * their end date, privileged holders, orphan accounts. Counts are of people (or accounts).
  */
-export async function findingCounts(db: Queryable, dormantDays = 90) {
+export async function findingCounts(db: Queryable, dormantDays = 90, privilegedThreshold = 5) {
   const rules = await db.select().from(birthrightRules).where(eq(birthrightRules.enabled, true));
   const byRole = new Map<string, SQL[]>();
   for (const r of rules) {
@@ -37,8 +37,8 @@ export async function findingCounts(db: Queryable, dormantDays = 90) {
           WHERE sp.enabled`),
     q(sql`SELECT count(*)::int AS n FROM people p WHERE p.employment_type = 'contractor' AND p.status <> 'terminated'
           AND p.end_date IS NOT NULL AND p.end_date < current_date`),
-    q(sql`SELECT count(DISTINCT g.person_id)::int AS n FROM grants g JOIN entitlements e ON e.id = g.entitlement_id
-          WHERE g.status = 'active' AND e.privileged`),
+    q(sql`SELECT count(*)::int AS n FROM (SELECT g.person_id FROM grants g JOIN entitlements e ON e.id = g.entitlement_id
+          WHERE g.status = 'active' AND e.privileged GROUP BY g.person_id HAVING count(DISTINCT g.entitlement_id) >= ${privilegedThreshold}) x`),
     q(sql`SELECT count(*)::int AS n FROM accounts a WHERE a.person_id IS NULL AND a.status = 'active'`),
   ]);
   return { leaversWithLiveAccess: leavers, dormantAccess: dormant, drift, sodConflicts: sod, contractorsPastEndDate: contractors, privilegedHolders: privileged, orphanAccounts: orphans };

@@ -14,7 +14,7 @@ const findingLabels: Array<{ key: string; planted: string[]; label: string; hint
   { key: "drift", planted: ["mover_kept_access"], label: "People with drift", hint: "role access their attributes no longer give" },
   { key: "sodConflicts", planted: ["sod_violation"], label: "SoD conflicts", hint: "people holding both sides of a policy" },
   { key: "contractorsPastEndDate", planted: ["contractor_past_end"], label: "Contractors past end date", hint: "still active in HR" },
-  { key: "privilegedHolders", planted: ["privileged_outlier"], label: "Privileged access holders", hint: "people with privileged entitlements" },
+  { key: "privilegedHolders", planted: ["privileged_outlier"], label: "Privileged concentration", hint: "people holding 5 or more privileged entitlements" },
   { key: "orphanAccounts", planted: ["orphan_account"], label: "Orphan accounts", hint: "accounts linked to nobody" },
 ];
 
