@@ -16,6 +16,7 @@ import { executeOperation, ProvisioningWorker, resolveOptions, wakeDispatcher } 
 import { startScimApp, type ScimApp } from "@/lib/testing/scim-server";
 import { testDrivers, type TestDb } from "@/lib/testing/test-db";
 import { planPeople } from "./plan";
+import { reconcileAll } from "./reconcile";
 import { retryIncident } from "./retry-incident";
 
 process.env.GATEHOUSE_SECRET_KEY ??= "provisioning-int-test-key";
@@ -205,6 +206,35 @@ for (const driver of testDrivers()) {
       const [acc] = await t.db.select().from(accounts).where(eq(accounts.personId, ada.id));
       expect(acc!.status).toBe("disabled");
       expect(acc!.disabledAt).toBeInstanceOf(Date);
+    });
+
+    it("reconciliation reads the target back: drift is recorded, orphans found, and (remediate) the planner repairs it", async () => {
+      const cy = (await t.db.select().from(people).where(eq(people.email, "cy@example.test")))[0]!;
+      const [cyUser] = users("cy");
+      // Someone removes Cy from the group directly in the application, and creates an account by hand.
+      const auth = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/scim+json" };
+      const patch = await fetch(`${scim.baseUrl}/Groups/${grpA}`, {
+        method: "PATCH",
+        headers: auth,
+        body: JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "remove", path: `members[value eq "${cyUser!.id}"]` }] }),
+      });
+      expect(patch.status).toBeLessThan(300);
+      await fetch(`${scim.baseUrl}/Users`, { method: "POST", headers: auth, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "ghost.admin" }) });
+      await t.db.update(applications).set({ reconcilePolicy: "remediate" }).where(eq(applications.id, appId));
+
+      const [report] = await reconcileAll(t.db, { keys: ["chat"] });
+      expect(report).toMatchObject({ application: "chat", drifted: 1, orphans: 1, missingInTarget: 0, plannedOperations: 1 });
+      const [cyAcc] = await t.db.select().from(accounts).where(eq(accounts.personId, cy.id));
+      expect(cyAcc!.reconState).toBe("drift");
+      expect(await t.db.select().from(accountEntitlements).where(eq(accountEntitlements.accountId, cyAcc!.id))).toHaveLength(0);
+      const [orphan] = await t.db.select().from(accounts).where(eq(accounts.username, "ghost.admin"));
+      expect(orphan).toMatchObject({ personId: null, reconState: "orphan" });
+
+      wakeDispatcher();
+      await worker.runUntilIdle(30_000);
+      expect(members(grpA)).toContain(cyUser!.id);
+      const again = await reconcileAll(t.db, { keys: ["chat"] });
+      expect(again[0]).toMatchObject({ drifted: 0, orphans: 0, plannedOperations: 0 });
     });
 
     if (driver.label === "PostgreSQL") {
