@@ -120,8 +120,11 @@ export type MatchQuality = { score: number; distance: number; exact: boolean };
  * the pair is beyond the edit budget; otherwise score = 1 - distance / longer length.
  */
 export function matchKey(typed: string, key: string): MatchQuality | null {
-  const a = compact(normalize(typed));
-  const b = compact(normalize(key));
+  return matchPrepared(compact(normalize(typed)), compact(normalize(key)));
+}
+
+/** `matchKey` on strings already passed through compact(normalize(·)). */
+export function matchPrepared(a: string, b: string): MatchQuality | null {
   if (!a || !b) return null;
   if (a === b) return { score: 1, distance: 0, exact: true };
   const len = Math.max(a.length, b.length);
@@ -132,7 +135,12 @@ export function matchKey(typed: string, key: string): MatchQuality | null {
   return { score: 1 - d / len, distance: d, exact: false };
 }
 
-export type Candidate<T> = { value: T; keys: string[] };
+export type Candidate<T> = { value: T; keys: string[]; /** compact(normalize(key)) per key, filled by prepare() */ prepared?: string[] };
+
+/** Normalise every key once, so a search over thousands of candidates does no string work per key. */
+export function prepare<T>(candidates: Candidate<T>[]): Candidate<T>[] {
+  return candidates.map((c) => ({ ...c, prepared: c.keys.map((k) => compact(normalize(k))) }));
+}
 export type Ranked<T> = { value: T; key: string; score: number; exact: boolean };
 
 /**
@@ -141,11 +149,12 @@ export type Ranked<T> = { value: T; key: string; score: number; exact: boolean }
  */
 export function bestMatches<T>(typed: string, candidates: Candidate<T>[]): Ranked<T>[] {
   const out: Ranked<T>[] = [];
+  const t = compact(normalize(typed));
   for (const c of candidates) {
     let best: Ranked<T> | null = null;
-    for (const k of c.keys) {
-      const m = matchKey(typed, k);
-      if (m && (!best || m.score > best.score)) best = { value: c.value, key: k, score: m.score, exact: m.exact };
+    for (let i = 0; i < c.keys.length; i++) {
+      const m = matchPrepared(t, c.prepared?.[i] ?? compact(normalize(c.keys[i])));
+      if (m && (!best || m.score > best.score)) best = { value: c.value, key: c.keys[i], score: m.score, exact: m.exact };
     }
     if (best) out.push(best);
   }
@@ -159,9 +168,9 @@ export function closest<T>(typed: string, candidates: Candidate<T>[], limit = 3,
   const t = compact(normalize(typed));
   const scored = candidates.map((c, i) => {
     let best = { key: c.keys[0] ?? "", score: 0 };
-    for (const k of c.keys) {
-      const s = jaroWinkler(t, compact(normalize(k)));
-      if (s > best.score) best = { key: k, score: s };
+    for (let i = 0; i < c.keys.length; i++) {
+      const s = jaroWinkler(t, c.prepared?.[i] ?? compact(normalize(c.keys[i])));
+      if (s > best.score) best = { key: c.keys[i], score: s };
     }
     return { value: c.value, key: best.key, score: best.score, i };
   });
