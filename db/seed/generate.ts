@@ -762,6 +762,17 @@ export function generateOrg(opts: GenerateOptions): GeneratedOrg {
     (e) => e.row.requestable && !e.row.privileged && !sodEntIds.has(e.id) && e.row.sensitivity !== "critical",
   );
   let roleGrantCount = 0;
+  // One shared string per role/rule (not one per grant: ~1M grants at 50k people).
+  const reasons = new Map<string, string>();
+  const reasonOf = (role: RoleInfo, ruleName: string) => {
+    const k = `${role.id}/${ruleName}`;
+    let r = reasons.get(k);
+    if (r === undefined) {
+      r = role.baseline ? `Birthright rule: ${ruleName}` : `Role: ${role.name}`;
+      reasons.set(k, r);
+    }
+    return r;
+  };
   for (const n of nodes) {
     const r = n.row;
     if (r.status === "pre_hire") continue;
@@ -783,7 +794,7 @@ export function generateOrg(opts: GenerateOptions): GeneratedOrg {
         sourceRef: role.id,
         grantedAt: tsOf(gd, ra),
         lastUsedAt: lu === null ? null : tsOf(lu, ra),
-        reason: role.baseline ? `Birthright rule: ${ruleName}` : `Role: ${role.name}`,
+        reason: reasonOf(role, ruleName),
         ...(cleanLeaver
           ? { status: "revoked" as const, revokedAt: tsOf(Math.min(-1, n.endDay! + ra.int(0, 1)), ra), revokeReason: "Leaver: employment ended" }
           : {}),

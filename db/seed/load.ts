@@ -135,12 +135,21 @@ export async function isSeeded(db: Queryable): Promise<boolean> {
 }
 
 /**
- * Drop everything (application schema and drizzle's migration bookkeeping) so `migrate`
- * can rebuild an empty database. Destructive: the CLI only calls it for `seed --reset`.
+ * Drop everything so `migrate` can rebuild an empty database: every non-system schema
+ * (public, drizzle's migration bookkeeping, and any schema a migration created, such as
+ * the demo connector's), then an empty `public`. Destructive: only `seed --reset` calls it.
  */
 export async function resetDatabase(db: Db): Promise<void> {
-  await db.execute(sql.raw("DROP SCHEMA IF EXISTS drizzle CASCADE"));
-  await db.execute(sql.raw("DROP SCHEMA IF EXISTS public CASCADE"));
+  const res = await db.execute(
+    sql.raw(
+      `SELECT nspname AS name FROM pg_namespace
+       WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'
+       ORDER BY nspname`,
+    ),
+  );
+  for (const { name } of rowsOf<{ name: string }>(res)) {
+    await db.execute(sql.raw(`DROP SCHEMA IF EXISTS "${name.replace(/"/g, '""')}" CASCADE`));
+  }
   await db.execute(sql.raw("CREATE SCHEMA public"));
 }
 
@@ -153,8 +162,16 @@ export function personaRefs(org: GeneratedOrg): Record<DemoPersona, PersonaRef> 
   return out;
 }
 
-/** Insert a generated organisation (already built) in the caller's transaction. */
-export async function insertOrg(tx: Queryable, org: GeneratedOrg, onProgress?: (table: string, rows: number) => void): Promise<void> {
+/**
+ * Insert a generated organisation (already built) in the caller's transaction.
+ * With `release`, each table's array is emptied once written, so a large organisation's
+ * rows can be collected while the later (bigger) tables are still being sent.
+ */
+export async function insertOrg(
+  tx: Queryable,
+  org: GeneratedOrg,
+  opts: { onProgress?: (table: string, rows: number) => void; release?: boolean } = {},
+): Promise<void> {
   const steps: Array<[string, PgTable, readonly object[]]> = [
     // people are in hierarchy order (a manager before their reports), so each chunk's FKs hold.
     ["people", people, org.people],
@@ -174,8 +191,10 @@ export async function insertOrg(tx: Queryable, org: GeneratedOrg, onProgress?: (
   ];
   await withIndexesDeferred(tx, steps.map(([, table]) => getTableName(table)), async () => {
     for (const [name, table, rows] of steps) {
+      const n = rows.length;
       await insertChunked(tx, table, rows);
-      onProgress?.(name, rows.length);
+      if (opts.release) (rows as object[]).length = 0;
+      opts.onProgress?.(name, n);
     }
   });
 }
@@ -196,7 +215,8 @@ export async function seedDatabase(db: Db, opts: SeedOptions): Promise<SeedSumma
 
   await db.transaction(async (tx) => {
     if (await isSeeded(tx)) throw new ConflictError("The database already holds people; seed only an empty database (or use --reset).");
-    await insertOrg(tx, org, opts.onProgress);
+    // The rows are ours alone: let each table go once written (counts were taken above).
+    await insertOrg(tx, org, { onProgress: opts.onProgress, release: true });
     const finishedAt = new Date();
     await tx.insert(jobs).values({
       id: jobId,
