@@ -29,6 +29,21 @@ export const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 // ---------------------------------------------------------------- page objects
 
+/**
+ * Wait until React has hydrated an element (its props are attached to the DOM node). The
+ * sign-in buttons are client components: clicked before hydration they do nothing, which on a
+ * busy 2-core machine showed up as "stayed on /signin". Polls, so a node replaced during
+ * hydration is found again through the locator.
+ */
+export async function waitForHydration(locator: Locator) {
+  await expect
+    .poll(() => locator.evaluate((el) => Object.keys(el).some((k) => k.startsWith("__reactProps$"))), {
+      message: "client component never hydrated",
+      timeout: 15_000,
+    })
+    .toBe(true);
+}
+
 export class SignInPage {
   constructor(readonly page: Page) {}
   async goto(query = "") {
@@ -47,6 +62,18 @@ export class SignInPage {
   }
   ssoButton(name = "Company SSO"): Locator {
     return this.page.getByRole("button", { name: `Sign in with ${name}` });
+  }
+  /** Click a persona's button once the page is interactive. */
+  async signInAs(p: Persona) {
+    const button = this.personaButton(p);
+    await waitForHydration(button);
+    await button.click();
+  }
+  /** Start SSO once the page is interactive. */
+  async startSso(name = "Company SSO") {
+    const button = this.ssoButton(name);
+    await waitForHydration(button);
+    await button.click();
   }
   alert(): Locator {
     return this.page.getByRole("main").getByRole("alert");
@@ -130,7 +157,7 @@ async function persistPersonaState(browser: Browser, baseURL: string, persona: P
     const signin = new SignInPage(page);
     await signin.goto();
     const name = await signin.personaName(persona);
-    await signin.personaButton(persona).click();
+    await signin.signInAs(persona);
     await page.waitForURL("**/dashboard");
     await expect(new Nav(page).actorName()).toHaveText(name);
     fs.mkdirSync(authDir, { recursive: true });

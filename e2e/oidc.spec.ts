@@ -27,7 +27,7 @@ test.describe("sign-in with Company SSO", () => {
   async function signInAtIdp(page: import("@playwright/test").Page, login: string) {
     const signin = new SignInPage(page);
     await signin.goto();
-    await signin.ssoButton().click();
+    await signin.startSso();
     await page.waitForURL(new RegExp(`^${escapeRe(IDP_ORIGIN)}/interaction/`));
     await page.getByLabel("Login").fill(login);
     await page.getByLabel("Password").fill("any-password-works");
@@ -60,7 +60,7 @@ test.describe("sign-in with Company SSO", () => {
   test("the IdP login form refuses an empty login", async ({ page }) => {
     const signin = new SignInPage(page);
     await signin.goto();
-    await signin.ssoButton().click();
+    await signin.startSso();
     await page.waitForURL(new RegExp(`^${escapeRe(IDP_ORIGIN)}/interaction/`));
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("main").getByRole("alert")).toHaveText("Enter a login.");

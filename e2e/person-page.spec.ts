@@ -22,9 +22,13 @@ test("an employee opens My access and sees each grant with where it came from", 
   expect(sources.length).toBeGreaterThan(0);
   expect(sources.some((s) => /^(Birthright rule|Role template)\b/.test(s)), sources.join(" | ")).toBe(true);
   for (const s of sources) expect(s).toMatch(/^(Birthright rule|Role template|Access request|Review decision|Added manually|Imported)\b/);
+  // Every grant names its application, and those applications are ones the person has accounts in.
   const apps = await person.applications();
   expect(apps.every((a) => a.length > 0)).toBe(true);
-  // Each application a grant names has a link in the accounts card, or at least appears once.
+  const accounts = page.getByRole("region", { name: /^Accounts \(\d+\)$/ });
+  await expect(accounts.getByRole("link").first()).toBeVisible();
+  const accountApps = new Set((await accounts.getByRole("link").allInnerTexts()).map((t) => t.trim()));
+  expect(apps.some((a) => accountApps.has(a)), `${apps.join(", ")} vs ${[...accountApps].join(", ")}`).toBe(true);
   await expect(page.getByRole("region", { name: "HR record" })).toBeVisible();
   await readmeScreenshot(page, "person", { fullPage: true });
 });

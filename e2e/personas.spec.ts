@@ -13,7 +13,7 @@ test.describe("demo personas sign in", () => {
       const signin = new SignInPage(page);
       await signin.goto();
       const name = await signin.personaName(persona);
-      await signin.personaButton(persona).click();
+      await signin.signInAs(persona);
 
       await expect(page).toHaveURL(/\/dashboard$/);
       await expect(new Nav(page).actorName()).toHaveText(name);
