@@ -290,12 +290,52 @@ export function predictTree(tree: Tree, x: Float64Array, off: number): number {
   return tree.value[k];
 }
 
+type Packed = { feature: Int32Array; threshold: Float64Array; left: Int32Array; right: Int32Array; value: Float64Array; root: Int32Array };
+const packedCache = new WeakMap<GbdtModel, Packed>();
+
+/** All trees in typed arrays (one allocation, monomorphic access); built once per model. */
+function pack(model: GbdtModel): Packed {
+  const hit = packedCache.get(model);
+  if (hit) return hit;
+  const total = model.trees.reduce((s, t) => s + t.feature.length, 0);
+  const p: Packed = {
+    feature: new Int32Array(total),
+    threshold: new Float64Array(total),
+    left: new Int32Array(total),
+    right: new Int32Array(total),
+    value: new Float64Array(total),
+    root: new Int32Array(model.trees.length),
+  };
+  let o = 0;
+  model.trees.forEach((t, k) => {
+    p.root[k] = o;
+    for (let j = 0; j < t.feature.length; j++) {
+      p.feature[o + j] = t.feature[j];
+      p.threshold[o + j] = t.threshold[j];
+      p.left[o + j] = t.left[j] + o;
+      p.right[o + j] = t.right[j] + o;
+      p.value[o + j] = t.value[j];
+    }
+    o += t.feature.length;
+  });
+  packedCache.set(model, p);
+  return p;
+}
+
 /** Logits for n rows of a row-major matrix. */
 export function predictGbdt(model: GbdtModel, X: Float64Array, n: number): Float64Array {
   const F = model.nFeatures;
   const out = new Float64Array(n).fill(model.base);
-  for (const t of model.trees) {
-    for (let i = 0; i < n; i++) out[i] += predictTree(t, X, i * F);
+  const { feature, threshold, left, right, value, root } = pack(model);
+  for (let i = 0; i < n; i++) {
+    const off = i * F;
+    let z = 0;
+    for (let k = 0; k < root.length; k++) {
+      let j = root[k];
+      while (feature[j] >= 0) j = X[off + feature[j]] <= threshold[j] ? left[j] : right[j];
+      z += value[j];
+    }
+    out[i] += z;
   }
   return out;
 }

@@ -87,19 +87,23 @@ export function lbfgs(
       step *= 0.5;
     }
     if (!accepted) break;
-    const s = new Float64Array(D);
-    const y = new Float64Array(D);
+    // reuse the oldest pair buffers once the memory is full (no garbage per iteration)
+    let s: Float64Array;
+    let y: Float64Array;
+    if (S.length === m) {
+      s = S.shift()!;
+      y = Y.shift()!;
+      rho.shift();
+    } else {
+      s = new Float64Array(D);
+      y = new Float64Array(D);
+    }
     for (let j = 0; j < D; j++) {
       s[j] = xNew[j] - x[j];
       y[j] = gNew[j] - g[j];
     }
     const sy = dot(s, y);
     if (sy > 1e-12) {
-      if (S.length === m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
       S.push(s);
       Y.push(y);
       rho.push(1 / sy);
