@@ -12,7 +12,7 @@ import { encryptSecrets } from "@/lib/crypto";
 import { resetEnvCache } from "@/lib/env";
 import { ForbiddenError } from "@/lib/errors";
 import { PROVISION_QUEUE, startQueue } from "@/lib/jobs/queue";
-import { executeOperation, ProvisioningWorker, resolveOptions, wakeDispatcher } from "@/lib/jobs/worker";
+import { claimOperation, executeOperation, ProvisioningWorker, resolveOptions, wakeDispatcher } from "@/lib/jobs/worker";
 import { startScimApp, type ScimApp } from "@/lib/testing/scim-server";
 import { testDrivers, type TestDb } from "@/lib/testing/test-db";
 import { planPeople } from "./plan";
@@ -235,6 +235,31 @@ for (const driver of testDrivers()) {
       expect(members(grpA)).toContain(cyUser!.id);
       const again = await reconcileAll(t.db, { keys: ["chat"] });
       expect(again[0]).toMatchObject({ drifted: 0, orphans: 0, plannedOperations: 0 });
+    });
+
+    it("per-application limits hold in the claim: in-flight cap and rate limit", async () => {
+      await worker.stop(); // claims by hand here
+      const mk = async (key: string, config: Record<string, unknown>) => {
+        const [a] = await t.db.insert(applications).values({ key, name: key, connectorKind: "scim", config }).returning();
+        const rows = Array.from({ length: 5 }, (_, i) => ({ kind: "disable" as const, applicationId: a!.id, causeKind: "test", idempotencyKey: `limit:${key}:${i}` }));
+        return (await t.db.insert(operations).values(rows).returning()).map((o) => o.id);
+      };
+      const opts = { leaseMs: 60_000, perAppMaxInFlight: 4 };
+      const capped = await mk("capped", { maxInFlight: 2, baseUrl: "http://127.0.0.1:9" });
+      const claims = [];
+      for (const id of capped) claims.push(Boolean(await claimOperation(t.db, id, opts)));
+      expect(claims).toEqual([true, true, false, false, false]);
+      const refused = await t.db.select({ status: operations.status }).from(operations).where(eq(operations.id, capped[2]!));
+      expect(refused[0]!.status).toBe("pending"); // back to the dispatcher, not lost
+
+      const limited = await mk("limited", { rateLimitPerSecond: 2, maxInFlight: 100, baseUrl: "http://127.0.0.1:9" });
+      const first = [];
+      for (const id of limited.slice(0, 3)) first.push(Boolean(await claimOperation(t.db, id, opts)));
+      expect(first).toEqual([true, true, false]);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(Boolean(await claimOperation(t.db, limited[2]!, opts))).toBe(true);
+      await t.db.update(operations).set({ status: "cancelled" }).where(sql`${operations.causeKind} = 'test'`);
+      worker = await new ProvisioningWorker(t, fast).start();
     });
 
     if (driver.label === "PostgreSQL") {
