@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { count, eq, isNull } from "drizzle-orm";
+import { count, eq, isNull, sql } from "drizzle-orm";
 import { migrate, openDb, type DbHandle } from "@/db/client";
 import * as schema from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit";
 import { countRows, generateOrg, type PlantedProblem } from "./generate";
-import { isSeeded, resetDatabase, seedDatabase, type SeedSummary } from "./load";
+import { insertOrg, isSeeded, resetDatabase, seedDatabase, type SeedSummary } from "./load";
 
 const PEOPLE = 300;
 const SEED = 11;
@@ -113,6 +113,22 @@ function suite(name: string, open: () => Promise<{ handle: DbHandle; cleanup: ()
       expect((await verifyAuditChain(db)).ok).toBe(true);
     });
 
+    it("reports a failed chunk briefly and rolls everything back", async (t) => {
+      if (!ctx) return t.skip();
+      const db = ctx.handle.db;
+      const org = generateOrg({ people: PEOPLE, seed: SEED, now: NOW });
+      const err = (await db.transaction((tx) => insertOrg(tx, org)).catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(Error);
+      expect(err.message).toMatch(/^Seeding table people failed: duplicate key/);
+      expect(err.message.length).toBeLessThan(600);
+      const [row] = await db.select({ n: count() }).from(schema.people);
+      expect(row!.n).toBe(PEOPLE);
+      // The secondary indexes dropped during the load came back with the rollback.
+      const ix = await db.execute(sql.raw("SELECT indexname FROM pg_indexes WHERE tablename = 'grants' ORDER BY 1"));
+      const names = (Array.isArray(ix) ? ix : (ix as { rows: unknown[] }).rows).map((r) => (r as { indexname: string }).indexname);
+      expect(names).toEqual(expect.arrayContaining(["grants_person_idx", "grants_entitlement_idx", "grants_expires_idx"]));
+    });
+
     it("reset drops everything so a fresh seed works", async (t) => {
       if (!ctx) return t.skip();
       await resetDatabase(ctx.handle.db);
@@ -136,7 +152,6 @@ if (pgUrl) {
   suite("seed on PostgreSQL", async () => {
     const name = `gh_seed_test_${randomBytes(4).toString("hex")}`;
     const admin = await openDb({ url: pgUrl, max: 1 });
-    const { sql } = await import("drizzle-orm");
     await admin.db.execute(sql.raw(`CREATE DATABASE ${name}`));
     const u = new URL(pgUrl);
     u.pathname = `/${name}`;

@@ -90,11 +90,24 @@ async function insertChunked(tx: Queryable, table: PgTable, rows: readonly objec
     return `"${col.name}"`;
   });
   const record = keys.map((k) => `"${k}" ${columns[k]!.getSQLType()}`);
-  const head = `INSERT INTO "${getTableName(table)}" (${target.join(", ")}) SELECT ${keys.map((k) => `"${k}"`).join(", ")} FROM json_to_recordset(`;
+  const name = getTableName(table);
+  const head = `INSERT INTO "${name}" (${target.join(", ")}) SELECT ${keys.map((k) => `"${k}"`).join(", ")} FROM json_to_recordset(`;
   const tail = `::json) AS x(${record.join(", ")})`;
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
     const json = JSON.stringify(rows.slice(i, i + CHUNK_ROWS));
-    await tx.execute(sql`${sql.raw(head)}${json}${sql.raw(tail)}`);
+    await shortError(name, tx.execute(sql`${sql.raw(head)}${json}${sql.raw(tail)}`));
+  }
+}
+
+/** Await a chunk; on failure report the database's reason, not the multi-megabyte parameter. */
+async function shortError(table: string, p: PromiseLike<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause;
+    const reason = cause instanceof Error ? cause.message : e instanceof Error ? e.message.slice(0, 300) : String(e);
+    const detail = (cause as { detail?: string } | undefined)?.detail;
+    throw new Error(`Seeding table ${table} failed: ${reason}${detail ? ` (${detail})` : ""}`);
   }
 }
 
