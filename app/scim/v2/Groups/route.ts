@@ -1,0 +1,11 @@
+/** GET /scim/v2/Groups: departments as read-only Groups (writes answer 501). */
+import { getDb } from "@/db/client";
+import { handleScimRequest } from "@/lib/services/scim-inbound/http";
+
+export const dynamic = "force-dynamic";
+
+function handle(req: Request) {
+  return handleScimRequest(getDb, req, { endpoint: "Groups" });
+}
+
+export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE };
