@@ -171,8 +171,12 @@ async function persistPersonaState(browser: Browser, baseURL: string, persona: P
 type TestFixtures = {
   /** A new page, in its own context, signed in as the persona. */
   signedIn: (persona: Persona) => Promise<Page>;
+  /** Each persona's display name, as the public sign-in page lists it (read once per worker). */
+  personaNames: Record<Persona, string>;
   skipWithoutChromium: void;
 };
+
+let personaNamesCache: Record<Persona, string> | null = null;
 type WorkerFixtures = { personaState: (persona: Persona) => Promise<string> };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -190,7 +194,22 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: "worker" },
   ],
-  signedIn: async ({ browser, personaState, baseURL }, use) => {
+  // Both depend on skipWithoutChromium so that, without a browser, the skip happens before any launch.
+  personaNames: async ({ skipWithoutChromium, browser, baseURL }, use) => {
+    void skipWithoutChromium;
+    if (!personaNamesCache) {
+      const context = await browser.newContext({ baseURL });
+      const signin = new SignInPage(await context.newPage());
+      await signin.goto();
+      const names = {} as Record<Persona, string>;
+      for (const p of personas) names[p] = await signin.personaName(p);
+      await context.close();
+      personaNamesCache = names;
+    }
+    await use(personaNamesCache);
+  },
+  signedIn: async ({ skipWithoutChromium, browser, personaState, baseURL }, use) => {
+    void skipWithoutChromium;
     const contexts: Awaited<ReturnType<Browser["newContext"]>>[] = [];
     await use(async (persona) => {
       const context = await browser.newContext({ baseURL, storageState: await personaState(persona), viewport: { width: 1366, height: 900 } });

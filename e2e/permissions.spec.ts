@@ -25,14 +25,9 @@ test.describe("permissions are enforced by the server", () => {
   let managerName = "";
   let adminName = "";
 
-  test.beforeAll(async ({ browser }, testInfo) => {
-    // Persona names are on the public sign-in page.
-    const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
-    const signin = new SignInPage(await context.newPage());
-    await signin.goto();
-    managerName = await signin.personaName("manager");
-    adminName = await signin.personaName("admin");
-    await context.close();
+  test.beforeEach(({ personaNames }) => {
+    managerName = personaNames.manager;
+    adminName = personaNames.admin;
   });
 
   test("an admin lists everyone and finds the manager persona", async ({ signedIn }) => {

@@ -2,7 +2,7 @@
  * Journey: a person sees their own access and why they have it; a manager looks at a
  * direct report's access from their people list.
  */
-import { expect, Nav, PeoplePage, PersonPage, SignInPage, test } from "./fixtures";
+import { expect, Nav, PeoplePage, PersonPage, test } from "./fixtures";
 import { readmeScreenshot } from "./screenshots";
 
 test("an employee opens My access and sees each grant with where it came from", async ({ signedIn }) => {
@@ -33,10 +33,8 @@ test("an employee opens My access and sees each grant with where it came from", 
   await readmeScreenshot(page, "person", { fullPage: true });
 });
 
-test("a manager opens a direct report's page from their people list", async ({ signedIn, page: anon }) => {
-  const signin = new SignInPage(anon);
-  await signin.goto();
-  const managerName = await signin.personaName("manager");
+test("a manager opens a direct report's page from their people list", async ({ signedIn, personaNames }) => {
+  const managerName = personaNames.manager;
 
   const page = await signedIn("manager");
   await page.goto("/dashboard");
