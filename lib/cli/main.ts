@@ -12,6 +12,7 @@ const commands: Record<string, Command> = {
   hr: { summary: "hr import FILE [--dry-run] [--only-valid]: apply an HR snapshot (joiners, movers, leavers)", load: () => import("./commands/hr") },
   mine: { summary: "mine FILE [--format pairs|wide|long] --json [--out OUT]: role mining", load: () => import("./commands/mine") },
   risk: { summary: "risk train|predict|cv: learned request risk model", load: () => import("./commands/risk") },
+  scim: { summary: "scim token create --name NAME | token list | token revoke ID: bearer tokens for the inbound SCIM server", load: () => import("./commands/scim") },
   worker: { summary: "worker [--until-idle] [--concurrency N]: execute provisioning operations (PostgreSQL)", load: () => import("./commands/worker") },
   provision: { summary: "provision --all | --person ID: plan operations from desired vs actual state", load: () => import("./commands/provision") },
   reconcile: { summary: "reconcile [--app KEY]: read connected systems back; remediate drift where configured", load: () => import("./commands/reconcile") },
