@@ -120,8 +120,6 @@ export async function takeReady(
   return rowsOf(r);
 }
 
-export type ClaimResult = { op: Operation } | { op: null; reason: "not_claimable" };
-
 /** Exclusive claim of one operation (see the file comment). */
 export async function claimOperation(db: Queryable, operationId: string, opts: { leaseMs: number; perAppMaxInFlight: number }): Promise<Operation | null> {
   return db.transaction(async (tx) => {

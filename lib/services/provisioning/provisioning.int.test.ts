@@ -99,6 +99,39 @@ for (const driver of testDrivers()) {
       await t?.close();
     });
 
+    // pg-boss 10 itself on this driver: on PGlite through the `db` executeSql adapter (exec for its
+    // multi-statement migrations, query for the rest); on PostgreSQL through its own pool.
+    it("pg-boss: schema created (idempotently, by a second starter too), send, work, retry after a thrown error", async () => {
+      const boss = await startQueue(t, { supervise: false });
+      try {
+        const rows = await t.db.execute(sql`select count(*)::int as n from pgboss.queue where name = ${PROVISION_QUEUE}`);
+        expect(((Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows)[0] as { n: number }).n).toBe(1);
+        await boss.createQueue("probe", { name: "probe", retryLimit: 2, retryDelay: 0 });
+        const seen: string[] = [];
+        let fail = true;
+        const done = new Promise<void>((resolve) => {
+          void boss.work<{ n: number }>("probe", { pollingIntervalSeconds: 0.5, batchSize: 5 }, async (jobs) => {
+            for (const j of jobs) {
+              seen.push(`${j.data.n}:${fail ? "fail" : "ok"}`);
+              if (fail) {
+                fail = false;
+                throw new Error("first attempt fails");
+              }
+              resolve();
+            }
+          });
+        });
+        const id = await boss.send("probe", { n: 7 });
+        await done;
+        expect(seen).toEqual(["7:fail", "7:ok"]);
+        await new Promise((r) => setTimeout(r, 300));
+        const job = await boss.getJobById("probe", id!);
+        expect(job).toMatchObject({ retryCount: 1, state: "completed" });
+      } finally {
+        await boss.stop({ graceful: false, wait: true, timeout: 1000 });
+      }
+    });
+
     it("a grant plans create_account + grant in the same transaction; the worker applies them to the target", async () => {
       const ada = person("Ada");
       await t.db.insert(people).values(ada);
@@ -275,12 +308,13 @@ for (const driver of testDrivers()) {
           return planPeople(tx, crowd.map((p) => p.id), { kind: "bulk" });
         });
         expect(planned.operationIds).toHaveLength(200);
-        // Make the workers race: two extra jobs for every operation, on top of what the dispatchers send.
+        // Make the workers race: an extra job for every operation, on top of what the dispatchers send.
         const extra = await startQueue(t, { supervise: false });
-        await extra.insert(planned.operationIds.flatMap((id) => [0, 1].map(() => ({ name: PROVISION_QUEUE, data: { operationId: id } }))));
+        await extra.insert(planned.operationIds.map((id) => ({ name: PROVISION_QUEUE, data: { operationId: id } })));
         await extra.stop({ graceful: false, wait: true, timeout: 1000 });
-        const w1 = await new ProvisioningWorker(t, { ...fast, onExecute }).start();
-        const w2 = await new ProvisioningWorker(t, { ...fast, onExecute }).start();
+        await t.db.update(applications).set({ config: { baseUrl: scim.baseUrl, timeoutMs: 3000, maxInFlight: 16 } }).where(eq(applications.id, appId));
+        const w1 = await new ProvisioningWorker(t, { ...fast, concurrency: 16, onExecute }).start();
+        const w2 = await new ProvisioningWorker(t, { ...fast, concurrency: 16, onExecute }).start();
         worker = w1;
         try {
           await w1.runUntilIdle(50_000);
