@@ -11,13 +11,18 @@ export const applicationPublicColumns = {
 };
 
 export async function listApplications(db: Queryable, q?: string) {
-  // Outer columns are qualified by hand: drizzle renders ${applications.id} as a bare "id", which
-  // inside these subqueries would bind to the inner table's own id (and every count would be 0).
-  const activeAccounts = sql<number>`(SELECT count(*) FROM accounts a WHERE a.application_id = "applications"."id" AND a.status = 'active')`;
-  const entCount = sql<number>`(SELECT count(*) FROM entitlements e WHERE e.application_id = "applications"."id")`;
+  // One grouped pass over accounts (index-only on application_id, status) instead of a count per application.
+  const counts = db
+    .select({ applicationId: accounts.applicationId, active: sql<number>`count(*) filter (where ${accounts.status} = 'active')`.as("active") })
+    .from(accounts)
+    .groupBy(accounts.applicationId)
+    .as("counts");
+  const ents = db.select({ applicationId: entitlements.applicationId, n: count().as("n") }).from(entitlements).groupBy(entitlements.applicationId).as("ents");
   const rows = await db
-    .select({ ...applicationPublicColumns, activeAccounts, entitlementCount: entCount })
+    .select({ ...applicationPublicColumns, activeAccounts: sql<number>`coalesce(${counts.active}, 0)`, entitlementCount: sql<number>`coalesce(${ents.n}, 0)` })
     .from(applications)
+    .leftJoin(counts, eq(counts.applicationId, applications.id))
+    .leftJoin(ents, eq(ents.applicationId, applications.id))
     .where(q ? ilike(applications.name, `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`) : undefined)
     .orderBy(asc(applications.name));
   return rows.map((r) => ({ ...r, activeAccounts: Number(r.activeAccounts), entitlementCount: Number(r.entitlementCount) }));

@@ -12,14 +12,14 @@ import { rowsOf } from "./people";
  */
 export async function findingCounts(db: Queryable, dormantDays = 90, privilegedThreshold = 5) {
   const rules = await db.select().from(birthrightRules).where(eq(birthrightRules.enabled, true));
-  const byRole = new Map<string, SQL[]>();
-  for (const r of rules) {
-    const list = byRole.get(r.roleId) ?? [];
-    list.push(sql`(${rulePredicate(r.conditions as Condition[])})`);
-    byRole.set(r.roleId, list);
-  }
-  const cases = [...byRole.entries()].map(([roleId, preds]) => sql`WHEN ${roleId} THEN (${sql.join(preds, sql` OR `)})`);
-  const driftExpr = cases.length ? sql`NOT COALESCE(CASE g.source_ref ${sql.join(cases, sql` `)} ELSE false END, false)` : sql`true`;
+  // Drift: which roles each person's attributes give, computed once per person (people × rules),
+  // then role-sourced grants anti-joined against it — not a rule evaluation per grant.
+  const given = rules.length
+    ? sql.join(
+        rules.map((r) => sql`SELECT p.id AS person_id, ${r.roleId}::text AS role_id FROM people p WHERE p.status <> 'terminated' AND (${rulePredicate(r.conditions as Condition[])})`),
+        sql` UNION `,
+      )
+    : sql`SELECT NULL::uuid AS person_id, NULL::text AS role_id WHERE false`;
 
   const q = (s: SQL) => db.execute<{ n: number }>(s).then((r) => Number(rowsOf<{ n: number }>(r)[0]?.n ?? 0));
   const [leavers, dormant, drift, sod, contractors, privileged, orphans] = await Promise.all([
@@ -27,8 +27,10 @@ export async function findingCounts(db: Queryable, dormantDays = 90, privilegedT
     q(sql`SELECT count(DISTINCT g.person_id)::int AS n FROM grants g JOIN people p ON p.id = g.person_id
           WHERE g.status = 'active' AND p.status <> 'terminated'
           AND COALESCE(g.last_used_at, g.granted_at) < now() - make_interval(days => ${dormantDays})`),
-    q(sql`SELECT count(DISTINCT g.person_id)::int AS n FROM grants g JOIN people p ON p.id = g.person_id
-          WHERE g.status = 'active' AND g.source IN ('birthright','role') AND p.status <> 'terminated' AND ${driftExpr}`),
+    q(sql`WITH given AS (${given})
+          SELECT count(DISTINCT g.person_id)::int AS n FROM grants g JOIN people p ON p.id = g.person_id
+          WHERE g.status = 'active' AND g.source IN ('birthright','role') AND p.status <> 'terminated'
+          AND NOT EXISTS (SELECT 1 FROM given WHERE given.person_id = g.person_id AND given.role_id = g.source_ref)`),
     q(sql`SELECT count(DISTINCT g1.person_id)::int AS n FROM sod_policies sp
           JOIN sod_policy_entitlements a ON a.policy_id = sp.id AND a.side = 'a'
           JOIN sod_policy_entitlements b ON b.policy_id = sp.id AND b.side = 'b'

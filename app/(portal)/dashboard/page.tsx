@@ -18,9 +18,10 @@ const findingLabels: Array<{ key: string; planted: string[]; label: string; hint
   { key: "orphanAccounts", planted: ["orphan_account"], label: "Orphan accounts", hint: "accounts linked to nobody" },
 ];
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const ctx = await pageCtx();
-  const { mine, work, org } = await getDashboard({ ctx });
+  const sp = await searchParams;
+  const { mine, work, org } = await getDashboard({ ctx, input: { fresh: sp.fresh === "1" } });
   const activeGrants = mine.grants.filter((g) => g.status === "active");
   const apps = new Set(mine.accounts.filter((a) => a.status === "active").map((a) => a.applicationName));
   const isManager = has(ctx.actor, "manager");
@@ -73,9 +74,14 @@ export default async function DashboardPage() {
 
       {org && (
         <section aria-labelledby="org-heading" className="mt-8">
-          <h2 id="org-heading" className="mb-3 text-lg font-semibold">
-            Organisation
-          </h2>
+          <div className="mb-3 flex items-baseline justify-between">
+            <h2 id="org-heading" className="text-lg font-semibold">
+              Organisation
+            </h2>
+            <span className="text-xs text-slate-500">
+              figures as of {org.computedAt.slice(11, 19)} UTC (refreshed every minute) · <a className="underline" href="/dashboard?fresh=1">refresh now</a>
+            </span>
+          </div>
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
             <Stat label="Active people" value={(org.byStatus.active ?? 0).toLocaleString("en-US")} hint={`${org.byStatus.pre_hire ?? 0} pre-hires · ${org.byStatus.on_leave ?? 0} on leave`} />
             <Stat label="Leavers with live access" value={org.leaversWithLiveAccounts} hint="goal: zero" />
