@@ -29,7 +29,9 @@ function vitest(project) {
   try {
     const j = JSON.parse(fs.readFileSync(out, "utf8"));
     passed = j.numPassedTests;
-    failed = j.numFailedTests + (j.numFailedTestSuites ?? 0);
+    // A file that failed to load has no test results: count it as one failure.
+    const broken = (j.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+    failed = j.numFailedTests + broken;
     skipped = j.numPendingTests + (j.numTodoTests ?? 0);
   } catch {
     failed = 1; // the runner died before reporting
