@@ -101,11 +101,18 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
-/** The endpoint URL prefix, e.g. https://host/scim/v2 (used in Location, meta.location, $ref). */
+/**
+ * The endpoint URL prefix as the client addressed it, e.g. https://host/scim/v2 (Location,
+ * meta.location, $ref): X-Forwarded-Proto/Host from a reverse proxy, else Host, else the URL.
+ */
 export function baseUrlOf(req: Request): string {
   const url = new URL(req.url);
+  const first = (h: string) => req.headers.get(h)?.split(",")[0]?.trim() || undefined;
+  const proto = first("x-forwarded-proto")?.replace(/:$/, "") ?? url.protocol.replace(/:$/, "");
+  const hostRaw = first("x-forwarded-host") ?? first("host") ?? url.host;
+  const host = /^[A-Za-z0-9.\-:[\]]+$/.test(hostRaw) ? hostRaw : url.host;
   const i = url.pathname.toLowerCase().indexOf("/scim/v2");
-  return url.origin + (i >= 0 ? url.pathname.slice(0, i + "/scim/v2".length) : "/scim/v2");
+  return `${/^https?$/.test(proto) ? proto : "https"}://${host}${i >= 0 ? url.pathname.slice(0, i + "/scim/v2".length) : "/scim/v2"}`;
 }
 
 const methodNotAllowed = (allow: string) => errorResponse(new ScimError(405, undefined, `Method not allowed here; allowed: ${allow}.`), { Allow: allow });

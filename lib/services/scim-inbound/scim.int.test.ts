@@ -404,6 +404,11 @@ for (const driver of testDrivers()) {
         }
       });
 
+      it("Location follows the address the client used (reverse proxy headers)", async () => {
+        const r = await call("GET", `/Users/${bjensen.id}`, { headers: { "X-Forwarded-Proto": "https", "X-Forwarded-Host": "idm.example.com" } });
+        expect(r.body!.meta.location).toBe(`https://idm.example.com/scim/v2/Users/${bjensen.id}`);
+      });
+
       it("methods an endpoint lacks → 405", async () => {
         expect((await call("DELETE", "/Users")).status).toBe(405);
         expect((await call("POST", `/Users/${bjensen.id}`, { body: {} })).status).toBe(405);
