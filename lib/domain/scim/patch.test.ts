@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ScimError } from "./errors";
-import { applyPatch, parsePatchBody, type PatchOperation } from "./patch";
+import { applyPatch, parsePatchBody } from "./patch";
 import { normalizeResource, project } from "./resource";
 import { URN, USER } from "./schema";
 
 const E = URN.enterprise;
+type RawOp = { op: string; path?: string; value?: unknown };
 const base = () => ({
   schemas: [URN.user, E],
   id: "u1",
@@ -21,10 +22,10 @@ const base = () => ({
   meta: { resourceType: "User" },
 });
 
-const patch = (ops: Array<Partial<PatchOperation> & { op: string }>, r: Record<string, unknown> = base()) =>
+const patch = (ops: RawOp[], r: Record<string, unknown> = base()) =>
   applyPatch(r, parsePatchBody({ schemas: [URN.patchOp], Operations: ops }), USER);
 
-const fails = (ops: Array<Partial<PatchOperation> & { op: string }>, scimType: string) => {
+const fails = (ops: RawOp[], scimType: string) => {
   let err: unknown;
   try {
     patch(ops);
@@ -36,7 +37,7 @@ const fails = (ops: Array<Partial<PatchOperation> & { op: string }>, scimType: s
 };
 
 describe("SCIM PATCH (RFC 7644 §3.5.2)", () => {
-  it.each<[string, Array<Partial<PatchOperation> & { op: string }>, (r: Record<string, unknown>) => unknown, unknown]>([
+  it.each<[string, RawOp[], (r: Record<string, unknown>) => unknown, unknown]>([
     ["add a simple attribute with a path", [{ op: "add", path: "nickName", value: "Babs" }], (r) => r.nickName, "Babs"],
     ["add without a path (object value)", [{ op: "add", value: { nickName: "Babs", title: "Guide" } }], (r) => [r.nickName, r.title], ["Babs", "Guide"]],
     ["add to a multi-valued attribute appends", [{ op: "add", path: "emails", value: [{ value: "b@c.test", type: "other" }] }], (r) => (r.emails as unknown[]).length, 3],
@@ -76,7 +77,7 @@ describe("SCIM PATCH (RFC 7644 §3.5.2)", () => {
     expect(before).toEqual(base()); // the input is never changed
   });
 
-  it.each<[string, Array<Partial<PatchOperation> & { op: string }>, string]>([
+  it.each<[string, RawOp[], string]>([
     ["remove without a path", [{ op: "remove" }], "noTarget"],
     ["remove with a filter that matches nothing", [{ op: "remove", path: 'emails[type eq "pager"]' }], "noTarget"],
     ["replace with a non-equality filter that matches nothing", [{ op: "replace", path: 'emails[value co "nothing"].type', value: "x" }], "noTarget"],
@@ -100,7 +101,7 @@ describe("SCIM PATCH (RFC 7644 §3.5.2)", () => {
     expect(r.displayName).toBe("Babs Jensen");
   });
 
-  it.each([
+  it.each<[unknown, string]>([
     [{ Operations: [] }, "schemas missing"],
     [{ schemas: ["urn:wrong"], Operations: [] }, "wrong schema"],
     [{ schemas: [URN.patchOp] }, "Operations missing"],
