@@ -123,6 +123,19 @@ describe("planner", () => {
     expect(brief(ops)).toEqual(["enable@app-a", "revoke:e1@app-a", "grant:e2@app-a"]);
   });
 
+  it("HR detail changes are pushed with update_account (only fields the target is known to hold)", () => {
+    const known = { ...account("active"), profile: { displayName: "Ada Lovelace", title: "Engineer", email: "ada@x.test" } };
+    const moved = { ...profile, title: "Staff Engineer", department: "Research" };
+    const ops = plan({ ...input("active", [app({ desired: ["e1"], account: known, actual: ["e1"] })]), profile: moved });
+    expect(brief(ops)).toEqual(["update_account@app-a"]);
+    expect(ops[0]!.payload).toEqual({ changes: { title: "Staff Engineer" } });
+    // Unknown profile (e.g. imported accounts): nothing to compare, no update.
+    expect(plan({ ...input("active", [app({ desired: ["e1"], account: account("active"), actual: ["e1"] })]), profile: moved })).toEqual([]);
+    // Pending: not planned twice.
+    const again = plan({ ...input("active", [app({ desired: ["e1"], account: known, actual: ["e1"], pending: asPending(ops) })]), profile: moved });
+    expect(again).toEqual([]);
+  });
+
   it("the plan is a function of its input (same input, same output)", () => {
     const i = input("terminated", [app({ policy: policy({ criticality: "high", supportsSessionRevoke: true }), account: account("active") }), app({ applicationId: "b", account: account("active") })]);
     expect(plan(i)).toEqual(plan(structuredClone(i)));

@@ -54,7 +54,22 @@ export type KnownAccount = {
   externalId: string | null;
   username: string;
   disabledAt: Date | null;
+  /** The profile the target was last given (null/absent when unknown: then no update is planned). */
+  profile?: Partial<AccountProfile> | null;
 };
+
+/** Profile attributes pushed to targets; userName is never changed by the planner (renames break links). */
+export const PROFILE_FIELDS = ["givenName", "familyName", "displayName", "email", "title", "department", "employeeNumber"] as const;
+
+/** Fields whose known value in the target differs from HR's (only fields the target is known to hold). */
+export function profileChanges(known: Partial<AccountProfile>, current: AccountProfile): Partial<AccountProfile> | null {
+  const out: Partial<AccountProfile> = {};
+  for (const f of PROFILE_FIELDS) {
+    if (known[f] === undefined || current[f] === undefined) continue;
+    if (known[f] !== current[f]) out[f] = current[f];
+  }
+  return Object.keys(out).length ? out : null;
+}
 
 export type OpenOperation = {
   kind: OperationKind;
@@ -222,6 +237,9 @@ export function plan(input: PlannerInput): PlannedOperation[] {
             emit("disable", "The person has not started yet: the account stays disabled until the start date");
             p.status = "disabled";
           }
+          const known = app.account && app.account.status !== "deleted" && !app.pending.some((o) => o.kind === "create_account") ? app.account.profile : null;
+          const changes = known ? profileChanges(known, profile) : null;
+          if (changes) emit("update_account", `HR details changed (${Object.keys(changes).join(", ")}): the account is updated to match`, null, { changes });
           for (const e of extra) emit("revoke", "This access is no longer granted", e);
           for (const e of missing) emit("grant", startDisabled ? "Granted ahead of the start date" : "Access granted", e);
         } else if (p.exists) {

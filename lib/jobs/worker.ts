@@ -33,6 +33,7 @@ import type { DbHandle, Queryable } from "@/db/client";
 import { accountEntitlements, accounts, applications, entitlements, incidents, operations, people, type Application, type Operation } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { ConnectorError, type AccountRef, type AccountSpec, type Connector } from "@/lib/domain/connector";
+import { PROFILE_FIELDS } from "@/lib/domain/planner";
 import { connectorFor as defaultConnectorFor, type ConnectorFor } from "@/lib/services/provisioning/connector-for";
 import { PROVISION_QUEUE, startQueue, type Boss } from "./queue";
 
@@ -226,7 +227,10 @@ async function applyActual(tx: Queryable, op: Operation, x: Ctx, result: Record<
     case "create_account": {
       const active = result.active !== false;
       const userName = String(result.userName);
+      const spec = (op.payload as { spec?: Record<string, unknown> }).spec ?? {};
+      const profile = Object.fromEntries(PROFILE_FIELDS.filter((f) => spec[f] !== undefined).map((f) => [f, spec[f]]));
       const values = {
+        attributes: { ...(x.account?.attributes ?? {}), profile },
         externalId: String(result.externalId),
         username: userName,
         status: active ? ("active" as const) : ("disabled" as const),
@@ -247,6 +251,13 @@ async function applyActual(tx: Queryable, op: Operation, x: Ctx, result: Record<
       }
       break;
     }
+    case "update_account":
+      if (live) {
+        const changes = (op.payload as { changes?: Record<string, unknown> }).changes ?? {};
+        const attrs = live.attributes as { profile?: Record<string, unknown> };
+        await tx.update(accounts).set({ attributes: { ...attrs, profile: { ...(attrs.profile ?? {}), ...changes } }, updatedAt: now }).where(eq(accounts.id, live.id));
+      }
+      break;
     case "grant":
       if (live) await tx.insert(accountEntitlements).values({ accountId: live.id, entitlementId: op.entitlementId!, observedAt: now }).onConflictDoNothing();
       break;

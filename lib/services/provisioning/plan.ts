@@ -101,7 +101,9 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
     const plannerApps: PlannerApp[] = mine.map((appId) => {
       const a = apps.get(appId)!;
       const acc = account.get(key(p.id, appId)) ?? null;
-      const known: KnownAccount | null = acc ? { id: acc.id, status: acc.status, externalId: acc.externalId, username: acc.username, disabledAt: acc.disabledAt } : null;
+      const known: KnownAccount | null = acc
+        ? { id: acc.id, status: acc.status, externalId: acc.externalId, username: acc.username, disabledAt: acc.disabledAt, profile: (acc.attributes as { profile?: KnownAccount["profile"] }).profile ?? null }
+        : null;
       return {
         applicationId: appId,
         policy: { deprovisionAction: a.deprovisionAction, retentionDays: a.retentionDays, criticality: a.criticality, supportsSessionRevoke: a.supportsSessionRevoke },

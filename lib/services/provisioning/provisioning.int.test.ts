@@ -241,6 +241,19 @@ for (const driver of testDrivers()) {
       expect(acc!.disabledAt).toBeInstanceOf(Date);
     });
 
+    it("a mover: changed HR details are pushed to the target with update_account", async () => {
+      const bob = (await t.db.select().from(people).where(eq(people.email, "bob@example.test")))[0]!;
+      const r = await t.db.transaction(async (tx) => {
+        await tx.update(people).set({ title: "Engineering Manager" }).where(eq(people.id, bob.id));
+        return planPeople(tx, [bob.id], { kind: "hr_event", id: "mover-1" });
+      });
+      expect(r.planned.map((o) => [o.kind, o.payload])).toEqual([["update_account", { changes: { title: "Engineering Manager" } }]]);
+      wakeDispatcher();
+      await worker.runUntilIdle(30_000);
+      expect(users("bob")[0]!.title).toBe("Engineering Manager");
+      expect((await t.db.transaction((tx) => planPeople(tx, [bob.id], { kind: "test" }))).operationIds).toEqual([]);
+    });
+
     it("reconciliation reads the target back: drift is recorded, orphans found, and (remediate) the planner repairs it", async () => {
       const cy = (await t.db.select().from(people).where(eq(people.email, "cy@example.test")))[0]!;
       const [cyUser] = users("cy");
