@@ -35,6 +35,8 @@
  *  result is always an exact cover and the run time is bounded.
  */
 
+import { ConceptPool, generateCandidates, IntMaxHeap } from "./concepts";
+
 export interface IndexedRole {
   users: number[];
   permissions: number[];
@@ -49,6 +51,12 @@ export interface MineOptions {
   clock?: () => number;
   /** Progress callback (phase name and current role count), e.g. for a job's visible progress. */
   onProgress?: (phase: string, info: { roles: number; lowerBound: number; ms: number }) => void;
+  /**
+   * Kernel heuristic: "grow" (candidates grown from uncovered edges, both orientations; best on small
+   * matrices), "concepts" (lazy greedy over closed-biclique candidates; scales to large ones) or
+   * "auto" (default: chosen from the size of the reduced matrix).
+   */
+  strategy?: "auto" | "grow" | "concepts";
 }
 
 export interface IndexedMineResult {
@@ -160,7 +168,7 @@ class MaxHeap<T> {
 // ---------------------------------------------------------------------------------------------
 // reduced matrix
 
-interface Reduced {
+export interface Reduced {
   nR: number;
   nC: number;
   W: number;
@@ -173,7 +181,7 @@ interface Reduced {
   edges: number;
 }
 
-function buildReduced(nUsers: number, nPerms: number, us: ArrayLike<number>, ps: ArrayLike<number>): Reduced {
+export function buildReduced(nUsers: number, nPerms: number, us: ArrayLike<number>, ps: ArrayLike<number>): Reduced {
   // permissions of each user, sorted & deduplicated
   const deg = new Int32Array(nUsers + 1);
   for (let i = 0; i < us.length; i++) deg[us[i] + 1]++;
@@ -262,6 +270,9 @@ interface KRole {
 /** Bounds on the growth of one candidate role (rows scanned / rows considered per column). */
 const GROW_SCAN = 2048;
 const GROW_CANDS = 256;
+/** The grow greedy joins the portfolio only on reduced matrices up to this many edges. */
+const GROW_MAX_EDGES = 50_000;
+const phaseSize = (p: { fixed: unknown[]; kernel: unknown[] }): number => p.fixed.length + p.kernel.length;
 
 class Solver {
   readonly m: Reduced;
@@ -730,6 +741,108 @@ class Solver {
     }
   }
 
+  /** Candidate pool (closed bicliques) for large inputs; built by `buildPool`. */
+  pool: ConceptPool | null = null;
+  /** Concepts of the pool by row (inverted index), for local re-covering. */
+  private rowConcepts: Int32Array[] | null = null;
+
+  /** Generate concept candidates for the currently uncovered edges, until the clock passes `until`. */
+  buildPool(until: number, maxPairs: number): void {
+    if (!this.pool) this.pool = new ConceptPool(this.m);
+    generateCandidates(this.pool, this.uncov, this.clock, until, this.rng, maxPairs);
+    this.rowConcepts = null;
+  }
+
+  private conceptsOfRows(rows: Iterable<number>): number[] {
+    const pool = this.pool!;
+    if (!this.rowConcepts) {
+      const { nR } = this.m;
+      const deg = new Int32Array(nR + 1);
+      for (const c of pool.list) for (const r of c.rows) deg[r + 1]++;
+      for (let r = 0; r < nR; r++) deg[r + 1] += deg[r];
+      const flat = new Int32Array(deg[nR]);
+      const fill = deg.slice(0, nR);
+      pool.list.forEach((c, i) => {
+        for (const r of c.rows) flat[fill[r]++] = i;
+      });
+      this.rowConcepts = Array.from({ length: nR }, (_, r) => flat.subarray(deg[r], deg[r + 1]));
+    }
+    const seen = new Set<number>();
+    for (const r of rows) for (const i of this.rowConcepts[r]) seen.add(i);
+    return [...seen];
+  }
+
+  /**
+   * Lazy greedy over the concept pool with interleaved essential-role reductions (each bounded by a
+   * share of the time left). `ids` restricts the candidates (default: the whole pool). Rows left
+   * uncovered when the heap runs dry get their row closures added. At the deadline the rest is
+   * covered by the fallback, so the cover is always exact.
+   */
+  conceptGreedy(out: KRole[], noise: number, ids?: number[], reduceShare = 0.33): void {
+    const pool = this.pool!;
+    const u = this.uncov;
+    const rng = this.rng;
+    const heap = new IntMaxHeap();
+    const mult = new Map<number, number>();
+    const push = (i: number): void => {
+      const g = pool.gain(i, u);
+      if (g <= 0) return;
+      const f = noise > 0 ? 1 + noise * rng() : 1;
+      if (noise > 0) mult.set(i, f);
+      heap.push(g * f, i);
+    };
+    if (ids) for (const i of ids) push(i);
+    else for (let i = 0; i < pool.size; i++) push(i);
+    const start = this.clock();
+    let reduceMs = 0;
+    let steps = 0;
+    while (this.uncovCount > 0) {
+      if ((++steps & 7) === 0 && this.clock() > this.deadline) {
+        this.fallback(out);
+        return;
+      }
+      if (!heap.size) {
+        // complete the candidate set: the row closure of every row with an uncovered edge
+        const { nR, W, rowWords } = this.m;
+        for (let r = 0; r < nR; r++) {
+          const wl = rowWords[r];
+          for (let k = 0; k < wl.length; k++)
+            if (u[r * W + wl[k]]) {
+              const before = pool.size;
+              const id = pool.addRowClosure(r);
+              if (pool.size > before) this.rowConcepts = null;
+              if (id >= 0) push(id);
+              break;
+            }
+        }
+        if (!heap.size) {
+          this.fallback(out);
+          return;
+        }
+      }
+      const i = heap.pop();
+      const g = pool.gain(i, u);
+      if (g <= 0) continue;
+      const key = noise > 0 ? g * (mult.get(i) ?? 1) : g;
+      if (key < heap.topKey()) {
+        heap.push(key, i);
+        continue;
+      }
+      this.uncovCount -= pool.cover(i, u);
+      const role = pool.role(i);
+      out.push(role);
+      const now = this.clock();
+      if (reduceShare <= 0 || (reduceMs > reduceShare * (now - start) && now - start > 100)) continue;
+      this.reduce(out, [role], now + Math.max(5, 0.02 * this.timeLeft()));
+      reduceMs += this.clock() - now;
+    }
+  }
+
+  /** Candidate concepts touching the given rows (for local re-covering). */
+  localConcepts(rows: Iterable<number>): number[] {
+    return this.conceptsOfRows(rows);
+  }
+
   /** Per-edge coverage counts for the given roles (edge id via per-row rank). */
   edgeRank(): { wordBase: Int32Array } {
     const { rowBits } = this.m;
@@ -798,9 +911,16 @@ class Solver {
     return kept;
   }
 
-  /** Greedy lower bound: pairwise incompatible edges, smallest compatible neighbourhood first. */
+  /**
+   * Greedy lower bound: pairwise incompatible edges, smallest compatible neighbourhood first.
+   * Keys: the size of the compatible neighbourhood M(e) while time allows (checked by work done, so a
+   * long column cannot overrun the budget), else |row| * |col|. Each greedy pass sorts packed
+   * (key, edge) numbers, and tests a new edge against the selected ones by the cheapest of three
+   * routes: all selected edges, the selected edges in the rows of its column, or in the columns of its row.
+   * A partial set of pairwise incompatible edges is still a valid bound, so any pass may stop at the clock.
+   */
   lowerBound(budgetMs: number): number {
-    const { nR, W, rowBits, rowWords, rowCols, colRows } = this.m;
+    const { nR, nC, W, rowBits, rowWords, rowCols, colRows } = this.m;
     const begin = this.clock();
     const stop = Math.min(this.deadline, begin + budgetMs);
     const scoreStop = Math.min(stop, begin + budgetMs / 2);
@@ -809,52 +929,109 @@ class Solver {
     const ec = new Int32Array(E);
     const score = new Float64Array(E);
     let e = 0;
-    let exact = true;
-    for (let r = 0; r < nR; r++) {
-      const wl = rowWords[r];
-      const rb = r * W;
+    for (let r = 0; r < nR; r++)
       for (const c of rowCols[r]) {
         er[e] = r;
         ec[e] = c;
-        if (exact) {
-          let s = 0;
-          for (const r2 of colRows[c]) {
-            const b2 = r2 * W;
-            for (let k = 0; k < wl.length; k++) s += pop(rowBits[b2 + wl[k]] & rowBits[rb + wl[k]]);
-          }
-          score[e] = s;
-          if ((e & 1023) === 0 && this.clock() > scoreStop) exact = false;
-        } else score[e] = rowCols[r].length * colRows[c].length;
+        score[e] = rowCols[r].length * colRows[c].length;
         e++;
       }
+    // exact neighbourhood sizes, in random order of rows if they cannot all be afforded
+    let work = 0;
+    let exact = true;
+    const rowStart = new Int32Array(nR + 1);
+    for (let r = 0; r < nR; r++) rowStart[r + 1] = rowStart[r] + rowCols[r].length;
+    const exactScore = new Float64Array(E);
+    for (let r = 0; r < nR && exact; r++) {
+      const wl = rowWords[r];
+      const rb = r * W;
+      for (let i = rowStart[r]; i < rowStart[r + 1]; i++) {
+        const col = colRows[ec[i]];
+        let sc = 0;
+        for (const r2 of col) {
+          const b2 = r2 * W;
+          for (let k = 0; k < wl.length; k++) sc += pop(rowBits[b2 + wl[k]] & rowBits[rb + wl[k]]);
+        }
+        exactScore[i] = sc;
+        work += col.length * wl.length + 1;
+        if (work > 200_000) {
+          work = 0;
+          if (this.clock() > scoreStop) {
+            exact = false;
+            break;
+          }
+        }
+      }
     }
-    if (!exact) for (let i = 0; i < E; i++) score[i] = rowCols[er[i]].length * colRows[ec[i]].length;
+    if (exact) score.set(exactScore);
     const has = (r: number, c: number): boolean => ((rowBits[r * W + (c >>> 5)] >>> (c & 31)) & 1) === 1;
-    const order = Array.from({ length: E }, (_, i) => i);
+    const packed = new Float64Array(E);
+    const selRow: number[][] = Array.from({ length: nR }, () => []); // selected edges' columns by row
+    const selCol: number[][] = Array.from({ length: nC }, () => []); // selected edges' rows by column
     let best = 0;
     const sr: number[] = [];
     const sc: number[] = [];
+    const SHIFT = 4194304; // 2^22 > any edge count the packing is used for
+    const canPack = E < SHIFT;
+    const order = canPack ? null : Array.from({ length: E }, (_, i) => i);
     const run = (keys: Float64Array): number => {
-      order.sort((a, b) => keys[a] - keys[b]);
+      if (canPack) {
+        for (let i = 0; i < E; i++) packed[i] = Math.min(Math.floor(keys[i]), 2 ** 30) * SHIFT + i;
+        packed.sort();
+      } else order!.sort((a, b) => keys[a] - keys[b]);
+      for (let i = 0; i < sr.length; i++) {
+        selRow[sr[i]].length = 0;
+        selCol[sc[i]].length = 0;
+      }
       sr.length = 0;
       sc.length = 0;
+      let steps = 0;
       for (let j = 0; j < E; j++) {
-        const i = order[j];
+        const i = canPack ? packed[j] % SHIFT : order![j];
         const r = er[i];
         const c = ec[i];
+        const col = colRows[c];
+        const row = rowCols[r];
         let ok = true;
-        for (let s = 0; s < sr.length; s++) {
-          if (has(sr[s], c) && has(r, sc[s])) {
-            ok = false;
-            break;
+        if (sr.length <= col.length && sr.length <= row.length) {
+          for (let s = 0; s < sr.length; s++)
+            if (has(sr[s], c) && has(r, sc[s])) {
+              ok = false;
+              break;
+            }
+          steps += sr.length;
+        } else if (col.length <= row.length) {
+          // selected (r2, c2) with r2 in col(c): incompatible unless (r, c2) is missing
+          outer: for (const r2 of col) {
+            const l = selRow[r2];
+            for (let s = 0; s < l.length; s++)
+              if (has(r, l[s])) {
+                ok = false;
+                break outer;
+              }
           }
+          steps += col.length;
+        } else {
+          outer2: for (const c2 of row) {
+            const l = selCol[c2];
+            for (let s = 0; s < l.length; s++)
+              if (has(l[s], c)) {
+                ok = false;
+                break outer2;
+              }
+          }
+          steps += row.length;
         }
         if (ok) {
           sr.push(r);
           sc.push(c);
+          selRow[r].push(c);
+          selCol[c].push(r);
         }
-        // a partial set of pairwise incompatible edges is still a valid lower bound
-        if ((j & 255) === 0 && this.clock() > stop) return sr.length;
+        if (steps > 100_000) {
+          steps = 0;
+          if (this.clock() > stop) return sr.length;
+        }
       }
       return sr.length;
     };
@@ -870,6 +1047,7 @@ class Solver {
     }
     return best;
   }
+
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -971,6 +1149,65 @@ function improve(ph: Phase, lb: number, rng: () => number, report: (phase: strin
 }
 
 /**
+ * Large inputs: essential roles (bounded), then a concept pool (row closures, column closures,
+ * pairwise intersections) and a lazy greedy over it with interleaved reductions.
+ */
+function firstSolutionLarge(s: Solver): Phase {
+  s.resetUncovered();
+  const fixed: KRole[] = [];
+  s.reduce(fixed, undefined, s.clock0() + Math.max(20, 0.25 * s.timeLeft()));
+  const afterFixed = s.uncov.slice();
+  const afterFixedCount = s.uncovCount;
+  s.buildPool(s.clock0() + Math.max(20, 0.3 * s.timeLeft()), 200_000);
+  const kernel: KRole[] = [];
+  s.conceptGreedy(kernel, 0);
+  return {
+    s,
+    fixed,
+    kernel: s.prune([...fixed, ...kernel], fixed.length, false).slice(fixed.length),
+    afterFixed,
+    afterFixedCount,
+  };
+}
+
+/** Iterated greedy on the kernel with the concept pool: ruin a neighbourhood, re-cover it lazily. */
+function improveLarge(ph: Phase, lb: number, rng: () => number, report: (phase: string, roles: number) => void): void {
+  const { s, fixed, afterFixed, afterFixedCount } = ph;
+  let kernel = ph.kernel;
+  let iter = 0;
+  while (kernel.length > 0 && fixed.length + kernel.length > lb && s.timeLeft() > 0) {
+    iter++;
+    const pick = kernel[Math.floor(rng() * kernel.length)];
+    const rowSet = new Set(pick.rows);
+    const colSet = new Set(pick.cols);
+    const cap = Math.max(2, Math.min(kernel.length, 2 + Math.floor(rng() * Math.min(12, kernel.length))));
+    const scored = kernel.map((role, i) => {
+      let shared = 0;
+      for (const r of role.rows) if (rowSet.has(r)) shared++;
+      for (const c of role.cols) if (colSet.has(c)) shared++;
+      return { i, key: role === pick ? Infinity : shared / Math.sqrt(role.rows.length * role.cols.length) + rng() * 0.5 };
+    });
+    scored.sort((a, b) => b.key - a.key);
+    const drop = new Set(scored.slice(0, cap).map((x) => x.i));
+    const kept = kernel.filter((_, i) => !drop.has(i));
+    s.uncov.set(afterFixed);
+    s.uncovCount = afterFixedCount;
+    for (const role of kept) s.cover(role);
+    const rows = new Set<number>();
+    for (const i of drop) for (const r of kernel[i].rows) rows.add(r);
+    const add: KRole[] = [];
+    s.conceptGreedy(add, 0.3 * rng(), s.localConcepts(rows));
+    if (s.uncovCount !== 0) break;
+    let cand = [...kept, ...add];
+    if (cand.length <= kernel.length + 1) cand = s.prune([...fixed, ...cand], fixed.length, false).slice(fixed.length);
+    if (cand.length < kernel.length) report("improved", fixed.length + cand.length);
+    if (cand.length <= kernel.length) kernel = cand;
+  }
+  ph.kernel = kernel;
+}
+
+
+/**
  * Mine a minimum-ish set of roles from dense indices: pair i is (us[i], ps[i]),
  * 0 <= us[i] < nUsers, 0 <= ps[i] < nPerms. Duplicates are allowed.
  * Both orientations (users x permissions and its transpose) get a first solution; the better one
@@ -1004,22 +1241,45 @@ export function mineRolesIndexed(
     options.onProgress?.(phase, { roles, lowerBound: lb, ms: clock() - t0 });
   report("lower-bound", 0);
 
-  sA.deadline = clock() + 0.45 * (deadline - clock());
-  let best = firstSolution(sA);
+  // Portfolio: the concept-pool greedy first (fast, scales); on small reduced matrices also the
+  // grow greedy in both orientations; the best first solution is improved with the time left.
+  const strategy = options.strategy ?? "auto";
+  const size = phaseSize;
+  let best: Phase | null = null;
+  let bestIsConcepts = false;
   let transposed = false;
-  report("greedy", best.fixed.length + best.kernel.length);
-  if (best.fixed.length + best.kernel.length > lb && clock() < deadline) {
-    const mT = transposeReduced(m);
-    const sB = new Solver(mT, clock, clock() + 0.5 * (deadline - clock()), rng);
-    const other = firstSolution(sB);
-    report("greedy-transposed", other.fixed.length + other.kernel.length);
-    if (other.fixed.length + other.kernel.length < best.fixed.length + best.kernel.length) {
-      best = other;
-      transposed = true;
+  if (strategy !== "grow") {
+    sA.deadline = clock() + (strategy === "concepts" ? 0.6 : 0.45) * (deadline - clock());
+    best = firstSolutionLarge(sA);
+    bestIsConcepts = true;
+    report("greedy", size(best));
+  }
+  const growToo = strategy === "grow" || (strategy === "auto" && m.edges <= GROW_MAX_EDGES);
+  if (growToo && (!best || size(best) > lb) && clock() < deadline) {
+    const sG = best ? new Solver(m, clock, deadline, rng) : sA;
+    sG.deadline = clock() + 0.45 * (deadline - clock());
+    const g = firstSolution(sG);
+    report("greedy-grow", size(g));
+    if (!best || size(g) < size(best)) {
+      best = g;
+      bestIsConcepts = false;
+    }
+    if (size(best) > lb && clock() < deadline) {
+      const mT = transposeReduced(m);
+      const sB = new Solver(mT, clock, clock() + 0.5 * (deadline - clock()), rng);
+      const other = firstSolution(sB);
+      report("greedy-transposed", size(other));
+      if (size(other) < size(best)) {
+        best = other;
+        bestIsConcepts = false;
+        transposed = true;
+      }
     }
   }
+  best = best!;
   best.s.deadline = deadline;
-  improve(best, lb, rng, report);
+  if (bestIsConcepts) improveLarge(best, lb, rng, report);
+  else improve(best, lb, rng, report);
   const fixed = best.fixed;
 
   // trim for fewer |UA|+|PA| (weights are equal per reduced row/column, good enough)
