@@ -8,6 +8,7 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   links.push({ href: "/applications", label: "Applications" });
   if (can(actor, "analytics.run")) links.push({ href: "/analytics/access-report", label: "Access analysis" });
   if (can(actor, "hr.import")) links.push({ href: "/admin/hr-import", label: "HR import" });
+  if (can(actor, "admin.area")) links.push({ href: "/admin/scim-tokens", label: "SCIM tokens" });
   const roles = actor.roles.filter((r) => r !== "employee");
   return (
     <header className="border-b border-slate-200 bg-white">
