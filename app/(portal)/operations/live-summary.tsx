@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { OperationsSummary } from "@/db/queries/operations";
+import type { OperationsSummary } from "@/lib/services/provisioning/get-operations";
 
 export const operationsSummaryKey = ["operations", "summary"] as const;
 

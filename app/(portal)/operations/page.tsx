@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import { Badge, label, statusTone } from "@/components/ui/badge";
 import { EmptyState, PageHeader } from "@/components/ui/card";
-import { OPERATION_STATUSES } from "@/db/queries/operations";
 import { pageCtx } from "@/lib/services/ctx";
-import { getOperationsPage } from "@/lib/services/provisioning/get-operations";
+import { getOperationsPage, OPERATION_STATUSES } from "@/lib/services/provisioning/get-operations";
 import { runForPage } from "@/lib/services/run";
 import { LiveSummary } from "./live-summary";
 

@@ -4,6 +4,9 @@ import { can } from "@/lib/auth/can";
 import { ForbiddenError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 
+export { OPERATION_STATUSES };
+export type { OperationRow, OperationsSummary, IncidentRow } from "@/db/queries/operations";
+
 const input = z.object({ status: z.enum(OPERATION_STATUSES).optional().or(z.literal("").transform(() => undefined)) });
 
 /** The provisioning queue page: counts, recent operations (admins, security, auditors). */
