@@ -35,6 +35,8 @@ export type Action =
   | "operations.retry"
   | "request.create"
   | "request.approve"
+  | "request.view"
+  | "request.escalate"
   | "hr.import"
   | "analytics.run";
 
@@ -89,6 +91,14 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
       // Nobody approves their own request or access for themselves.
       if (resource.beneficiaryId === actor.personId || resource.requesterId === actor.personId) return false;
       return Boolean(resource.approverIds?.includes(actor.personId));
+    case "request.view":
+      // Own requests and own inbox: any person; one request: its requester, beneficiary or approvers, or readers of everything.
+      if (has(actor, "hr_source")) return false;
+      if (resource.kind === "global") return true;
+      if (resource.kind !== "request") return false;
+      return readsEverything(actor) || [resource.beneficiaryId, resource.requesterId, ...(resource.approverIds ?? [])].includes(actor.personId);
+    case "request.escalate":
+      return has(actor, "admin");
   }
 }
 

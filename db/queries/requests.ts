@@ -1,0 +1,331 @@
+/**
+ * Reads for access requests. Every function takes db/tx first; ownership filters (approver = actor,
+ * requester or beneficiary = actor, reporting line) are part of the WHERE clauses here, not applied after.
+ */
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import {
+  accessRequestItems,
+  accessRequests,
+  applicationOwners,
+  applications,
+  approvalSteps,
+  entitlements,
+  grants,
+  operations,
+  people,
+  portalRoleAssignments,
+  sodPolicies,
+  sodPolicyEntitlements,
+} from "@/db/schema";
+import { inReportingLine, rowsOf } from "./people";
+
+/** Active, unexpired grants (the desired state that counts as "holds"). */
+export const activeGrant = (now: Date): SQL => and(eq(grants.status, "active"), or(isNull(grants.expiresAt), gt(grants.expiresAt, now)))!;
+
+export async function personForRequest(db: Queryable, id: string) {
+  const [p] = await db
+    .select({
+      id: people.id, displayName: people.displayName, department: people.department, title: people.title, level: people.level,
+      managerId: people.managerId, employmentType: people.employmentType, status: people.status, attributes: people.attributes,
+    })
+    .from(people)
+    .where(eq(people.id, id));
+  return p ?? null;
+}
+
+/** Whether `personId` is in the reporting line below `managerId` (recursive, in SQL). */
+export async function isInReportingLine(db: Queryable, managerId: string, personId: string): Promise<boolean> {
+  const [r] = await db.select({ n: count() }).from(people).where(and(eq(people.id, personId), inReportingLine(managerId)));
+  return Number(r?.n ?? 0) > 0;
+}
+
+/** The actor's reporting line (for the beneficiary picker), active people only. */
+export async function reportingLine(db: Queryable, managerId: string, limit = 500) {
+  return db
+    .select({ id: people.id, displayName: people.displayName, title: people.title, department: people.department })
+    .from(people)
+    .where(and(inReportingLine(managerId), ne(people.status, "terminated")))
+    .orderBy(asc(people.displayName))
+    .limit(limit);
+}
+
+export async function heldEntitlementIds(db: Queryable, personId: string, now: Date): Promise<string[]> {
+  const rows = await db.selectDistinct({ id: grants.entitlementId }).from(grants).where(and(eq(grants.personId, personId), activeGrant(now)));
+  return rows.map((r) => r.id);
+}
+
+export type Adoption = {
+  basis: "title" | "department";
+  peerGroup: string;
+  peerCount: number;
+  team: string;
+  teamSize: number;
+  /** entitlement id → holders among the peers and in the department. */
+  holders: Map<string, { peers: number; team: number }>;
+};
+
+/**
+ * Peer adoption for a person: peers = active colleagues with the same department and title (falling back to the
+ * whole department when fewer than 3 share the title); the department is also counted ("is it unusual for the team?").
+ * One aggregate query over grants joined to people of the department.
+ */
+export async function adoptionFor(db: Queryable, p: { id: string; department: string; title: string }, now: Date): Promise<Adoption> {
+  const [sizes] = await db
+    .select({ team: count(), sameTitle: sql<number>`count(*) FILTER (WHERE ${people.title} = ${p.title})` })
+    .from(people)
+    .where(and(eq(people.department, p.department), eq(people.status, "active"), ne(people.id, p.id)));
+  const teamSize = Number(sizes?.team ?? 0);
+  const sameTitle = Number(sizes?.sameTitle ?? 0);
+  const basis = sameTitle >= 3 ? "title" : "department";
+  const rows = await db
+    .select({
+      id: grants.entitlementId,
+      team: sql<number>`count(DISTINCT ${grants.personId})`,
+      peers: sql<number>`count(DISTINCT ${grants.personId}) FILTER (WHERE ${people.title} = ${p.title})`,
+    })
+    .from(grants)
+    .innerJoin(people, eq(people.id, grants.personId))
+    .where(and(activeGrant(now), eq(people.department, p.department), eq(people.status, "active"), ne(people.id, p.id)))
+    .groupBy(grants.entitlementId);
+  const holders = new Map<string, { peers: number; team: number }>();
+  for (const r of rows) holders.set(r.id, { team: Number(r.team), peers: basis === "title" ? Number(r.peers) : Number(r.team) });
+  return {
+    basis,
+    peerGroup: basis === "title" ? `${p.title}s in ${p.department}` : `people in ${p.department}`,
+    peerCount: basis === "title" ? sameTitle : teamSize,
+    team: p.department,
+    teamSize,
+    holders,
+  };
+}
+
+/** Share of a group holding each entitlement of a set of people (for plain-language "same access as ..."). */
+export async function holdersAmong(db: Queryable, personIds: string[], now: Date) {
+  if (!personIds.length) return [];
+  return db
+    .select({ id: grants.entitlementId, n: sql<number>`count(DISTINCT ${grants.personId})` })
+    .from(grants)
+    .where(and(activeGrant(now), inArray(grants.personId, personIds)))
+    .groupBy(grants.entitlementId);
+}
+
+export const entitlementColumns = {
+  id: entitlements.id, name: entitlements.name, description: entitlements.description, level: entitlements.level,
+  sensitivity: entitlements.sensitivity, privileged: entitlements.privileged, requestable: entitlements.requestable,
+  maxDurationDays: entitlements.maxDurationDays, ownerId: entitlements.ownerId,
+  applicationId: applications.id, applicationName: applications.name, applicationKey: applications.key,
+};
+
+/** Requestable entitlements, searched by application or entitlement name, paginated. */
+export async function searchCatalog(db: Queryable, f: { q?: string; page: number; pageSize: number }) {
+  const conds: SQL[] = [eq(entitlements.requestable, true), eq(applications.enabled, true)];
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    conds.push(or(ilike(applications.name, like), ilike(applications.key, like), ilike(entitlements.name, like))!);
+  }
+  const where = and(...conds);
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select(entitlementColumns)
+      .from(entitlements)
+      .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+      .where(where)
+      .orderBy(asc(applications.name), asc(entitlements.name), asc(entitlements.id))
+      .limit(f.pageSize)
+      .offset((f.page - 1) * f.pageSize),
+    db.select({ total: count() }).from(entitlements).innerJoin(applications, eq(applications.id, entitlements.applicationId)).where(where),
+  ]);
+  return { rows, total: Number(total) };
+}
+
+export async function entitlementsByIds(db: Queryable, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select(entitlementColumns).from(entitlements).innerJoin(applications, eq(applications.id, entitlements.applicationId)).where(inArray(entitlements.id, ids));
+}
+
+/** Application owners per application. */
+export async function ownersOf(db: Queryable, applicationIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!applicationIds.length) return out;
+  const rows = await db
+    .select({ app: applicationOwners.applicationId, person: applicationOwners.personId })
+    .from(applicationOwners)
+    .innerJoin(people, eq(people.id, applicationOwners.personId))
+    .where(and(inArray(applicationOwners.applicationId, applicationIds), eq(people.status, "active")));
+  for (const r of rows) out.set(r.app, [...(out.get(r.app) ?? []), r.person]);
+  return out;
+}
+
+/** People holding the "security" portal role (active). */
+export async function securityApprovers(db: Queryable): Promise<string[]> {
+  const rows = await db
+    .select({ id: portalRoleAssignments.personId })
+    .from(portalRoleAssignments)
+    .innerJoin(people, eq(people.id, portalRoleAssignments.personId))
+    .where(and(eq(portalRoleAssignments.role, "security"), eq(people.status, "active")))
+    .orderBy(asc(people.displayName));
+  return rows.map((r) => r.id);
+}
+
+/** Enabled SoD policies that involve any of the given entitlements, with both sides. */
+export async function sodPoliciesTouching(db: Queryable, entitlementIds: string[]) {
+  if (!entitlementIds.length) return [];
+  const ids = await db
+    .selectDistinct({ id: sodPolicyEntitlements.policyId })
+    .from(sodPolicyEntitlements)
+    .innerJoin(sodPolicies, eq(sodPolicies.id, sodPolicyEntitlements.policyId))
+    .where(and(inArray(sodPolicyEntitlements.entitlementId, entitlementIds), eq(sodPolicies.enabled, true)));
+  if (!ids.length) return [];
+  const rows = await db
+    .select({ id: sodPolicies.id, name: sodPolicies.name, action: sodPolicies.action, entitlementId: sodPolicyEntitlements.entitlementId, side: sodPolicyEntitlements.side })
+    .from(sodPolicies)
+    .innerJoin(sodPolicyEntitlements, eq(sodPolicyEntitlements.policyId, sodPolicies.id))
+    .where(inArray(sodPolicies.id, ids.map((i) => i.id)));
+  const byId = new Map<string, { id: string; name: string; action: "block" | "require_approval"; a: string[]; b: string[] }>();
+  for (const r of rows) {
+    const p = byId.get(r.id) ?? { id: r.id, name: r.name, action: r.action, a: [], b: [] };
+    p[r.side].push(r.entitlementId);
+    byId.set(r.id, p);
+  }
+  return [...byId.values()];
+}
+
+export const HISTORY_COLUMNS = ["entitlement", "application", "department", "title", "employment", "manager"] as const;
+
+/**
+ * Past human decisions (items a person approved or denied; auto-approvals excluded: they are the policy's
+ * own opinion), newest first, as categorical rows for the learned model.
+ */
+export async function decisionHistory(db: Queryable, limit = 20_000) {
+  const r = await db.execute(sql`
+    SELECT e.name AS ent_name, a.name AS app_name, b.department, b.title, b.employment_type::text AS employment,
+           coalesce(b.manager_id::text, '') AS manager, i.status, i.decided_at
+    FROM access_request_items i
+    JOIN access_requests r ON r.id = i.request_id
+    JOIN people b ON b.id = r.beneficiary_id
+    JOIN entitlements e ON e.id = i.entitlement_id
+    JOIN applications a ON a.id = e.application_id
+    WHERE i.status IN ('approved','fulfilled','expired','denied') AND coalesce(i.route, '') <> 'auto' AND i.decided_at IS NOT NULL
+    ORDER BY i.decided_at DESC
+    LIMIT ${limit}`);
+  return rowsOf<{ ent_name: string; app_name: string; department: string; title: string; employment: string; manager: string; status: string; decided_at: string | Date }>(r);
+}
+
+/** How many human decisions exist and when the latest was made (the model cache key). */
+export async function decisionHistoryStamp(db: Queryable) {
+  const r = await db.execute(sql`
+    SELECT count(*)::int AS n, max(decided_at) AS latest FROM access_request_items
+    WHERE status IN ('approved','fulfilled','expired','denied') AND coalesce(route, '') <> 'auto' AND decided_at IS NOT NULL`);
+  const row = rowsOf<{ n: number; latest: string | Date | null }>(r)[0];
+  return { n: Number(row?.n ?? 0), latest: row?.latest ? new Date(row.latest).toISOString() : "" };
+}
+
+// ------------------------------------------------------------------------------------- inbox & lists
+
+/**
+ * Steps waiting for `approverId` (or for someone whose approvals `approverId` holds as delegate: the
+ * approver's HR attribute approvalDelegateId), with the item, request, beneficiary and requester.
+ */
+export async function inboxSteps(db: Queryable, approverId: string, stepIds?: string[]) {
+  const conds: SQL[] = [eq(approvalSteps.status, "pending"), approverOrDelegate(approverId)];
+  if (stepIds) conds.push(inArray(approvalSteps.id, stepIds.length ? stepIds : ["00000000-0000-0000-0000-000000000000"]));
+  const beneficiary = sql<string>`(SELECT b.display_name FROM people b WHERE b.id = ${accessRequests.beneficiaryId})`;
+  const beneficiaryTitle = sql<string>`(SELECT b.title || ', ' || b.department FROM people b WHERE b.id = ${accessRequests.beneficiaryId})`;
+  const requester = sql<string>`(SELECT q.display_name FROM people q WHERE q.id = ${accessRequests.requesterId})`;
+  const approverName = sql<string | null>`(SELECT ap.display_name FROM people ap WHERE ap.id = ${approvalSteps.approverId})`;
+  return db
+    .select({
+      stepId: approvalSteps.id, stage: approvalSteps.stage, approverKind: approvalSteps.approverKind, approverId: approvalSteps.approverId, approverName,
+      dueAt: approvalSteps.dueAt, stepCreatedAt: approvalSteps.createdAt,
+      itemId: accessRequestItems.id, riskScore: accessRequestItems.riskScore, riskReasons: accessRequestItems.riskReasons, route: accessRequestItems.route,
+      routeReason: accessRequestItems.routeReason, durationDays: accessRequestItems.durationDays, itemStatus: accessRequestItems.status,
+      requestId: accessRequests.id, justification: accessRequests.justification, channel: accessRequests.channel, createdAt: accessRequests.createdAt,
+      beneficiaryId: accessRequests.beneficiaryId, beneficiaryName: beneficiary, beneficiaryTitle, requesterId: accessRequests.requesterId, requesterName: requester,
+      entitlementId: entitlements.id, entitlementName: entitlements.name, level: entitlements.level, privileged: entitlements.privileged,
+      sensitivity: entitlements.sensitivity, applicationId: applications.id, applicationName: applications.name,
+    })
+    .from(approvalSteps)
+    .innerJoin(accessRequestItems, eq(accessRequestItems.id, approvalSteps.itemId))
+    .innerJoin(accessRequests, eq(accessRequests.id, accessRequestItems.requestId))
+    .innerJoin(entitlements, eq(entitlements.id, accessRequestItems.entitlementId))
+    .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+    .where(and(...conds))
+    .orderBy(asc(approvalSteps.createdAt), asc(approvalSteps.id));
+}
+
+/** SQL: the step's approver is `personId`, or has named `personId` as their approval delegate. */
+export function approverOrDelegate(personId: string): SQL {
+  return or(
+    eq(approvalSteps.approverId, personId),
+    sql`${approvalSteps.approverId} IN (SELECT d.id FROM people d WHERE d.attributes->>'approvalDelegateId' = ${personId})`,
+  )!;
+}
+
+export async function countPendingFor(db: Queryable, personId: string): Promise<number> {
+  const [r] = await db.select({ n: count() }).from(approvalSteps).where(and(eq(approvalSteps.status, "pending"), approverOrDelegate(personId)));
+  return Number(r?.n ?? 0);
+}
+
+/** Active grant counts per person. */
+export async function accessCounts(db: Queryable, personIds: string[], now: Date): Promise<Map<string, number>> {
+  if (!personIds.length) return new Map();
+  const rows = await db.select({ id: grants.personId, n: count() }).from(grants).where(and(inArray(grants.personId, personIds), activeGrant(now))).groupBy(grants.personId);
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
+}
+
+/** Requests where `personId` is the requester or the beneficiary, newest first. */
+export async function requestsInvolving(db: Queryable, personId: string, limit = 50) {
+  const beneficiary = sql<string>`(SELECT b.display_name FROM people b WHERE b.id = ${accessRequests.beneficiaryId})`;
+  const requester = sql<string>`(SELECT q.display_name FROM people q WHERE q.id = ${accessRequests.requesterId})`;
+  return db
+    .select({
+      id: accessRequests.id, status: accessRequests.status, createdAt: accessRequests.createdAt, decidedAt: accessRequests.decidedAt,
+      justification: accessRequests.justification, channel: accessRequests.channel, beneficiaryId: accessRequests.beneficiaryId,
+      requesterId: accessRequests.requesterId, beneficiaryName: beneficiary, requesterName: requester,
+    })
+    .from(accessRequests)
+    .where(or(eq(accessRequests.requesterId, personId), eq(accessRequests.beneficiaryId, personId)))
+    .orderBy(desc(accessRequests.createdAt), desc(accessRequests.id))
+    .limit(limit);
+}
+
+export async function itemsOfRequests(db: Queryable, requestIds: string[]) {
+  if (!requestIds.length) return [];
+  return db
+    .select({
+      id: accessRequestItems.id, requestId: accessRequestItems.requestId, status: accessRequestItems.status, route: accessRequestItems.route,
+      routeReason: accessRequestItems.routeReason, riskScore: accessRequestItems.riskScore, riskReasons: accessRequestItems.riskReasons,
+      durationDays: accessRequestItems.durationDays, decidedAt: accessRequestItems.decidedAt,
+      entitlementId: entitlements.id, entitlementName: entitlements.name, applicationId: applications.id, applicationName: applications.name,
+    })
+    .from(accessRequestItems)
+    .innerJoin(entitlements, eq(entitlements.id, accessRequestItems.entitlementId))
+    .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+    .where(inArray(accessRequestItems.requestId, requestIds))
+    .orderBy(asc(applications.name), asc(entitlements.name));
+}
+
+export async function stepsOfItems(db: Queryable, itemIds: string[]) {
+  if (!itemIds.length) return [];
+  const approverName = sql<string | null>`(SELECT ap.display_name FROM people ap WHERE ap.id = ${approvalSteps.approverId})`;
+  return db
+    .select({
+      id: approvalSteps.id, itemId: approvalSteps.itemId, stage: approvalSteps.stage, approverKind: approvalSteps.approverKind, approverId: approvalSteps.approverId,
+      approverName, status: approvalSteps.status, comment: approvalSteps.comment, decidedAt: approvalSteps.decidedAt, dueAt: approvalSteps.dueAt,
+    })
+    .from(approvalSteps)
+    .where(inArray(approvalSteps.itemId, itemIds))
+    .orderBy(asc(approvalSteps.stage), asc(approvalSteps.createdAt));
+}
+
+/** Operations planned for granted request items (cause = the request), matched by person and application. */
+export async function operationsForRequests(db: Queryable, requestIds: string[]) {
+  if (!requestIds.length) return [];
+  return db
+    .select({ causeId: operations.causeId, personId: operations.personId, applicationId: operations.applicationId, entitlementId: operations.entitlementId, kind: operations.kind, status: operations.status, lastError: operations.lastError })
+    .from(operations)
+    .where(and(eq(operations.causeKind, "request"), inArray(operations.causeId, requestIds)));
+}
+
+export type CatalogEntitlement = Awaited<ReturnType<typeof entitlementsByIds>>[number];

@@ -1,0 +1,103 @@
+/**
+ * Everything the portal knows about a prospective request, before anything is written: per item the peer
+ * adoption, separation-of-duties conflicts (against current + requested grants), the risk score with its reasons,
+ * and the route the routing policy chooses. Used by create-request (which then writes it) and by the draft preview.
+ */
+import type { Queryable } from "@/db/client";
+import { managerChain } from "@/db/queries/people";
+import { adoptionFor, heldEntitlementIds, ownersOf, securityApprovers, sodPoliciesTouching, type CatalogEntitlement } from "@/db/queries/requests";
+import { assessRequestRisk, reasonTexts, sodConflictsFor, type RequestRisk, type SodConflict } from "@/lib/domain/request-risk";
+import { DEFAULT_ROUTING_POLICY, routeRequest, type RequestRoutingDecision, type RoutingItem, type RoutingPolicy } from "@/lib/domain/routing";
+import { loadApprovalModel, opinionFor } from "./risk-model";
+
+type EntRow = CatalogEntitlement;
+export type Beneficiary = {
+  id: string; displayName: string; department: string; title: string; managerId: string | null; employmentType: string;
+  attributes: Record<string, unknown>;
+};
+
+export type AssessedItem = {
+  entitlement: EntRow;
+  label: string;
+  peerShare: number;
+  peerHolders: number;
+  sod: SodConflict[];
+  risk: RequestRisk;
+};
+export type Assessment = {
+  items: AssessedItem[];
+  decision: RequestRoutingDecision;
+  held: string[];
+  peerGroup: string;
+  peerCount: number;
+  policy: RoutingPolicy;
+};
+
+export async function assessRequest(
+  db: Queryable,
+  a: { requesterId: string; beneficiary: Beneficiary; entitlements: EntRow[]; now: Date; policy?: RoutingPolicy },
+): Promise<Assessment> {
+  const { beneficiary: b, now } = a;
+  const policy = a.policy ?? DEFAULT_ROUTING_POLICY;
+  const entIds = a.entitlements.map((e) => e.id);
+  const [held, adoption, chain, owners, security, policies, hist] = await Promise.all([
+    heldEntitlementIds(db, b.id, now),
+    adoptionFor(db, b, now),
+    managerChain(db, b.id),
+    ownersOf(db, [...new Set(a.entitlements.map((e) => e.applicationId))]),
+    securityApprovers(db),
+    sodPoliciesTouching(db, entIds),
+    loadApprovalModel(db),
+  ]);
+  const conflicts = sodConflictsFor(held, entIds, policies);
+  const sponsorId = typeof b.attributes?.sponsorId === "string" ? (b.attributes.sponsorId as string) : null;
+
+  const items: AssessedItem[] = [];
+  const routing: RoutingItem[] = [];
+  for (const e of a.entitlements) {
+    const h = adoption.holders.get(e.id) ?? { peers: 0, team: 0 };
+    const peerShare = adoption.peerCount ? h.peers / adoption.peerCount : 0;
+    const teamShare = adoption.teamSize ? h.team / adoption.teamSize : 0;
+    const sod = conflicts.get(e.id) ?? [];
+    const label = `${e.applicationName} ${e.name}`;
+    const risk = assessRequestRisk({
+      label,
+      level: e.level,
+      privileged: e.privileged,
+      sensitivity: e.sensitivity,
+      peerAdoption: peerShare,
+      peerCount: adoption.peerCount,
+      peerGroup: adoption.peerGroup,
+      teamShare,
+      teamSize: adoption.teamSize,
+      team: adoption.team,
+      sodConflicts: sod,
+      employmentType: b.employmentType,
+      model: opinionFor(hist.model, hist.decisions, {
+        entitlement: e.name, application: e.applicationName, department: b.department, title: b.title, employment: b.employmentType, manager: b.managerId ?? "",
+      }),
+      historySize: hist.decisions,
+    });
+    items.push({ entitlement: e, label, peerShare, peerHolders: h.peers, sod, risk });
+    const appOwners = owners.get(e.applicationId) ?? [];
+    routing.push({
+      label,
+      riskScore: risk.score,
+      riskReasons: reasonTexts(risk.reasons),
+      privileged: e.privileged,
+      sensitivity: e.sensitivity,
+      sodConflicts: sod.map((c) => ({ policyName: c.policyName, action: c.action })),
+      peerAdoption: adoption.peerCount ? peerShare : 0,
+      beneficiary: { id: b.id, employmentType: b.employmentType, sponsorId, managerId: b.managerId },
+      requesterId: a.requesterId,
+      requesterIsBeneficiary: a.requesterId === b.id,
+      // The entitlement's own owner first, then the application's owners.
+      applicationOwnerIds: [...new Set([...(e.ownerId ? [e.ownerId] : []), ...appOwners])],
+      securityApproverIds: security,
+      managerId: chain[0] ?? b.managerId,
+      managerChain: chain.slice(1),
+    });
+  }
+  const decision = routeRequest(routing, policy);
+  return { items, decision, held, peerGroup: adoption.peerGroup, peerCount: adoption.peerCount, policy };
+}
