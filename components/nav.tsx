@@ -6,7 +6,7 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   links.push({ href: `/people/${actor.personId}`, label: "My access" });
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
-  if (can(actor, "operations.view")) links.push({ href: "/operations", label: "Operations" });
+  if (can(actor, "operations.view")) links.push({ href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });
   if (can(actor, "analytics.run")) links.push({ href: "/analytics/access-report", label: "Access analysis" });
   if (can(actor, "hr.import")) links.push({ href: "/admin/hr-import", label: "HR import" });
   if (can(actor, "admin.area")) links.push({ href: "/admin/scim-tokens", label: "SCIM tokens" });

@@ -192,7 +192,13 @@ export async function applyHrRecords({ ctx, input: raw, records, rowErrors = [] 
     });
 
   try {
-    return await run();
+    const result = await run();
+    if (result.applied && result.operations > 0) {
+      // The outbox rows are committed: wake this process's dispatcher (other workers poll).
+      const { wakeDispatcher } = await import("@/lib/jobs/worker");
+      wakeDispatcher();
+    }
+    return result;
   } catch (e) {
     if (e instanceof Rollback) return { ...e.result, applied: false };
     if (e instanceof ValidationError) throw e;
