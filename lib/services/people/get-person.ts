@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { can } from "@/lib/auth/can";
+import { personOperations } from "@/db/queries/operations";
 import { getPerson as loadPerson, managerChain, personAccess } from "@/db/queries/people";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
@@ -21,6 +22,6 @@ export async function getPersonPage({ ctx, input: raw }: { ctx: Ctx; input: unkn
   }
   const person = await loadPerson(ctx.db, id);
   if (!person) throw new NotFoundError("No such person.");
-  const access = await personAccess(ctx.db, id);
-  return { ...person, ...access };
+  const [access, operations] = await Promise.all([personAccess(ctx.db, id), personOperations(ctx.db, id, 30)]);
+  return { ...person, ...access, operations };
 }

@@ -22,7 +22,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   const res = await runForPage(() => getPersonPage({ ctx, input: { id } }));
   if (!res.ok) return res.view;
-  const { person: p, manager, reports, accounts, grants } = res.data;
+  const { person: p, manager, reports, accounts, grants, operations } = res.data;
   const active = grants.filter((g) => g.status === "active");
   const past = grants.filter((g) => g.status !== "active");
   return (
@@ -130,6 +130,33 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
           </ul>
         </Card>
       )}
+      <Card title="Provisioning activity (latest 30 operations)" className="mt-4">
+        {operations.length === 0 ? (
+          <EmptyState title="No provisioning operations yet">Changes to this person&apos;s access appear here as they are carried out in each system.</EmptyState>
+        ) : (
+          <table className="w-full text-sm" data-testid="operations-table">
+            <caption className="sr-only">Operations carried out in connected systems for this person</caption>
+            <thead className="text-left text-slate-500">
+              <tr><th scope="col">When</th><th scope="col">System</th><th scope="col">Operation</th><th scope="col">Status</th><th scope="col">Why</th></tr>
+            </thead>
+            <tbody>
+              {operations.map((o) => (
+                <tr key={o.id} className="border-t border-slate-100 align-top">
+                  <td className="py-1 whitespace-nowrap">{fmtDate(o.finishedAt ?? o.createdAt)}</td>
+                  <td className="py-1">{o.applicationName}</td>
+                  <td className="py-1">{label(o.kind)}{o.entitlementName ? `: ${o.entitlementName}` : ""}</td>
+                  <td className="py-1">
+                    <Badge tone={statusTone(o.status)}>{o.status}</Badge>
+                    {o.attempts > 1 && <span className="ml-1 text-xs text-slate-500">{o.attempts} attempts</span>}
+                    {o.lastError && o.status !== "succeeded" && <span className="block text-xs text-rose-700">{o.lastError}</span>}
+                  </td>
+                  <td className="py-1 text-xs text-slate-600">{o.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
       {reports.length > 0 && (
         <Card title={`Direct reports (${reports.length})`} className="mt-4">
           <ul className="grid gap-1 text-sm sm:grid-cols-2 lg:grid-cols-3">
