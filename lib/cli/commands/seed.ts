@@ -2,6 +2,7 @@
  * `gatehouse seed [--people N] [--seed S] [--if-empty] [--reset]`: generate the demo
  * organisation into DATABASE_URL or the embedded database, in one transaction.
  */
+import { sql } from "drizzle-orm";
 import { DatabaseBusyError, migrate, openDb, type DbHandle } from "@/db/client";
 import { MAX_PEOPLE, MIN_PEOPLE, PLANTED_KINDS } from "@/db/seed/generate";
 import { isSeeded, resetDatabase, seedDatabase } from "@/db/seed/load";
@@ -108,6 +109,12 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.log(`Seeding ${people} people (seed ${seed}) into ${handle.kind === "pglite" ? "the embedded database" : "PostgreSQL"}…`);
     const s = await seedDatabase(handle.db, { people, seed, actorKind: "cli" });
+    // The demo applications are separate systems (schema demo_apps, served over SCIM by the
+    // portal): give them the accounts the seed says exist, so the first reconciliation agrees.
+    const { syncDemoTargetsFromPortal } = await import("@/lib/services/provisioning/demo-scim");
+    const synced = await syncDemoTargetsFromPortal(handle.db);
+    // Fresh statistics: without them PostgreSQL plans the first queries on empty-table estimates.
+    await handle.db.execute(sql`ANALYZE`);
     const c = s.counts;
     const planted = PLANTED_KINDS.map((k) => `    ${k.padEnd(22)} ${s.planted[k]}`).join("\n");
     const total = Object.values(s.planted).reduce((a, b) => a + b, 0);
@@ -124,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
         planted,
         `  demo personas:`,
         ...Object.entries(s.personas).map(([k, p]) => `    ${k.padEnd(10)} ${p.displayName} <${p.email}>, ${p.title}`),
+        `  demo applications: ${synced.applications} SCIM targets loaded with ${synced.users} accounts and ${synced.members} group memberships`,
         `  seed job ${s.jobId} holds the planted manifest.`,
       ].join("\n"),
     );
