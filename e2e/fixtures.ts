@@ -80,6 +80,11 @@ export class SignInPage {
   }
 }
 
+/** The server's refusal view ("Access denied"), wherever the app renders it (403 page or inline). */
+export function accessDenied(page: Page): Locator {
+  return page.getByRole("alert").filter({ has: page.getByRole("heading", { name: "Access denied" }) });
+}
+
 export class Nav {
   constructor(readonly page: Page) {}
   actorName(): Locator {

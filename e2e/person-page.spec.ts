@@ -2,7 +2,7 @@
  * Journey: a person sees their own access and why they have it; a manager looks at a
  * direct report's access from their people list.
  */
-import { expect, Nav, PeoplePage, PersonPage, test } from "./fixtures";
+import { accessDenied, expect, Nav, PeoplePage, PersonPage, test } from "./fixtures";
 import { readmeScreenshot } from "./screenshots";
 
 test("an employee opens My access and sees each grant with where it came from", async ({ signedIn }) => {
@@ -54,6 +54,6 @@ test("a manager opens a direct report's page from their people list", async ({ s
   const person = new PersonPage(page);
   await expect(person.heading()).toHaveText(reportName);
   expect(await person.hrValue("Manager")).toBe(managerName);
-  await expect(page.getByRole("main").getByRole("alert")).toHaveCount(0);
+  await expect(accessDenied(page)).toHaveCount(0);
   await expect(page.getByRole("heading", { name: /^Access \(\d+ active entitlements\)$/ })).toBeVisible();
 });

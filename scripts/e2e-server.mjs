@@ -2,7 +2,8 @@
 /**
  * The end-to-end suite's server (Playwright's webServer command; also runnable by hand):
  *   1. a fresh data dir .tmp/e2e-data (deleted first);
- *   2. `next build` when .next/BUILD_ID is missing or older than the sources (always with E2E_BUILD=1),
+ *   2. `next build` into .next-e2e (E2E_NEXT_DIST) when its BUILD_ID is missing or older than the sources
+ *      (always with E2E_BUILD=1),
  *      output in .tmp/e2e-build.log, its tail printed only on failure;
  *   3. the demo organisation: `gatehouse seed --people 400 --seed 7` (the CLI must run before the
  *      portal opens the embedded database: PGlite allows one process per data dir);
@@ -37,6 +38,9 @@ const clientSecret = randomBytes(24).toString("base64url");
 const node = process.execPath;
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const tsxCli = path.join(root, "node_modules/tsx/dist/cli.mjs");
+// Our own build folder (next.config.js reads GATEHOUSE_NEXT_DIST): another engineer's `next build`
+// into .next cannot pull the files from under the server we are testing, nor the reverse.
+const distDir = process.env.E2E_NEXT_DIST ?? ".next-e2e";
 
 const log = (msg) => console.log(`[e2e-server] ${msg}`);
 const started = Date.now();
@@ -44,7 +48,7 @@ const secs = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 /** Base env for children: the e2e always runs on embedded PGlite in demo mode. */
 function baseEnv(extra) {
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", GATEHOUSE_DATA_DIR: dataDir, ...extra };
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_NEXT_DIST: distDir, ...extra };
   delete env.DATABASE_URL;
   delete env.GATEHOUSE_MODE;
   return env;
@@ -129,9 +133,9 @@ function buildReason() {
   if (process.env.E2E_BUILD === "1") return "E2E_BUILD=1";
   let built;
   try {
-    built = fs.statSync(path.join(root, ".next/BUILD_ID")).mtimeMs;
+    built = fs.statSync(path.join(root, distDir, "BUILD_ID")).mtimeMs;
   } catch {
-    return "no .next/BUILD_ID";
+    return `no ${distDir}/BUILD_ID`;
   }
   for (const r of sourceRoots) {
     if (newestMtime(path.join(root, r)) > built) return `${r} changed since the last build`;
