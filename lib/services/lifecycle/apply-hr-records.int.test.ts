@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { applications, birthrightRules, entitlements, grants, hrEvents, people, roleEntitlements, roleTemplates } from "@/db/schema";
+import { applications, birthrightRules, entitlements, grants, hrEvents, operations, people, roleEntitlements, roleTemplates } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/can";
 import { parseHrCsv } from "@/lib/domain/hr-import";
@@ -33,7 +33,7 @@ for (const driver of testDrivers()) {
 
     beforeAll(async () => {
       t = await driver.open();
-      const [app] = await t.db.insert(applications).values({ key: "slack", name: "Slack" }).returning();
+      const [app] = await t.db.insert(applications).values({ key: "slack", name: "Slack", connectorKind: "scim", config: { baseUrl: "http://127.0.0.1:9/scim/v2" } }).returning();
       for (const n of ["Members", "Sales channel", "Eng channel"]) {
         const [e] = await t.db.insert(entitlements).values({ applicationId: app.id, externalId: n, name: n }).returning();
         ent[n] = e.id;
@@ -72,6 +72,10 @@ for (const driver of testDrivers()) {
       expect(await activeEnts("E1")).toEqual(["Members", "Sales channel"]);
       const evs = await t.db.select().from(hrEvents).where(eq(hrEvents.personId, sam.id));
       expect(evs.map((e) => e.kind)).toEqual(["joiner"]);
+      // The desired state was planned into the outbox in the same transaction.
+      const ops = await t.db.select({ kind: operations.kind, entitlementId: operations.entitlementId }).from(operations).where(eq(operations.personId, sam.id));
+      expect(ops.map((o) => o.kind).sort()).toEqual(["create_account", "grant", "grant"]);
+      expect(r.operations).toBe(6); // Sam's three and Mia's three
       const audit = await t.db.execute(sql`SELECT action FROM audit_events ORDER BY seq`);
       const actions = (Array.isArray(audit) ? audit : (audit as { rows: Array<{ action: string }> }).rows).map((a) => (a as { action: string }).action);
       expect(actions).toEqual(expect.arrayContaining(["hr.joiner", "hr.batch_applied"]));
@@ -107,6 +111,7 @@ for (const driver of testDrivers()) {
     it("a leaver loses all access at once; a rehire starts from birthright only", async () => {
       const r = await apply(header + "E2,Eve,New,eve@x.test,Sales,AE,2,Austin,M1,employee,terminated,2024-01-01,2026-11-20\n");
       expect(r.events.map((e) => e.kind)).toEqual(["leaver"]);
+      expect(r.operations).toBeGreaterThan(0);
       expect(await activeEnts("E2")).toEqual([]);
       const r2 = await apply(header + "E2,Eve,New,eve@x.test,Engineering,Engineer,2,Austin,M1,employee,active,2026-11-21,\n");
       expect(r2.events.map((e) => e.kind)).toEqual(["rehire"]);

@@ -16,6 +16,7 @@ import type { HrRecord, RowError } from "@/lib/domain/hr-import";
 import { detectEvents, type HrPerson, type LifecycleEvent } from "@/lib/domain/lifecycle";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import { syncBirthrightGrants, type BirthrightChange } from "@/lib/services/access/sync-birthright";
+import { planPeople } from "@/lib/services/provisioning/plan";
 import type { Ctx } from "@/lib/services/context";
 
 export const applyHrInput = z.object({
@@ -46,29 +47,6 @@ class Rollback extends Error {
   }
 }
 
-type PlanFn = (tx: Ctx["db"], personIds: string[], cause: { kind: string; id: string; actorId: string | null }) => Promise<{ operations: number } | number | unknown>;
-
-/** The planner hook: provisioning plans operations for the people whose desired state changed. */
-async function loadPlanner(): Promise<PlanFn | null> {
-  try {
-    const mod = (await import("@/lib/services/provisioning/plan")) as { planPeople?: PlanFn };
-    return mod.planPeople ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function countOps(r: unknown): number {
-  if (typeof r === "number") return r;
-  if (r && typeof r === "object") {
-    const o = r as { operations?: unknown; inserted?: unknown };
-    if (typeof o.operations === "number") return o.operations;
-    if (Array.isArray(o.operations)) return o.operations.length;
-    if (typeof o.inserted === "number") return o.inserted;
-  }
-  return 0;
-}
-
 const SAME_FIELDS = ["givenName", "familyName", "email", "department", "title", "level", "location", "employmentType", "status", "startDate", "endDate", "costCenter"] as const;
 
 export async function applyHrRecords({ ctx, input: raw, records, rowErrors = [] }: { ctx: Ctx; input: unknown; records: HrRecord[]; rowErrors?: RowError[] }): Promise<ApplyHrResult> {
@@ -77,7 +55,6 @@ export async function applyHrRecords({ ctx, input: raw, records, rowErrors = [] 
   const today = input.today ?? new Date().toISOString().slice(0, 10);
   const now = new Date();
   const actorId = ctx.actor.personId.startsWith("system:") ? null : ctx.actor.personId;
-  const planPeople = await loadPlanner();
 
   const run = async (): Promise<ApplyHrResult> =>
     ctx.db.transaction(async (tx) => {
@@ -174,8 +151,9 @@ export async function applyHrRecords({ ctx, input: raw, records, rowErrors = [] 
         result.access.scheduledForRemoval += c.scheduled.length;
         result.access.revoked += c.revoked.length;
       }
-      if (planPeople && changedPersonIds.length) {
-        result.operations = countOps(await planPeople(tx, changedPersonIds, { kind: `hr.${input.source}`, id: input.idempotencyKey ?? "batch", actorId }));
+      if (changedPersonIds.length) {
+        const planned = await planPeople(tx, changedPersonIds, { kind: `hr.${input.source}`, id: input.idempotencyKey ?? "batch", actorId });
+        result.operations = planned.operationIds.length;
       }
       await recordAudit(tx, [
         ...result.events.map((e) => ({
