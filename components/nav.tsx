@@ -1,9 +1,22 @@
+import type { ReactNode } from "react";
 import type { Actor } from "@/lib/auth/can";
 import { can } from "@/lib/auth/can";
+import { pageCtx } from "@/lib/services/ctx";
+import { countPendingApprovals } from "@/lib/services/requests/count-pending";
+
+/** The number of approvals waiting for the signed-in person, next to the "Approvals" link. */
+async function PendingApprovals() {
+  const n = await countPendingApprovals({ ctx: await pageCtx() }).catch(() => 0);
+  return n > 0 ? <span className="ml-1 rounded-full bg-brand-600 px-1.5 text-xs text-white" aria-label={`${n} waiting`}>{n}</span> : null;
+}
 
 export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }) {
-  const links: Array<{ href: string; label: string }> = [{ href: "/dashboard", label: "Dashboard" }];
+  const links: Array<{ href: string; label: string; extra?: ReactNode }> = [{ href: "/dashboard", label: "Dashboard" }];
   links.push({ href: `/people/${actor.personId}`, label: "My access" });
+  if (can(actor, "request.view")) {
+    links.push({ href: "/requests/new", label: "Request access" }, { href: "/requests", label: "My requests" });
+    links.push({ href: "/approvals", label: "Approvals", extra: <PendingApprovals /> });
+  }
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
   if (can(actor, "operations.view")) links.push({ href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });
@@ -30,6 +43,7 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
                   <a href={l.href} className="text-slate-700 hover:text-brand-700">
                     {l.label}
                   </a>
+                  {l.extra}
                 </li>
               ))}
             </ul>

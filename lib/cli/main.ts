@@ -15,6 +15,7 @@ const commands: Record<string, Command> = {
   scim: { summary: "scim token create --name NAME | token list | token revoke ID: bearer tokens for the inbound SCIM server", load: () => import("./commands/scim") },
   worker: { summary: "worker [--until-idle] [--concurrency N]: execute provisioning operations (PostgreSQL)", load: () => import("./commands/worker") },
   provision: { summary: "provision --all | --person ID: plan operations from desired vs actual state", load: () => import("./commands/provision") },
+  requests: { summary: "requests escalate [--now ISO]: approval reminders and escalation of overdue steps", load: () => import("./commands/requests") },
   reconcile: { summary: "reconcile [--app KEY]: read connected systems back; remediate drift where configured", load: () => import("./commands/reconcile") },
 };
 

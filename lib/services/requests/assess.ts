@@ -35,7 +35,11 @@ export type Assessment = {
 
 export async function assessRequest(
   db: Queryable,
-  a: { requesterId: string; beneficiary: Beneficiary; entitlements: EntRow[]; now: Date; policy?: RoutingPolicy },
+  a: {
+    requesterId: string; beneficiary: Beneficiary; entitlements: EntRow[]; now: Date; policy?: RoutingPolicy;
+    /** false: judge each entitlement as if requested alone (catalog preview); default true: as one request. */
+    together?: boolean;
+  },
 ): Promise<Assessment> {
   const { beneficiary: b, now } = a;
   const policy = a.policy ?? DEFAULT_ROUTING_POLICY;
@@ -49,7 +53,10 @@ export async function assessRequest(
     sodPoliciesTouching(db, entIds),
     loadApprovalModel(db),
   ]);
-  const conflicts = sodConflictsFor(held, entIds, policies);
+  const conflicts =
+    a.together === false
+      ? new Map(entIds.map((id) => [id, sodConflictsFor(held, [id], policies).get(id) ?? []]))
+      : sodConflictsFor(held, entIds, policies);
   const sponsorId = typeof b.attributes?.sponsorId === "string" ? (b.attributes.sponsorId as string) : null;
 
   const items: AssessedItem[] = [];

@@ -6,11 +6,12 @@
  * (checked in SQL); managers also get the list of people they may request for.
  */
 import { z } from "zod";
-import { entitlementsByIds, heldEntitlementIds, isInReportingLine, personForRequest, reportingLine, searchCatalog, adoptionFor } from "@/db/queries/requests";
+import { adoptionFor, entitlementsByIds, heldEntitlementIds, isInReportingLine, personForRequest, reportingLine, searchCatalog, type CatalogEntitlement } from "@/db/queries/requests";
 import { can, has } from "@/lib/auth/can";
 import { PEER_THRESHOLD } from "@/lib/domain/request-risk";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
+import { assessRequest } from "./assess";
 
 export const catalogInput = z.object({
   q: z.string().trim().max(100).optional().transform((v) => v || undefined),
@@ -37,6 +38,9 @@ export async function getCatalog({ ctx, input: raw, now = new Date() }: { ctx: C
     has(ctx.actor, "manager") ? reportingLine(ctx.db, me) : Promise.resolve([]),
   ]);
   const heldSet = new Set(held);
+  // What would happen if each listed entitlement were requested on its own: route and risk, before anyone asks.
+  const preview = await assessRequest(ctx.db, { requesterId: me, beneficiary, entitlements: page.rows as CatalogEntitlement[], now, together: false });
+  const expect = new Map(page.rows.map((e, k) => [e.id, { route: preview.decision.items[k]!.route, riskScore: preview.items[k]!.risk.score }]));
   const share = (id: string) => (adoption.peerCount ? (adoption.holders.get(id)?.peers ?? 0) / adoption.peerCount : 0);
   const suggestedIds = [...adoption.holders.keys()].filter((id) => !heldSet.has(id) && share(id) >= PEER_THRESHOLD);
   const suggested = (await entitlementsByIds(ctx.db, suggestedIds))
@@ -48,7 +52,7 @@ export async function getCatalog({ ctx, input: raw, now = new Date() }: { ctx: C
     beneficiary: { id: beneficiary.id, displayName: beneficiary.displayName, title: beneficiary.title, department: beneficiary.department },
     peerGroup: adoption.peerGroup,
     peerCount: adoption.peerCount,
-    rows: page.rows.map((e) => ({ ...e, share: share(e.id), held: heldSet.has(e.id) })),
+    rows: page.rows.map((e) => ({ ...e, share: share(e.id), held: heldSet.has(e.id), expected: expect.get(e.id)! })),
     total: page.total,
     filter: input,
     suggested,

@@ -1,0 +1,71 @@
+/**
+ * Journey: an employee requests access their manager must approve; the manager approves it from the
+ * Approvals inbox; the access then appears on the employee's person page, with "Access request" as its source.
+ * The catalog shows the route each entitlement would take before anyone asks, so the spec picks one whose
+ * route is "Manager approval" (seeded organisation: 400 people, seed 7).
+ */
+import { expect, Nav, PersonPage, test } from "./fixtures";
+
+test("employee requests access → manager approves from the inbox → the access is on the employee's page", async ({ signedIn }) => {
+  test.setTimeout(90_000);
+  const employee = await signedIn("employee");
+  await employee.goto("/dashboard");
+  const nav = new Nav(employee);
+  const me = (await nav.actorName().innerText()).trim();
+  const myId = await nav.myId();
+  await nav.link("Request access").click();
+  await expect(employee.getByRole("heading", { level: 1, name: "Request access" })).toBeVisible();
+
+  // Find, page by page, an entitlement whose expected route is the manager.
+  let chosen: string | null = null;
+  let entName = "";
+  for (let p = 1; p <= 15 && !chosen; p++) {
+    if (p > 1) await employee.goto(`/requests/new?page=${p}`);
+    const catalog = employee.getByRole("table", { name: "Requestable access" });
+    await expect(catalog).toBeVisible();
+    const row = catalog.locator("tbody tr").filter({ has: employee.getByTestId("expected-route").getByText("Manager approval", { exact: true }) }).first();
+    if ((await row.count()) === 0) continue;
+    const box = row.getByRole("checkbox");
+    chosen = ((await box.getAttribute("aria-label")) ?? "").replace(/^Select /, "");
+    entName = (await box.getAttribute("data-entitlement")) ?? "";
+    await box.check();
+  }
+  expect(chosen, "no entitlement with a manager route in the catalog").toBeTruthy();
+  await employee.getByLabel("Justification (required for privileged access)").fill("Needed for the Q3 customer pilot");
+  await employee.getByRole("button", { name: "Submit request" }).click();
+  const outcome = employee.getByRole("status", { name: "Request submitted" });
+  await expect(outcome).toBeVisible({ timeout: 20_000 });
+  await expect(outcome).toContainText(chosen!);
+  await expect(outcome).toContainText("Manager approval");
+
+  // My requests: pending, waiting for the manager.
+  await employee.goto("/requests");
+  const item = employee.getByTestId("request-item").filter({ hasText: entName }).first();
+  await expect(item).toContainText("pending");
+  await expect(item).toContainText("Waiting for");
+
+  // The manager decides from the inbox, with the context on the card.
+  const manager = await signedIn("manager");
+  await manager.goto("/dashboard");
+  await new Nav(manager).link("Approvals").click();
+  const card = manager.getByRole("region", { name: `${chosen} for ${me}` });
+  await expect(card).toBeVisible();
+  await expect(card).toContainText("Needed for the Q3 customer pilot");
+  await expect(card).toContainText(/risk \d+(\.\d)?\/10/);
+  await expect(card).toContainText(/hold it \(\d+%\)/);
+  await card.getByLabel("Comment (optional)").fill("Approved for the pilot");
+  await card.getByRole("button", { name: "Approve" }).click();
+  await expect(manager.getByRole("region", { name: `${chosen} for ${me}` }).getByRole("status")).toHaveText(/Approved; provisioning has started\./, { timeout: 20_000 });
+
+  // The access is on the employee's page, from an access request.
+  await employee.goto(`/people/${myId}`);
+  const person = new PersonPage(employee);
+  await expect(person.grantsTable()).toBeVisible();
+  const granted = person.grantsTable().locator("tbody tr").filter({ hasText: "Access request" }).filter({ hasText: "Needed for the Q3 customer pilot" });
+  await expect(granted).toHaveCount(1);
+  await expect(granted).toContainText(entName);
+
+  // And My requests shows it approved.
+  await employee.goto("/requests");
+  await expect(employee.getByTestId("request-item").filter({ hasText: entName }).first()).toContainText("approved");
+});
