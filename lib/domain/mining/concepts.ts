@@ -258,6 +258,54 @@ export class ConceptPool {
     return v;
   }
 
+  /**
+   * Uncovered edges of concept i when every uncovered edge lies in the rows `hint` (a row r belongs to
+   * the concept iff it holds all of P): walks whichever is shorter, the hint or the concept's rows.
+   */
+  gainIn(i: number, uncov: Uint32Array, hint: Int32Array): number {
+    const c = this.list[i];
+    if (c.rows.length <= hint.length) return this.gain(i, uncov);
+    const { W, rowBits } = this.m;
+    const { words, masks } = c;
+    const L = words.length;
+    let v = 0;
+    outer: for (let j = 0; j < hint.length; j++) {
+      const b = hint[j] * W;
+      let g = 0;
+      for (let k = 0; k < L; k++) {
+        const w = words[k];
+        const mk = masks[k];
+        if ((mk & ~rowBits[b + w]) !== 0) continue outer;
+        const x = uncov[b + w] & mk;
+        if (x) g += popcount(x);
+      }
+      v += g;
+    }
+    return v;
+  }
+
+  /** `cover` restricted to the rows `hint` (all uncovered edges must lie in them). */
+  coverIn(i: number, uncov: Uint32Array, hint: Int32Array): number {
+    const c = this.list[i];
+    if (c.rows.length <= hint.length) return this.cover(i, uncov);
+    const { W, rowBits } = this.m;
+    const { words, masks } = c;
+    const L = words.length;
+    let v = 0;
+    outer: for (let j = 0; j < hint.length; j++) {
+      const b = hint[j] * W;
+      for (let k = 0; k < L; k++) if ((masks[k] & ~rowBits[b + words[k]]) !== 0) continue outer;
+      for (let k = 0; k < L; k++) {
+        const x = uncov[b + words[k]] & masks[k];
+        if (x) {
+          v += popcount(x);
+          uncov[b + words[k]] ^= x;
+        }
+      }
+    }
+    return v;
+  }
+
   /** Mark concept i covered; returns the number of edges newly covered. */
   cover(i: number, uncov: Uint32Array): number {
     const { W } = this.m;

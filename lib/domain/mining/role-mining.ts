@@ -753,10 +753,17 @@ class Solver {
     this.rowConcepts = null;
   }
 
-  private conceptsOfRows(rows: Iterable<number>): number[] {
+  private stamp: Int32Array = new Int32Array(0);
+  private stampNo = 0;
+
+  /**
+   * Concepts of the pool that can cover an uncovered edge, when all uncovered edges lie in `rows`:
+   * they contain one of the rows and one column that is uncovered somewhere in those rows.
+   */
+  private conceptsOfRows(rows: Int32Array): number[] {
     const pool = this.pool!;
+    const { nR, W } = this.m;
     if (!this.rowConcepts) {
-      const { nR } = this.m;
       const deg = new Int32Array(nR + 1);
       for (const c of pool.list) for (const r of c.rows) deg[r + 1]++;
       for (let r = 0; r < nR; r++) deg[r + 1] += deg[r];
@@ -767,9 +774,32 @@ class Solver {
       });
       this.rowConcepts = Array.from({ length: nR }, (_, r) => flat.subarray(deg[r], deg[r + 1]));
     }
-    const seen = new Set<number>();
-    for (const r of rows) for (const i of this.rowConcepts[r]) seen.add(i);
-    return [...seen];
+    if (this.stamp.length < pool.size) {
+      this.stamp = new Int32Array(pool.size + 1024);
+      this.stampNo = 0;
+    }
+    const st = this.stamp;
+    const no = ++this.stampNo;
+    const u = this.uncov;
+    const ucol = new Uint32Array(W);
+    for (const r of rows) for (let w = 0; w < W; w++) ucol[w] |= u[r * W + w];
+    const ids: number[] = [];
+    const index = this.rowConcepts;
+    for (const r of rows) {
+      const list = index[r];
+      for (let j = 0; j < list.length; j++) {
+        const i = list[j];
+        if (st[i] === no) continue;
+        st[i] = no;
+        const c = pool.list[i];
+        for (let k = 0; k < c.words.length; k++)
+          if (c.masks[k] & ucol[c.words[k]]) {
+            ids.push(i);
+            break;
+          }
+      }
+    }
+    return ids;
   }
 
   /**
@@ -778,21 +808,33 @@ class Solver {
    * uncovered when the heap runs dry get their row closures added. At the deadline the rest is
    * covered by the fallback, so the cover is always exact.
    */
-  conceptGreedy(out: KRole[], noise: number, ids?: number[], reduceShare = 0.33): void {
+  conceptGreedy(
+    out: KRole[],
+    noise: number,
+    ids?: number[],
+    reduceShare = 0.33,
+    hint?: Int32Array,
+    initialGains?: Float64Array,
+  ): void {
     const pool = this.pool!;
     const u = this.uncov;
+    const gain = (i: number): number => (hint ? pool.gainIn(i, u, hint) : pool.gain(i, u));
     const rng = this.rng;
     const heap = new IntMaxHeap();
     const mult = new Map<number, number>();
-    const push = (i: number): void => {
-      const g = pool.gain(i, u);
+    const push = (i: number, g0?: number): void => {
+      const g = g0 ?? gain(i);
       if (g <= 0) return;
       const f = noise > 0 ? 1 + noise * rng() : 1;
       if (noise > 0) mult.set(i, f);
       heap.push(g * f, i);
     };
-    if (ids) for (const i of ids) push(i);
-    else for (let i = 0; i < pool.size; i++) push(i);
+    const n = ids ? ids.length : pool.size;
+    for (let j = 0; j < n; j++) {
+      const i = ids ? ids[j] : j;
+      push(i, initialGains?.[i]);
+      if ((j & 255) === 255 && this.clock() > this.deadline) break;
+    }
     const start = this.clock();
     let reduceMs = 0;
     let steps = 0;
@@ -821,14 +863,14 @@ class Solver {
         }
       }
       const i = heap.pop();
-      const g = pool.gain(i, u);
+      const g = gain(i);
       if (g <= 0) continue;
       const key = noise > 0 ? g * (mult.get(i) ?? 1) : g;
       if (key < heap.topKey()) {
         heap.push(key, i);
         continue;
       }
-      this.uncovCount -= pool.cover(i, u);
+      this.uncovCount -= hint ? pool.coverIn(i, u, hint) : pool.cover(i, u);
       const role = pool.role(i);
       out.push(role);
       const now = this.clock();
@@ -838,8 +880,8 @@ class Solver {
     }
   }
 
-  /** Candidate concepts touching the given rows (for local re-covering). */
-  localConcepts(rows: Iterable<number>): number[] {
+  /** Candidate concepts for re-covering when every uncovered edge lies in `rows`. */
+  localConcepts(rows: Int32Array): number[] {
     return this.conceptsOfRows(rows);
   }
 
@@ -856,7 +898,7 @@ class Solver {
   }
 
   /** Remove redundant roles and trim users/permissions covered elsewhere. Does not change coverage. */
-  prune(roles: KRole[], fixedCount: number, trim: boolean): KRole[] {
+  prune(roles: KRole[], fixedCount: number, trim: boolean, trimFixed = true): KRole[] {
     const { W, rowBits, edges } = this.m;
     const { wordBase } = this.edgeRank();
     const id = (r: number, c: number): number => {
@@ -884,7 +926,9 @@ class Solver {
     }
     const kept = roles.filter((_, i) => keep[i]);
     if (!trim) return kept;
-    for (const role of kept) {
+    for (let i = 0; i < roles.length; i++) {
+      if (!keep[i] || (i < fixedCount && !trimFixed)) continue;
+      const role = roles[i];
       // weight: original users / permissions behind each reduced row / column
       let changed = true;
       while (changed) {
@@ -1164,7 +1208,8 @@ function firstSolutionLarge(s: Solver): Phase {
   return {
     s,
     fixed,
-    kernel: s.prune([...fixed, ...kernel], fixed.length, false).slice(fixed.length),
+    // trimmed roles keep the neighbourhoods of the improvement phase small
+    kernel: s.prune([...fixed, ...kernel], fixed.length, true, false).slice(fixed.length),
     afterFixed,
     afterFixedCount,
   };
@@ -1172,11 +1217,12 @@ function firstSolutionLarge(s: Solver): Phase {
 
 /** Iterated greedy on the kernel with the concept pool: ruin a neighbourhood, re-cover it lazily. */
 function improveLarge(ph: Phase, lb: number, rng: () => number, report: (phase: string, roles: number) => void): void {
-  const { s, fixed, afterFixed, afterFixedCount } = ph;
+  const { s, fixed, afterFixed } = ph;
+  const { W, nR } = s.m;
+  const u = s.uncov;
+  const inRegion = new Uint8Array(nR);
   let kernel = ph.kernel;
-  let iter = 0;
   while (kernel.length > 0 && fixed.length + kernel.length > lb && s.timeLeft() > 0) {
-    iter++;
     const pick = kernel[Math.floor(rng() * kernel.length)];
     const rowSet = new Set(pick.rows);
     const colSet = new Set(pick.cols);
@@ -1190,16 +1236,52 @@ function improveLarge(ph: Phase, lb: number, rng: () => number, report: (phase: 
     scored.sort((a, b) => b.key - a.key);
     const drop = new Set(scored.slice(0, cap).map((x) => x.i));
     const kept = kernel.filter((_, i) => !drop.has(i));
-    s.uncov.set(afterFixed);
-    s.uncovCount = afterFixedCount;
-    for (const role of kept) s.cover(role);
-    const rows = new Set<number>();
-    for (const i of drop) for (const r of kernel[i].rows) rows.add(r);
+    // the cover was complete: only edges of dropped roles (not covered by fixed roles) can be uncovered
+    const region: number[] = [];
+    for (const i of drop)
+      for (const r of kernel[i].rows)
+        if (!inRegion[r]) {
+          inRegion[r] = 1;
+          region.push(r);
+          u.fill(0, r * W, r * W + W);
+        }
+    for (const i of drop)
+      for (const r of kernel[i].rows) {
+        const b = r * W;
+        for (const c of kernel[i].cols) u[b + (c >>> 5)] |= afterFixed[b + (c >>> 5)] & (1 << (c & 31));
+      }
+    for (const role of kept)
+      for (const r of role.rows)
+        if (inRegion[r]) {
+          const b = r * W;
+          for (const c of role.cols) u[b + (c >>> 5)] &= ~(1 << (c & 31));
+        }
+    let count = 0;
+    const hintRows: number[] = [];
+    for (const r of region) {
+      inRegion[r] = 0;
+      let any = 0;
+      for (let w = 0; w < W; w++) {
+        const x = u[r * W + w];
+        if (x) {
+          any = 1;
+          count += pop(x);
+        }
+      }
+      if (any) hintRows.push(r);
+    }
+    s.uncovCount = count;
+    const hint = Int32Array.from(hintRows);
     const add: KRole[] = [];
-    s.conceptGreedy(add, 0.3 * rng(), s.localConcepts(rows));
+    const lc = s.localConcepts(hint);
+    if (count > 0) s.conceptGreedy(add, 0.3 * rng(), lc, 0.33, hint);
     if (s.uncovCount !== 0) break;
     let cand = [...kept, ...add];
-    if (cand.length <= kernel.length + 1) cand = s.prune([...fixed, ...cand], fixed.length, false).slice(fixed.length);
+    // trimming edits roles in place: work on copies of the kept roles (the kernel must stay intact if rejected)
+    if (cand.length <= kernel.length + 1)
+      cand = s
+        .prune([...fixed, ...kept.map((r) => ({ rows: r.rows.slice(), cols: r.cols.slice() })), ...add], fixed.length, true, false)
+        .slice(fixed.length);
     if (cand.length < kernel.length) report("improved", fixed.length + cand.length);
     if (cand.length <= kernel.length) kernel = cand;
   }
