@@ -1,11 +1,15 @@
 /**
  * Role-mining benchmark: `npm run bench:mining`.
  * For every *.txt data set in ../shared/datasets/rolemining (or $GATEHOUSE_SHARED_DIR/datasets/rolemining,
- * or $GATEHOUSE_SHARED_DIR itself if it holds the .txt files) and for a synthetic organisation of
- * 50,000 people x 2,000 entitlements, runs the miner in a child process (so peak RSS is per run) and
+ * or $GATEHOUSE_SHARED_DIR itself if it holds the .txt files), for a synthetic organisation of
+ * 50,000 people x 2,000 entitlements (at 50 s and at 10 s), for planted-role matrices shaped like the
+ * held-out HP sets (americas_small 3,477 x 1,587, americas_large 3,485 x 10,127, customer 10,021 x 277;
+ * see lib/domain/mining/planted.ts: "published" shows the planted role count and the size of the cover
+ * the construction gives, an upper bound on the minimum) and for a uniformly random 10,000 x 10,000
+ * matrix with 200,000 pairs, runs the miner in a child process (so peak RSS is per run) and
  * prints users, permissions, assignments, roles, published minimum, lower bound, |UA|+|PA|, seconds,
  * peak memory and whether the result reproduces the input exactly.
- * Options: --time-limit SECONDS (default 10 per data set; the synthetic run gets 50), --only NAME[,NAME].
+ * Options: --time-limit SECONDS (default 10 per data set; synthetic-50k gets 50), --only NAME[,NAME].
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -18,7 +22,43 @@ import {
   verifyExactCover,
   verifyExactCoverIndexed,
 } from "../../lib/domain/mining/role-mining";
+import { plantedMatrix } from "../../lib/domain/mining/planted";
 import { syntheticOrg } from "../../lib/domain/mining/synthetic";
+
+/** Generated inputs (name -> matrix and what to print as "published"). */
+function generated(name: string): { nUsers: number; nPerms: number; us: Int32Array; ps: Int32Array; published: string } | null {
+  if (name === "synthetic-50k" || name === "synthetic-50k-10s") {
+    const org = syntheticOrg({ people: 50_000, entitlements: 2_000, roles: 100, seed: 42 });
+    return { ...org, published: `(${org.hiddenRoles} hidden + noise)` };
+  }
+  const planted: Record<string, Parameters<typeof plantedMatrix>[0]> = {
+    "planted-as": { users: 3477, perms: 1587, roles: 180, seed: 1, minRoles: 1, maxRoles: 5, permSkew: 1.0, noise: 0.015 },
+    "planted-al": { users: 3485, perms: 10127, roles: 400, seed: 2, minRoles: 1, maxRoles: 3, permSkew: 0.9, noise: 0.015, maxRoleSize: 400 },
+    "planted-cust": { users: 10021, perms: 277, roles: 280, seed: 3, minRoles: 1, maxRoles: 2, minRoleSize: 1, permSkew: 1.0, noise: 0.015 },
+  };
+  if (planted[name]) {
+    const m = plantedMatrix(planted[name]);
+    return { ...m, published: `(planted ${m.planted}, cover ${m.plantedCover})` };
+  }
+  if (name === "random-10k") {
+    // 200,000 distinct uniformly random pairs of a 10,000 x 10,000 matrix
+    let s = 5;
+    const rnd = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
+    const seen = new Set<number>();
+    const us: number[] = [];
+    const ps: number[] = [];
+    while (us.length < 200_000) {
+      const u = Math.floor(rnd() * 10_000);
+      const p = Math.floor(rnd() * 10_000);
+      if (seen.has(u * 10_000 + p)) continue;
+      seen.add(u * 10_000 + p);
+      us.push(u);
+      ps.push(p);
+    }
+    return { nUsers: 10_000, nPerms: 10_000, us: Int32Array.from(us), ps: Int32Array.from(ps), published: "(random)" };
+  }
+  return null;
+}
 
 const PUBLISHED: Record<string, number> = {
   hc: 14,
@@ -81,7 +121,8 @@ function runOne(name: string, file: string | null, timeLimitMs: number): Row {
       exact,
     };
   }
-  const org = syntheticOrg({ people: 50_000, entitlements: 2_000, roles: 100, seed: 42 });
+  const org = generated(name);
+  if (!org) throw new Error(`unknown generated data set ${name}`);
   const t0 = performance.now();
   const r = mineRolesIndexed(org.nUsers, org.nPerms, org.us, org.ps, { timeLimitMs });
   const seconds = (performance.now() - t0) / 1000;
@@ -94,13 +135,13 @@ function runOne(name: string, file: string | null, timeLimitMs: number): Row {
     permissions: org.nPerms,
     assignments: r.assignments,
     roles: r.roles.length,
-    published: `(${org.hiddenRoles} hidden + noise)`,
+    published: org.published,
     lowerBound: r.lowerBound,
     edges,
     seconds,
     peakMB: process.resourceUsage().maxRSS / 1024,
     exact,
-    note: `reduced ${r.reducedUsers} x ${r.reducedPermissions}`,
+    note: `reduced ${r.reducedUsers} x ${r.reducedPermissions}, ${r.essentialRoles} essential roles`,
   };
 }
 
@@ -115,7 +156,7 @@ function main(): number {
   const one = opt("--one");
   if (one !== undefined) {
     const file = opt("--file") ?? null;
-    const row = runOne(one, file, file ? tl : Number(opt("--time-limit") ?? 50) * 1000);
+    const row = runOne(one, file, file || one !== "synthetic-50k" ? tl : Number(opt("--time-limit") ?? 50) * 1000);
     process.stdout.write(JSON.stringify(row) + "\n");
     return 0;
   }
@@ -127,14 +168,17 @@ function main(): number {
   } else {
     console.error(`note: data-set folder ${dir} not found; only the synthetic organisation is run`);
   }
-  jobs.push({ name: "synthetic-50k", file: null });
+  for (const name of ["synthetic-50k", "synthetic-50k-10s", "planted-as", "planted-al", "planted-cust", "random-10k"])
+    jobs.push({ name, file: null });
   const only = opt("--only")?.split(",");
   const self = fileURLToPath(import.meta.url);
   const rows: Row[] = [];
   for (const job of only ? jobs.filter((j) => only.includes(j.name)) : jobs) {
     const args = [...process.execArgv, self, "--one", job.name];
     if (job.file) args.push("--file", job.file, "--time-limit", String(tl / 1000));
-    else if (opt("--time-limit")) args.push("--time-limit", String(Math.max(tl / 1000, 50)));
+    else if (job.name === "synthetic-50k") {
+      if (opt("--time-limit")) args.push("--time-limit", String(Math.max(tl / 1000, 50)));
+    } else args.push("--time-limit", String(tl / 1000));
     const res = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 26 });
     const line = res.stdout.trim().split("\n").pop() ?? "";
     try {

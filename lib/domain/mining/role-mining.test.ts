@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { plantedMatrix } from "./planted";
 import { mineRoles, mineRolesIndexed, parsePairs, verifyExactCover, verifyExactCoverIndexed } from "./role-mining";
+import { syntheticOrg } from "./synthetic";
+
+/** Process CPU time in ms: budgets below do not depend on how loaded the test machine is. */
+const cpuClock = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 
 /** Matrix rows as strings of 0/1 -> pairs ("u<i>", "p<j>"). */
 function pairsOf(rows: string[]): Array<[string, string]> {
@@ -83,6 +91,19 @@ describe("property: the roles reproduce the input exactly and are never fewer th
     );
   });
 
+  it("each strategy alone gives exact covers (small matrices)", () => {
+    for (const strategy of ["concepts", "grow"] as const)
+      fc.assert(
+        fc.property(matrix(12, 12), ({ nu, np, us, ps }) => {
+          const r = mineRolesIndexed(nu, np, us, ps, { timeLimitMs: 50, strategy });
+          expect(verifyExactCoverIndexed(np, us, ps, r.roles)).toBeNull();
+          expect(r.roles.length).toBeGreaterThanOrEqual(r.lowerBound);
+          expect(r.roles.length).toBeLessThanOrEqual(Math.min(nu, np));
+        }),
+        { numRuns: 40 },
+      );
+  });
+
   it("a tiny time budget still returns an exact cover", () => {
     const us: number[] = [];
     const ps: number[] = [];
@@ -90,6 +111,23 @@ describe("property: the roles reproduce the input exactly and are never fewer th
     for (let u = 0; u < 400; u++) for (let p = 0; p < 60; p++) if (((s = (s * 48271) % 2147483647) & 3) === 0) (us.push(u), ps.push(p));
     const r = mineRolesIndexed(400, 60, us, ps, { timeLimitMs: 1 });
     expect(verifyExactCoverIndexed(60, us, ps, r.roles)).toBeNull();
+  });
+});
+
+describe("larger inputs (concept-pool greedy)", () => {
+  it("planted roles: exact, and no more roles than the planted construction needs", () => {
+    const m = plantedMatrix({ users: 800, perms: 400, roles: 40, seed: 5, permSkew: 1.0 });
+    const r = mineRolesIndexed(m.nUsers, m.nPerms, m.us, m.ps, { timeLimitMs: 2000, clock: cpuClock });
+    expect(verifyExactCoverIndexed(m.nPerms, m.us, m.ps, r.roles)).toBeNull();
+    expect(r.roles.length).toBeGreaterThanOrEqual(r.lowerBound);
+    expect(r.roles.length).toBeLessThanOrEqual(m.plantedCover);
+  });
+
+  it("a synthetic organisation of 8,000 people ends far below the one-role-per-column cover", () => {
+    const o = syntheticOrg({ people: 8000, entitlements: 600, roles: 40, seed: 3 });
+    const r = mineRolesIndexed(o.nUsers, o.nPerms, o.us, o.ps, { timeLimitMs: 3000, clock: cpuClock });
+    expect(verifyExactCoverIndexed(o.nPerms, o.us, o.ps, r.roles)).toBeNull();
+    expect(r.roles.length).toBeLessThan(0.6 * Math.min(r.reducedUsers, r.reducedPermissions));
   });
 });
 
