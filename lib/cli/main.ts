@@ -16,6 +16,7 @@ const commands: Record<string, Command> = {
   worker: { summary: "worker [--until-idle] [--concurrency N]: execute provisioning operations (PostgreSQL)", load: () => import("./commands/worker") },
   provision: { summary: "provision --all | --person ID: plan operations from desired vs actual state", load: () => import("./commands/provision") },
   requests: { summary: "requests escalate [--now ISO]: approval reminders and escalation of overdue steps", load: () => import("./commands/requests") },
+  lifecycle: { summary: "lifecycle sweep [--now ISO]: due leavers, arrived pre-hires, expired grants, retention deletes", load: () => import("./commands/lifecycle") },
   reconcile: { summary: "reconcile [--app KEY]: read connected systems back; remediate drift where configured", load: () => import("./commands/reconcile") },
 };
 

@@ -49,6 +49,8 @@ export type WorkerOptions = {
   /** A queued operation not claimed within this is sent again. Default 60 s. */
   redeliverMs?: number;
   sweepIntervalMs?: number;
+  /** Scheduled lifecycle sweep (lib/services/lifecycle/sweep: due leavers, arrived pre-hires, expiry, retention). Default every 60 s; 0 turns it off. */
+  lifecycleSweepMs?: number;
   /** In-flight operations per application (application config `maxInFlight` overrides). Default 4. */
   perAppMaxInFlight?: number;
   pollingIntervalSeconds?: number;
@@ -68,6 +70,7 @@ export function resolveOptions(o: WorkerOptions = {}): Resolved {
     leaseMs: o.leaseMs ?? 120_000,
     redeliverMs: o.redeliverMs ?? 60_000,
     sweepIntervalMs: o.sweepIntervalMs ?? 1000,
+    lifecycleSweepMs: o.lifecycleSweepMs ?? 60_000,
     perAppMaxInFlight: o.perAppMaxInFlight ?? 4,
     pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2,
     connectorFor: o.connectorFor ?? defaultConnectorFor,
@@ -411,6 +414,7 @@ export class ProvisioningWorker {
   private ownsBoss = false;
   private workId: string | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private lifecycleTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private again = false;
   private connectors = new Map<string, Connector>();
@@ -441,6 +445,21 @@ export class ProvisioningWorker {
     (g.__gatehouseWorkers ??= new Set()).add(this);
     this.timer = setInterval(() => this.kick(), this.options.sweepIntervalMs);
     this.timer.unref?.();
+    if (this.options.lifecycleSweepMs > 0) {
+      // Serialised across processes by the sweep's own advisory lock; loaded lazily (it pulls in the planner).
+      this.lifecycleTimer = setInterval(() => {
+        if (this.stopped) return;
+        import("@/lib/services/lifecycle/sweep")
+          .then(({ runLifecycleSweep }) => runLifecycleSweep(this.handle.db, new Date()))
+          .then((r) => {
+            if (r.leavers.length + r.joiners.length + r.expiredGrants + r.operations > 0) {
+              this.options.log?.(`lifecycle sweep: ${r.leavers.length} leavers, ${r.joiners.length} joiners, ${r.expiredGrants} expired grants, ${r.operations} operations`);
+            }
+          })
+          .catch((e) => console.error("[worker] lifecycle sweep:", e instanceof Error ? e.message : e));
+      }, this.options.lifecycleSweepMs);
+      this.lifecycleTimer.unref?.();
+    }
     this.kick();
     return this;
   }
@@ -507,6 +526,7 @@ export class ProvisioningWorker {
     this.stopped = true;
     g.__gatehouseWorkers?.delete(this);
     if (this.timer) clearInterval(this.timer);
+    if (this.lifecycleTimer) clearInterval(this.lifecycleTimer);
     await this.sweeping?.catch(() => {});
     if (this.boss) {
       if (this.workId) await this.boss.offWork({ id: this.workId } as never).catch(() => {});
