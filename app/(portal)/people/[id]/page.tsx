@@ -105,7 +105,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
                       <span className="font-medium">{sourceText[g.source] ?? g.source}</span>
                       {g.roleName && <span className="text-slate-600">: {g.roleName}</span>}
                       {g.grantedBy && <span className="block text-xs text-slate-500">by {g.grantedBy}</span>}
-                      {g.reason && !g.reason.startsWith(sourceText[g.source] ?? "\u0000") && <span className="block text-xs text-slate-500">{g.reason}</span>}
+                      {g.reason && !g.reason.startsWith(sourceText[g.source] ?? "\u0000") && !(g.roleName && g.reason.includes(g.roleName)) && <span className="block text-xs text-slate-500">{g.reason}</span>}
                     </td>
                     <td className="py-1.5">{fmtDate(g.grantedAt)}</td>
                     <td className="py-1.5">
