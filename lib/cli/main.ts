@@ -18,6 +18,7 @@ const commands: Record<string, Command> = {
   requests: { summary: "requests escalate [--now ISO]: approval reminders and escalation of overdue steps", load: () => import("./commands/requests") },
   lifecycle: { summary: "lifecycle sweep [--now ISO]: due leavers, arrived pre-hires, expired grants, retention deletes", load: () => import("./commands/lifecycle") },
   reconcile: { summary: "reconcile [--app KEY]: read connected systems back; remediate drift where configured", load: () => import("./commands/reconcile") },
+  apply: { summary: "apply -f FILE [--dry-run]: create/update connected systems from a JSON file (secrets as env:NAME)", load: () => import("./commands/apply") },
 };
 
 function help(): string {
