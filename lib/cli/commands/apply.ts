@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const p of plans) {
       const secrets = Object.entries(p.secrets).map(([k, s]) => `${k} ${s}`).join(", ");
       const what = p.action === "update" && p.changes.length ? ` (${p.changes.join(", ")})` : "";
-      console.log(`${dryRun ? "would " : ""}${p.action.padEnd(9)} ${p.key}${what}${secrets ? `; secrets: ${secrets}` : ""}`);
+      console.log(`${p.action.padEnd(9)} ${p.key}${what}${secrets ? `; secrets: ${secrets}` : ""}`);
       for (const w of p.warnings) console.log(`  warning: ${w}`);
     }
     const n = (a: string) => plans.filter((p) => p.action === a).length;
