@@ -38,12 +38,17 @@ export type Action =
   | "request.view"
   | "request.escalate"
   | "hr.import"
-  | "analytics.run";
+  | "analytics.run"
+  | "review.view"
+  | "review.manage"
+  | "review.decide"
+  | "review.evidence";
 
 export type Resource =
   | { kind: "person"; personId: string; /** Ids of the person's managers, nearest first. */ managerChain?: string[] }
   | { kind: "application"; applicationId: string }
   | { kind: "request"; beneficiaryId: string; requesterId: string; approverIds?: string[] }
+  | { kind: "review_item"; reviewerId: string | null; personId: string }
   | { kind: "global" };
 
 export const has = (a: Actor, r: PortalRole) => a.roles.includes(r);
@@ -99,6 +104,16 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
       return readsEverything(actor) || [resource.beneficiaryId, resource.requesterId, ...(resource.approverIds ?? [])].includes(actor.personId);
     case "request.escalate":
       return has(actor, "admin");
+    case "review.view":
+      return !has(actor, "hr_source") || has(actor, "admin");
+    case "review.manage":
+      return has(actor, "admin");
+    case "review.evidence":
+      return has(actor, "admin") || has(actor, "auditor");
+    case "review.decide":
+      // Only the item's reviewer, and never for their own access.
+      if (resource.kind !== "review_item") return false;
+      return resource.reviewerId === actor.personId && resource.personId !== actor.personId;
   }
 }
 

@@ -1,0 +1,182 @@
+/**
+ * Reads for access reviews. Generation loads everything it needs in a handful of bulk queries (no per-item
+ * query, whatever the campaign size); reviewer reads always carry `reviewer_id = actor` in the WHERE clause.
+ */
+import { and, asc, eq, gte, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import {
+  accessRequestItems, accessRequests, applicationOwners, applications, auditEvents, birthrightRules, entitlements, grants, jobs, operations, people,
+  reviewItems, roleEntitlements, roleTemplates, sodPolicies, sodPolicyEntitlements, type CampaignScope,
+} from "@/db/schema";
+import type { Condition, Rule } from "@/lib/domain/policy";
+
+/** Active grants a campaign's scope selects, with what triage and reviewer resolution need. */
+export async function scopeGrants(db: Queryable, scope: CampaignScope, grantIds?: string[]) {
+  const where: SQL[] = [eq(grants.status, "active")];
+  if (grantIds) where.push(inArray(grants.id, grantIds.length ? grantIds : ["00000000-0000-0000-0000-000000000000"]));
+  if (scope.applicationIds?.length) where.push(inArray(entitlements.applicationId, scope.applicationIds));
+  if (scope.entitlementIds?.length) where.push(inArray(grants.entitlementId, scope.entitlementIds));
+  if (scope.departments?.length) where.push(inArray(people.department, scope.departments));
+  if (scope.privilegedOnly) where.push(eq(entitlements.privileged, true));
+  if (scope.changedSince) where.push(gte(grants.grantedAt, new Date(scope.changedSince)));
+  return db
+    .select({
+      grantId: grants.id, personId: grants.personId, entitlementId: grants.entitlementId, source: grants.source, grantedAt: grants.grantedAt,
+      lastUsedAt: grants.lastUsedAt, applicationId: entitlements.applicationId, entitlementName: entitlements.name, privileged: entitlements.privileged,
+      entitlementOwnerId: entitlements.ownerId, applicationName: applications.name, lastReconciledAt: applications.lastReconciledAt,
+    })
+    .from(grants)
+    .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
+    .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+    .innerJoin(people, eq(people.id, grants.personId))
+    .where(and(...where));
+}
+
+/** The whole organisation's people and active grants (peer groups need everyone), plus rules, SoD and owners. */
+export async function organisationFacts(db: Queryable) {
+  const [persons, held, rules, roleEnts, sod, owners] = await Promise.all([
+    db.select({
+      id: people.id, displayName: people.displayName, department: people.department, title: people.title, level: people.level, location: people.location,
+      employmentType: people.employmentType, status: people.status, costCenter: people.costCenter, endDate: people.endDate, managerId: people.managerId,
+      attributes: people.attributes,
+    }).from(people),
+    db.select({ personId: grants.personId, entitlementId: grants.entitlementId }).from(grants).where(eq(grants.status, "active")),
+    db
+      .select({ id: birthrightRules.id, name: birthrightRules.name, roleId: birthrightRules.roleId, conditions: birthrightRules.conditions, enabled: birthrightRules.enabled })
+      .from(birthrightRules)
+      .innerJoin(roleTemplates, and(eq(roleTemplates.id, birthrightRules.roleId), eq(roleTemplates.status, "published")))
+      .where(eq(birthrightRules.enabled, true)),
+    db.select({ roleId: roleEntitlements.roleId, entitlementId: roleEntitlements.entitlementId }).from(roleEntitlements),
+    db
+      .select({ policyId: sodPolicies.id, name: sodPolicies.name, entitlementId: sodPolicyEntitlements.entitlementId, side: sodPolicyEntitlements.side })
+      .from(sodPolicies)
+      .innerJoin(sodPolicyEntitlements, eq(sodPolicyEntitlements.policyId, sodPolicies.id))
+      .where(eq(sodPolicies.enabled, true)),
+    db.select().from(applicationOwners).orderBy(asc(applicationOwners.personId)),
+  ]);
+  return { persons, held, rules: rules.map((r) => ({ ...r, conditions: r.conditions as Condition[] })) as Rule[], roleEnts, sod, owners };
+}
+
+/** Campaigns with progress (all of them: for admins). */
+export async function campaignsWithProgress(db: Queryable, reviewerId?: string) {
+  const mine = reviewerId ? sql`AND ri.reviewer_id = ${reviewerId}` : sql``;
+  const r = await db.execute(sql`
+    SELECT c.id, c.name, c.status, c.reviewer_kind AS "reviewerKind", c.due_at AS "dueAt", c.default_decision AS "defaultDecision", c.created_at AS "createdAt",
+      count(ri.id)::int AS total, count(ri.decision)::int AS decided,
+      count(*) FILTER (WHERE ri.recommendation = 'no_action' AND ri.decision IS NULL)::int AS "openNoAction",
+      (SELECT row_to_json(j) FROM (SELECT j.id, j.status, j.done, j.total, j.message FROM jobs j
+        WHERE j.kind = 'review.generate' AND j.input->>'campaignId' = c.id::text ORDER BY j.created_at DESC LIMIT 1) j) AS job
+    FROM review_campaigns c LEFT JOIN review_items ri ON ri.campaign_id = c.id ${mine}
+    GROUP BY c.id
+    ${reviewerId ? sql`HAVING count(ri.id) > 0` : sql``}
+    ORDER BY c.created_at DESC
+    LIMIT 200`);
+  const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{
+    id: string; name: string; status: string; reviewerKind: string; dueAt: string | null; defaultDecision: string; createdAt: string;
+    total: number; decided: number; openNoAction: number; job: { id: string; status: string; done: number; total: number; message: string } | null;
+  }>;
+  return rows;
+}
+
+/** A reviewer's items in one campaign (ownership in SQL), with the facts the page shows and the provisioning receipt. */
+export async function reviewerItems(db: Queryable, campaignId: string, reviewerId: string) {
+  return db
+    .select({
+      id: reviewItems.id, personId: reviewItems.personId, personName: people.displayName, personTitle: people.title, personDepartment: people.department,
+      entitlementId: reviewItems.entitlementId, entitlementName: entitlements.name, applicationName: applications.name, privileged: entitlements.privileged,
+      recommendation: reviewItems.recommendation, reasons: reviewItems.reasons, stale: reviewItems.stale, decision: reviewItems.decision,
+      decidedAt: reviewItems.decidedAt, comment: reviewItems.comment, grantId: reviewItems.grantId, grantSource: grants.source, lastUsedAt: grants.lastUsedAt,
+      revokedAt: reviewItems.revokedAt,
+    })
+    .from(reviewItems)
+    .innerJoin(people, eq(people.id, reviewItems.personId))
+    .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
+    .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+    .leftJoin(grants, eq(grants.id, reviewItems.grantId))
+    .where(and(eq(reviewItems.campaignId, campaignId), eq(reviewItems.reviewerId, reviewerId)))
+    .orderBy(asc(people.displayName), asc(applications.name), asc(entitlements.name));
+}
+
+/**
+ * Provisioning receipts of revoked items: the operation a decision caused (cause = the item), or for default
+ * decisions at closing (cause = the campaign) the operation of the same person and entitlement/application.
+ */
+export async function receiptsFor(db: Queryable, campaignId: string, itemIds: string[]) {
+  if (itemIds.length === 0) return new Map<string, { id: string; status: string; finishedAt: Date | null; kind: string }>();
+  const items = await db
+    .select({ id: reviewItems.id, personId: reviewItems.personId, entitlementId: reviewItems.entitlementId, applicationId: entitlements.applicationId })
+    .from(reviewItems)
+    .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
+    .where(and(eq(reviewItems.campaignId, campaignId), inArray(reviewItems.id, itemIds), eq(reviewItems.decision, "revoke")));
+  if (items.length === 0) return new Map();
+  const ops = await db
+    .select({ id: operations.id, kind: operations.kind, status: operations.status, finishedAt: operations.finishedAt, causeKind: operations.causeKind, causeId: operations.causeId,
+      personId: operations.personId, entitlementId: operations.entitlementId, applicationId: operations.applicationId })
+    .from(operations)
+    .where(and(inArray(operations.personId, [...new Set(items.map((i) => i.personId))]),
+      or(and(eq(operations.causeKind, "review"), inArray(operations.causeId, itemIds)), and(eq(operations.causeKind, "review_campaign"), eq(operations.causeId, campaignId)))))
+    .orderBy(asc(operations.createdAt), asc(operations.sequence));
+  const out = new Map<string, { id: string; status: string; finishedAt: Date | null; kind: string }>();
+  for (const i of items) {
+    const o =
+      ops.find((o) => o.causeKind === "review" && o.causeId === i.id && o.entitlementId === i.entitlementId) ??
+      ops.find((o) => o.causeKind === "review" && o.causeId === i.id) ??
+      ops.find((o) => o.causeKind === "review_campaign" && o.personId === i.personId && o.entitlementId === i.entitlementId) ??
+      ops.find((o) => o.causeKind === "review_campaign" && o.personId === i.personId && o.applicationId === i.applicationId);
+    if (o) out.set(i.id, { id: o.id, status: o.status, finishedAt: o.finishedAt, kind: o.kind });
+  }
+  return out;
+}
+
+/** Every item of a campaign for the evidence export, with names. */
+export async function evidenceItems(db: Queryable, campaignId: string) {
+  const reviewer = sql<string | null>`(SELECT display_name FROM people r WHERE r.id = ${reviewItems.reviewerId})`;
+  const decider = sql<string | null>`(SELECT display_name FROM people d WHERE d.id = ${reviewItems.decidedById})`;
+  return db
+    .select({
+      item: reviewItems, personName: people.displayName, employeeId: people.employeeId, entitlementName: entitlements.name,
+      applicationName: applications.name, reviewerName: reviewer, decidedByName: decider,
+    })
+    .from(reviewItems)
+    .innerJoin(people, eq(people.id, reviewItems.personId))
+    .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
+    .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+    .where(eq(reviewItems.campaignId, campaignId))
+    .orderBy(asc(people.displayName), asc(applications.name), asc(entitlements.name));
+}
+
+/** The audit events of a campaign's decisions (latest per item wins), for tying evidence to the hash chain. */
+export async function decisionAudit(db: Queryable, campaignId: string) {
+  const rows = await db
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash, targetId: auditEvents.targetId })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetKind, "review_item"), sql`${auditEvents.data}->>'campaignId' = ${campaignId}`,
+      inArray(auditEvents.action, ["review.decided", "review.default_applied"])))
+    .orderBy(asc(auditEvents.seq));
+  const out = new Map<string, { seq: number; hash: string }>();
+  for (const r of rows) if (r.targetId) out.set(r.targetId, { seq: r.seq, hash: r.hash });
+  return out;
+}
+
+/** (person, entitlement, first request time) for grant requests made after `since`: to count false revokes. */
+export async function requestsSince(db: Queryable, personIds: string[], since: Date) {
+  if (personIds.length === 0) return [];
+  return db
+    .select({ personId: accessRequests.beneficiaryId, entitlementId: accessRequestItems.entitlementId, createdAt: accessRequests.createdAt })
+    .from(accessRequestItems)
+    .innerJoin(accessRequests, eq(accessRequests.id, accessRequestItems.requestId))
+    .where(and(inArray(accessRequests.beneficiaryId, personIds), eq(accessRequestItems.action, "grant"), gte(accessRequests.createdAt, since)));
+}
+
+export async function latestJob(db: Queryable, campaignId: string) {
+  const [j] = await db.select().from(jobs).where(and(eq(jobs.kind, "review.generate"), sql`${jobs.input}->>'campaignId' = ${campaignId}`)).orderBy(sql`${jobs.createdAt} desc`).limit(1);
+  return j ?? null;
+}
+
+export async function undecidedItems(db: Queryable, campaignId: string) {
+  return db
+    .select({ id: reviewItems.id, grantId: reviewItems.grantId, personId: reviewItems.personId, recommendation: reviewItems.recommendation })
+    .from(reviewItems)
+    .where(and(eq(reviewItems.campaignId, campaignId), isNull(reviewItems.decision)));
+}
+

@@ -1,0 +1,127 @@
+/**
+ * decideItem: keep or revoke one review item. Only the item's reviewer can even find it (reviewer_id = actor in
+ * the WHERE clause; anyone else gets "not found" and nothing changes). Keeping an item the triage recommends
+ * removing needs a comment. A revoke changes the desired state at once (grant → revoked) and plans the
+ * operations in the same transaction (closed-loop removal, not at campaign end); the dispatcher is woken after
+ * commit. Each decision writes one audit event (target review_item) whose seq the evidence export cites.
+ *
+ * bulkApproveNoAction: keep every undecided "no_action" item of the actor in one campaign; needs confirm=true
+ * and, when given, the count the confirmation dialog showed (a changed count is refused, not silently applied).
+ */
+import { and, eq, inArray, isNull, ne } from "drizzle-orm";
+import { z } from "zod";
+import { grants, reviewCampaigns, reviewItems } from "@/db/schema";
+import type { Queryable } from "@/db/client";
+import { recordAudit } from "@/lib/audit";
+import { can } from "@/lib/auth/can";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { wakeDispatcher } from "@/lib/jobs/worker";
+import type { Ctx } from "@/lib/services/context";
+import { planPeople } from "@/lib/services/provisioning/plan";
+
+export const decideItemInput = z.object({
+  itemId: z.string().uuid(),
+  decision: z.enum(["keep", "revoke"]),
+  comment: z.string().trim().max(2000).optional().transform((v) => v || undefined),
+});
+
+export type DecideItemResult = { itemId: string; decision: "keep" | "revoke"; operationIds: string[] };
+
+export async function decideItem({ ctx, input: raw, now = new Date() }: { ctx: Ctx; input: unknown; now?: Date }): Promise<DecideItemResult> {
+  if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
+  const p = decideItemInput.safeParse(raw);
+  if (!p.success) throw new ValidationError(p.error.issues[0]?.message ?? "Invalid decision");
+  const r = await ctx.db.transaction((tx) => decideInTx({ ...ctx, db: tx }, p.data, now));
+  if (r.operationIds.length) wakeDispatcher();
+  return r;
+}
+
+async function decideInTx(ctx: Ctx, input: z.infer<typeof decideItemInput>, now: Date): Promise<DecideItemResult> {
+  const tx = ctx.db;
+  const actorId = ctx.actor.personId;
+  const [row] = await tx
+    .select({ item: reviewItems, campaign: { id: reviewCampaigns.id, name: reviewCampaigns.name, status: reviewCampaigns.status } })
+    .from(reviewItems)
+    .innerJoin(reviewCampaigns, eq(reviewCampaigns.id, reviewItems.campaignId))
+    .where(and(eq(reviewItems.id, input.itemId), eq(reviewItems.reviewerId, actorId)))
+    .for("update");
+  if (!row) throw new NotFoundError("No such review item is waiting for you.");
+  const { item, campaign } = row;
+  if (!can(ctx.actor, "review.decide", { kind: "review_item", reviewerId: item.reviewerId, personId: item.personId })) throw new ForbiddenError("Nobody reviews their own access.");
+  if (campaign.status !== "active") throw new ConflictError("This campaign is not open for decisions.");
+  if (item.decision) throw new ConflictError(`Already decided (${item.decision}).`);
+  if (input.decision === "keep" && item.recommendation === "remove" && !input.comment)
+    throw new ValidationError("Removal is recommended for this access: say why it should be kept.", { comment: "Required to keep access the review recommends removing" });
+
+  let operationIds: string[] = [];
+  if (input.decision === "revoke") {
+    operationIds = await revokeGrants(tx, [{ grantId: item.grantId, personId: item.personId }], now, actorId, `Access review "${campaign.name}"${input.comment ? `: ${input.comment}` : ""}`, { kind: "review", id: item.id });
+  }
+  await tx
+    .update(reviewItems)
+    .set({ decision: input.decision, decidedById: actorId, decidedAt: now, comment: input.comment ?? null, revokedAt: input.decision === "revoke" ? now : null })
+    .where(eq(reviewItems.id, item.id));
+  await recordAudit(tx, {
+    actorId, actorKind: "person", action: "review.decided", targetKind: "review_item", targetId: item.id,
+    data: {
+      campaignId: campaign.id, decision: input.decision, comment: input.comment ?? null, grantId: item.grantId, personId: item.personId,
+      entitlementId: item.entitlementId, recommendation: item.recommendation, reasons: item.reasons, stale: item.stale, operationIds,
+    },
+  });
+  return { itemId: item.id, decision: input.decision, operationIds };
+}
+
+/** Desired state: the grants become revoked; the planner writes the operations (same transaction). */
+export async function revokeGrants(
+  tx: Queryable,
+  list: Array<{ grantId: string | null; personId: string }>,
+  now: Date,
+  actorId: string | null,
+  reason: string,
+  cause: { kind: string; id: string },
+): Promise<string[]> {
+  const ids = list.map((l) => l.grantId).filter((g): g is string => Boolean(g));
+  if (ids.length === 0) return [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    await tx
+      .update(grants)
+      .set({ status: "revoked", revokedAt: now, revokedById: actorId, revokeReason: reason })
+      .where(and(inArray(grants.id, ids.slice(i, i + 1000)), eq(grants.status, "active")));
+  }
+  const plan = await planPeople(tx, list.map((l) => l.personId), { ...cause, actorId }, now);
+  return plan.operationIds;
+}
+
+export const bulkApproveInput = z.object({
+  campaignId: z.string().uuid(),
+  confirm: z.literal(true, { message: "Confirm the bulk approval first." }),
+  expectedCount: z.number().int().nonnegative().optional(),
+});
+
+export async function bulkApproveNoAction({ ctx, input: raw, now = new Date() }: { ctx: Ctx; input: unknown; now?: Date }): Promise<{ count: number }> {
+  if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
+  const p = bulkApproveInput.safeParse(raw);
+  if (!p.success) throw new ValidationError(p.error.issues[0]?.message ?? "Confirm the bulk approval first.");
+  const actorId = ctx.actor.personId;
+  return ctx.db.transaction(async (tx) => {
+    const [c] = await tx.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, p.data.campaignId)).for("update");
+    if (!c) throw new NotFoundError("No such campaign.");
+    if (c.status !== "active") throw new ConflictError("This campaign is not open for decisions.");
+    const mine = and(
+      eq(reviewItems.campaignId, c.id), eq(reviewItems.reviewerId, actorId), eq(reviewItems.recommendation, "no_action"),
+      isNull(reviewItems.decision), ne(reviewItems.personId, actorId),
+    );
+    const pending = await tx.select({ id: reviewItems.id }).from(reviewItems).where(mine);
+    if (p.data.expectedCount !== undefined && p.data.expectedCount !== pending.length)
+      throw new ConflictError(`The number of no-action items changed (${pending.length}, not ${p.data.expectedCount}); review the list again.`);
+    if (pending.length === 0) return { count: 0 };
+    const done = await tx.update(reviewItems).set({ decision: "keep", decidedById: actorId, decidedAt: now, comment: "Bulk approved: no action recommended" }).where(mine).returning({
+      id: reviewItems.id, grantId: reviewItems.grantId, personId: reviewItems.personId, entitlementId: reviewItems.entitlementId, reasons: reviewItems.reasons,
+    });
+    await recordAudit(tx, done.map((d) => ({
+      actorId, actorKind: "person" as const, action: "review.decided", targetKind: "review_item", targetId: d.id,
+      data: { campaignId: c.id, decision: "keep", bulk: true, comment: "Bulk approved: no action recommended", grantId: d.grantId, personId: d.personId, entitlementId: d.entitlementId, recommendation: "no_action", reasons: d.reasons, operationIds: [] },
+    })));
+    return { count: done.length };
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * listCampaigns: the campaigns the actor reviews (their own items' progress) and, for admins, every campaign
+ * with overall progress and the generation job's progress.
+ * getReviewerView: one campaign as its reviewer sees it: only their items (reviewer_id = actor in SQL), grouped by
+ * person with the triage summary sentence first, and for revoked items the provisioning receipt.
+ */
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { campaignsWithProgress, receiptsFor, reviewerItems } from "@/db/queries/reviews";
+import { reviewCampaigns } from "@/db/schema";
+import { can } from "@/lib/auth/can";
+import { personSummary } from "@/lib/domain/review-triage";
+import { ForbiddenError, NotFoundError } from "@/lib/errors";
+import type { Ctx } from "@/lib/services/context";
+
+export async function listCampaigns({ ctx }: { ctx: Ctx }) {
+  if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
+  const [mine, all] = await Promise.all([
+    campaignsWithProgress(ctx.db, ctx.actor.personId),
+    can(ctx.actor, "review.manage") || can(ctx.actor, "review.evidence") ? campaignsWithProgress(ctx.db) : Promise.resolve(null),
+  ]);
+  return { mine, all, canManage: can(ctx.actor, "review.manage"), canExport: can(ctx.actor, "review.evidence") };
+}
+
+export type ReviewerItem = {
+  id: string; entitlementName: string; applicationName: string; privileged: boolean; recommendation: "no_action" | "review" | "remove";
+  reasons: string[]; stale: string | null; decision: "keep" | "revoke" | null; decidedAt: string | null; comment: string | null;
+  grantSource: string | null; lastUsedAt: string | null; receipt: { operationId: string; status: string; finishedAt: string | null } | null;
+};
+export type ReviewerPerson = { personId: string; name: string; title: string; department: string; summary: string; items: ReviewerItem[] };
+export type ReviewerView = {
+  campaign: { id: string; name: string; status: string; dueAt: string | null; defaultDecision: string };
+  people: ReviewerPerson[];
+  total: number;
+  decided: number;
+  openNoAction: number;
+};
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export async function getReviewerView({ ctx, input }: { ctx: Ctx; input: { campaignId: string } }): Promise<ReviewerView> {
+  if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
+  const id = z.string().uuid().safeParse(input.campaignId);
+  if (!id.success) throw new NotFoundError("No such campaign.");
+  const [c] = await ctx.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, id.data));
+  if (!c) throw new NotFoundError("No such campaign.");
+  const rows = await reviewerItems(ctx.db, c.id, ctx.actor.personId);
+  const receipts = await receiptsFor(ctx.db, c.id, rows.filter((r) => r.decision === "revoke").map((r) => r.id));
+  const byPerson = new Map<string, ReviewerPerson>();
+  for (const r of rows) {
+    let p = byPerson.get(r.personId);
+    if (!p) byPerson.set(r.personId, (p = { personId: r.personId, name: r.personName, title: r.personTitle, department: r.personDepartment, summary: "", items: [] }));
+    const rc = receipts.get(r.id);
+    p.items.push({
+      id: r.id, entitlementName: r.entitlementName, applicationName: r.applicationName, privileged: r.privileged, recommendation: r.recommendation,
+      reasons: r.reasons ?? [], stale: r.stale, decision: r.decision, decidedAt: iso(r.decidedAt), comment: r.comment, grantSource: r.grantSource,
+      lastUsedAt: iso(r.lastUsedAt), receipt: rc ? { operationId: rc.id, status: rc.status, finishedAt: iso(rc.finishedAt) } : null,
+    });
+  }
+  const rank = { remove: 0, review: 1, no_action: 2 } as const;
+  const people = [...byPerson.values()].map((p) => ({ ...p, summary: personSummary({ name: p.name, title: p.title, department: p.department }, p.items) }));
+  // People with removals first, then reviews; items inside likewise.
+  for (const p of people) p.items.sort((a, b) => rank[a.recommendation] - rank[b.recommendation]);
+  people.sort((a, b) => rank[a.items[0]!.recommendation] - rank[b.items[0]!.recommendation] || a.name.localeCompare(b.name));
+  return {
+    campaign: { id: c.id, name: c.name, status: c.status, dueAt: iso(c.dueAt), defaultDecision: c.defaultDecision },
+    people,
+    total: rows.length,
+    decided: rows.filter((r) => r.decision).length,
+    openNoAction: rows.filter((r) => r.recommendation === "no_action" && !r.decision).length,
+  };
+}

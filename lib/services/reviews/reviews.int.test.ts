@@ -1,0 +1,250 @@
+/**
+ * Access reviews end to end against PGlite (and PostgreSQL when TEST_DATABASE_URL is set): generation with
+ * triage and reviewer resolution, reviewer isolation, decisions (revoke → desired state + outbox + audit),
+ * bulk approval, editing a launched campaign, default decision at the due date (injected clock), evidence CSV
+ * tied to the audit chain, measured automation.
+ *
+ * Fixture: Vic (VP) ← Mia (Engineering manager) ← Ben, Ed, Eve, Ella, Leo (left), Carl (contractor past end),
+ * Max (moved from Sales, kept the Sales CRM birthright); Sam (Sales manager) ← Zed. Ada is the admin.
+ * Birthright: Engineering → "Code Read"; Sales → "CRM User". Ben holds both sides of an SoD policy; Ed holds
+ * "Code Admin" (privileged) unused for 150 days.
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  accountEntitlements, accounts, applications, auditEvents, birthrightRules, entitlements, grants, jobs, operations, people, reviewItems,
+  roleEntitlements, roleTemplates, sodPolicies, sodPolicyEntitlements,
+} from "@/db/schema";
+import { parseCsvRecords } from "@/lib/domain/csv";
+import { verifyAuditChain } from "@/lib/audit";
+import type { Actor } from "@/lib/auth/can";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { testDrivers, type TestDb } from "@/lib/testing/test-db";
+import { closeCampaign } from "./close-campaign";
+import { createCampaign, launchCampaign } from "./create-campaign";
+import { bulkApproveNoAction, decideItem } from "./decide-item";
+import { editCampaign } from "./edit-campaign";
+import { automationMetrics, exportEvidence } from "./evidence";
+import { getReviewerView, listCampaigns } from "./list-reviews";
+
+const DAY = 86_400_000;
+const now = new Date();
+const ago = (d: number) => new Date(now.getTime() - d * DAY);
+
+const mkPerson = (n: string, extra: Partial<typeof people.$inferInsert> = {}) => ({
+  id: randomUUID(), employeeId: `E-${n}-${randomUUID().slice(0, 6)}`, givenName: n, familyName: "Test", displayName: `${n} Test`,
+  email: `${n.toLowerCase()}@example.test`, department: "Engineering", title: "Engineer", location: "Remote", ...extra,
+});
+const actorOf = (p: { id: string; displayName: string; email: string }, roles: Actor["roles"] = ["employee"]): Actor => ({
+  personId: p.id, name: p.displayName, email: p.email, roles, ownedApplicationIds: [],
+});
+
+for (const driver of testDrivers()) {
+  describe(`access reviews on ${driver.label}`, () => {
+    let t: TestDb;
+    const vic = mkPerson("Vic", { title: "VP Engineering" });
+    const mia = mkPerson("Mia", { title: "Engineering Manager", managerId: vic.id });
+    const ben = mkPerson("Ben", { managerId: mia.id });
+    const ed = mkPerson("Ed", { managerId: mia.id });
+    const eve = mkPerson("Eve", { managerId: mia.id });
+    const ella = mkPerson("Ella", { managerId: mia.id });
+    const leo = mkPerson("Leo", { managerId: mia.id, status: "terminated", endDate: "2026-10-01" });
+    const carl = mkPerson("Carl", { managerId: mia.id, employmentType: "contractor", endDate: "2026-09-01" });
+    const max = mkPerson("Max", { managerId: mia.id, attributes: { previousDepartment: "Sales", movedAt: "2026-09-15" } });
+    const sam = mkPerson("Sam", { department: "Sales", title: "Sales Manager" });
+    const zed = mkPerson("Zed", { department: "Sales", title: "Account Executive", managerId: sam.id });
+    const ada = mkPerson("Ada", { department: "IT", title: "IAM Admin" });
+    const ent: Record<string, string> = {};
+    let campaignId = "";
+    const A = { mia: () => actorOf(mia, ["employee", "manager"]), sam: () => actorOf(sam, ["employee", "manager"]), ada: () => actorOf(ada, ["employee", "admin"]), ben: () => actorOf(ben) };
+    const ctxOf = (a: Actor) => ({ actor: a, db: t.db });
+    const itemsOf = () => t.db.select().from(reviewItems).where(eq(reviewItems.campaignId, campaignId));
+    const itemFor = async (personId: string, entKey: string) => (await itemsOf()).find((i) => i.personId === personId && i.entitlementId === ent[entKey])!;
+
+    beforeAll(async () => {
+      t = await driver.open();
+      await t.db.insert(people).values([vic, mia, ben, ed, eve, ella, leo, carl, max, sam, zed, ada]);
+      const [app] = await t.db.insert(applications).values({ key: "code", name: "Code", connectorKind: "scim", config: { baseUrl: "http://127.0.0.1:9/scim" }, lastReconciledAt: ago(9) }).returning();
+      const rows = await t.db.insert(entitlements).values([
+        { applicationId: app!.id, externalId: "read", name: "Code Read" },
+        { applicationId: app!.id, externalId: "crm", name: "CRM User" },
+        { applicationId: app!.id, externalId: "admin", name: "Code Admin", level: "admin", privileged: true },
+        { applicationId: app!.id, externalId: "vcreate", name: "Vendors Create", level: "edit" },
+        { applicationId: app!.id, externalId: "vpay", name: "Vendors Pay", level: "edit" },
+      ]).returning();
+      for (const r of rows) ent[r.externalId] = r.id;
+      const [engRole, salesRole] = await t.db.insert(roleTemplates).values([{ key: "eng", name: "Engineering base", status: "published" }, { key: "sales", name: "Sales base", status: "published" }]).returning();
+      await t.db.insert(roleEntitlements).values([{ roleId: engRole!.id, entitlementId: ent.read! }, { roleId: salesRole!.id, entitlementId: ent.crm! }]);
+      await t.db.insert(birthrightRules).values([
+        { name: "Engineering", roleId: engRole!.id, conditions: [{ attribute: "department", op: "eq", value: "Engineering" }] },
+        { name: "Sales", roleId: salesRole!.id, conditions: [{ attribute: "department", op: "eq", value: "Sales" }] },
+      ]);
+      const used = ago(2);
+      const g = (p: { id: string }, e: string, extra: Partial<typeof grants.$inferInsert> = {}) => ({ personId: p.id, entitlementId: ent[e]!, source: "birthright" as const, grantedAt: ago(300), lastUsedAt: used, ...extra });
+      await t.db.insert(grants).values([
+        ...[mia, ben, ed, eve, ella, leo, carl, max].map((p) => g(p, "read", { sourceRef: engRole!.id })),
+        g(max, "crm", { sourceRef: salesRole!.id }),
+        g(zed, "crm", { sourceRef: salesRole!.id }),
+        g(ben, "vcreate", { source: "manual" }),
+        g(ben, "vpay", { source: "manual" }),
+        g(ed, "admin", { source: "manual", lastUsedAt: ago(150) }),
+      ]);
+      const [pol] = await t.db.insert(sodPolicies).values({ name: "Create vendor vs pay vendor" }).returning();
+      await t.db.insert(sodPolicyEntitlements).values([{ policyId: pol!.id, entitlementId: ent.vcreate!, side: "a" }, { policyId: pol!.id, entitlementId: ent.vpay!, side: "b" }]);
+      // Live accounts, so a revoke has something to remove in the target.
+      for (const [p, es] of [[ed, ["read", "admin"]], [max, ["read", "crm"]], [leo, ["read"]], [carl, ["read"]]] as const) {
+        const [acc] = await t.db.insert(accounts).values({ personId: p.id, applicationId: app!.id, username: p.email.split("@")[0]!, externalId: `x-${p.id}`, status: "active" }).returning();
+        await t.db.insert(accountEntitlements).values(es.map((e) => ({ accountId: acc!.id, entitlementId: ent[e]! })));
+      }
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    it("only admins create campaigns", async () => {
+      await expect(createCampaign({ ctx: ctxOf(A.mia()), input: { name: "Nope", dueAt: new Date(now.getTime() + 14 * DAY) } })).rejects.toBeInstanceOf(ForbiddenError);
+    });
+
+    it("generates a campaign as a job with progress, triaged items and reviewers", async () => {
+      const c = await createCampaign({ ctx: ctxOf(A.ada()), input: { name: "Q4 manager review", dueAt: new Date(now.getTime() + 14 * DAY).toISOString(), defaultDecision: "recommendation" } });
+      campaignId = c.id;
+      const { jobId, done } = await launchCampaign({ ctx: ctxOf(A.ada()), input: { campaignId }, now });
+      await done;
+      const [job] = await t.db.select().from(jobs).where(eq(jobs.id, jobId));
+      expect(job).toMatchObject({ status: "succeeded", done: 13, total: 13 });
+      const items = await itemsOf();
+      expect(items).toHaveLength(13);
+      const rec = async (p: { id: string }, e: string) => (await itemFor(p.id, e)).recommendation;
+      expect(await rec(leo, "read")).toBe("remove");
+      expect((await itemFor(leo.id, "read")).reasons[0]).toBe("removal recommended: person left on 2026-10-01");
+      expect(await rec(carl, "read")).toBe("remove");
+      expect((await itemFor(max.id, "crm")).reasons[0]).toMatch(/^removal recommended: moved from Sales to Engineering on 2026-09-15/);
+      expect(await rec(ben, "vcreate")).toBe("remove");
+      expect((await itemFor(ben.id, "vpay")).reasons[0]).toMatch(/separation-of-duties policy "Create vendor vs pay vendor"/);
+      expect((await itemFor(ed.id, "admin")).reasons[0]).toMatch(/^review recommended: unused for 150 days/);
+      for (const p of [ben, ed, eve, ella, max]) expect(await rec(p, "read")).toBe("no_action");
+      expect((await itemFor(eve.id, "read")).reasons[0]).toMatch(/^no action needed: same role, \d+% of \d+ peers have it, used 2 days ago, granted by policy$/);
+      expect((await itemFor(eve.id, "read")).stale).toBe("stale data: Code last reconciled 9 days ago");
+      // Reviewers: the manager; Mia's own access goes to her manager; Zed's to Sam.
+      expect((await itemFor(eve.id, "read")).reviewerId).toBe(mia.id);
+      expect((await itemFor(mia.id, "read")).reviewerId).toBe(vic.id);
+      expect((await itemFor(zed.id, "crm")).reviewerId).toBe(sam.id);
+    });
+
+    it("a reviewer sees and decides only their own items", async () => {
+      const samView = await getReviewerView({ ctx: ctxOf(A.sam()), input: { campaignId } });
+      expect(samView.people.map((p) => p.name)).toEqual(["Zed Test"]);
+      const miaView = await getReviewerView({ ctx: ctxOf(A.mia()), input: { campaignId } });
+      expect(miaView.total).toBe(11);
+      expect(miaView.people[0]!.summary).toMatch(/removal/);
+      const target = await itemFor(eve.id, "read");
+      await expect(decideItem({ ctx: ctxOf(A.sam()), input: { itemId: target.id, decision: "revoke" } })).rejects.toBeInstanceOf(NotFoundError);
+      const after = await itemFor(eve.id, "read");
+      expect(after.decision).toBeNull();
+      const [grant] = await t.db.select().from(grants).where(eq(grants.id, target.grantId!));
+      expect(grant!.status).toBe("active");
+      const mine = await listCampaigns({ ctx: ctxOf(A.sam()) });
+      expect(mine.mine.map((c) => [c.id, c.total])).toEqual([[campaignId, 1]]);
+      expect(mine.all).toBeNull();
+    });
+
+    it("keeping a removal-recommended item needs a comment", async () => {
+      const item = await itemFor(carl.id, "read");
+      await expect(decideItem({ ctx: ctxOf(A.mia()), input: { itemId: item.id, decision: "keep" } })).rejects.toBeInstanceOf(ValidationError);
+      expect((await itemFor(carl.id, "read")).decision).toBeNull();
+      await decideItem({ ctx: ctxOf(A.mia()), input: { itemId: item.id, decision: "keep", comment: "Contract extended; HR update pending" } });
+      expect(await itemFor(carl.id, "read")).toMatchObject({ decision: "keep", decidedById: mia.id, comment: "Contract extended; HR update pending" });
+    });
+
+    it("a revoke sets the grant revoked and writes the operation and the audit event in the same transaction", async () => {
+      const item = await itemFor(ed.id, "admin");
+      const r = await decideItem({ ctx: ctxOf(A.mia()), input: { itemId: item.id, decision: "revoke", comment: "Not needed since the migration" } });
+      const [grant] = await t.db.select().from(grants).where(eq(grants.id, item.grantId!));
+      expect(grant).toMatchObject({ status: "revoked", revokedById: mia.id });
+      const ops = await t.db.select().from(operations).where(and(eq(operations.causeKind, "review"), eq(operations.causeId, item.id)));
+      expect(ops.map((o) => [o.kind, o.entitlementId, o.status])).toEqual([["revoke", ent.admin, "pending"]]);
+      expect(r.operationIds).toEqual([ops[0]!.id]);
+      const [ev] = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "review.decided"), eq(auditEvents.targetId, item.id)));
+      expect(ev!.data).toMatchObject({ decision: "revoke", recommendation: "review", operationIds: [ops[0]!.id] });
+      // The reviewer's page shows the receipt; once the worker finishes it, the finish time.
+      await t.db.update(operations).set({ status: "succeeded", finishedAt: now }).where(eq(operations.id, ops[0]!.id));
+      const view = await getReviewerView({ ctx: ctxOf(A.mia()), input: { campaignId } });
+      const shown = view.people.flatMap((p) => p.items).find((i) => i.id === item.id)!;
+      expect(shown.receipt).toEqual({ operationId: ops[0]!.id, status: "succeeded", finishedAt: now.toISOString() });
+      await expect(decideItem({ ctx: ctxOf(A.mia()), input: { itemId: item.id, decision: "keep" } })).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it("bulk-approves the reviewer's no-action items after confirmation, with the count shown", async () => {
+      await expect(bulkApproveNoAction({ ctx: ctxOf(A.mia()), input: { campaignId } })).rejects.toBeInstanceOf(ValidationError);
+      await expect(bulkApproveNoAction({ ctx: ctxOf(A.mia()), input: { campaignId, confirm: true, expectedCount: 99 } })).rejects.toBeInstanceOf(ConflictError);
+      const view = await getReviewerView({ ctx: ctxOf(A.mia()), input: { campaignId } });
+      const r = await bulkApproveNoAction({ ctx: ctxOf(A.mia()), input: { campaignId, confirm: true, expectedCount: view.openNoAction } });
+      expect(r.count).toBe(5);
+      expect(view.openNoAction).toBe(5);
+      expect((await itemFor(eve.id, "read")).decision).toBe("keep");
+      // Another reviewer's no-action item is untouched.
+      expect((await itemFor(zed.id, "crm")).decision).toBeNull();
+    });
+
+    it("an admin edits a launched campaign: reassign, remove, add (audited)", async () => {
+      const zedItem = await itemFor(zed.id, "crm");
+      await expect(editCampaign({ ctx: ctxOf(A.mia()), input: { campaignId, removeItemIds: [zedItem.id] } })).rejects.toBeInstanceOf(ForbiddenError);
+      const r1 = await editCampaign({ ctx: ctxOf(A.ada()), input: { campaignId, reassign: { itemIds: [zedItem.id], reviewerId: vic.id } } });
+      expect(r1.reassigned).toBe(1);
+      expect((await itemFor(zed.id, "crm")).reviewerId).toBe(vic.id);
+      const r2 = await editCampaign({ ctx: ctxOf(A.ada()), input: { campaignId, removeItemIds: [zedItem.id] } });
+      expect(r2.removed).toBe(1);
+      const r3 = await editCampaign({ ctx: ctxOf(A.ada()), input: { campaignId, addGrantIds: [zedItem.grantId!] } });
+      expect(r3.added).toBe(1);
+      expect(await itemFor(zed.id, "crm")).toMatchObject({ reviewerId: sam.id, recommendation: "no_action" });
+      const evs = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "review.campaign_edited"));
+      expect(evs).toHaveLength(3);
+    });
+
+    it("closes at the due date with the default decision (injected clock)", async () => {
+      await expect(closeCampaign({ ctx: ctxOf(A.ada()), input: { campaignId }, now })).rejects.toBeInstanceOf(ConflictError);
+      const due = new Date(now.getTime() + 14 * DAY + 3_600_000);
+      const r = await closeCampaign({ ctx: ctxOf(A.ada()), input: { campaignId }, now: due });
+      // Undecided: Leo read, Max crm, Ben vcreate, Ben vpay (remove → revoked); Mia read (Vic), Zed crm (keep).
+      expect(r).toMatchObject({ revoked: 4, kept: 2 });
+      expect((await itemFor(leo.id, "read")).decision).toBe("revoke");
+      expect((await itemFor(mia.id, "read")).decision).toBe("keep");
+      const [g] = await t.db.select().from(grants).where(eq(grants.id, (await itemFor(max.id, "crm")).grantId!));
+      expect(g!.status).toBe("revoked");
+      const ops = await t.db.select().from(operations).where(and(eq(operations.causeKind, "review_campaign"), eq(operations.causeId, campaignId)));
+      expect(ops.length).toBeGreaterThan(0);
+      await expect(decideItem({ ctx: ctxOf(A.mia()), input: { itemId: (await itemFor(eve.id, "read")).id, decision: "revoke" } })).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it("evidence CSV has every item with decision, receipt and audit seq; the chain verifies; automation is measured", async () => {
+      await expect(exportEvidence({ ctx: ctxOf(A.mia()), input: { campaignId } })).rejects.toBeInstanceOf(ForbiddenError);
+      const ev = await exportEvidence({ ctx: ctxOf(A.ada()), input: { campaignId } });
+      const recs = parseCsvRecords(ev.csv).map((r) => r.fields);
+      const [header, ...rows] = recs;
+      const col = (n: string) => header!.indexOf(n);
+      expect(rows).toHaveLength((await itemsOf()).length);
+      for (const r of rows) {
+        expect(r[col("decision")]).toMatch(/^(keep|revoke)$/);
+        expect(Number(r[col("audit_seq")])).toBeGreaterThan(0);
+      }
+      const edRow = rows.find((r) => r[col("person")] === "Ed Test" && r[col("entitlement")] === "Code Admin")!;
+      expect(edRow[col("decided_by")]).toBe("Mia Test");
+      expect(edRow[col("operation_status")]).toBe("succeeded");
+      expect(edRow[col("operation_finished_at")]).toBe(now.toISOString());
+      expect(edRow[col("reasons")]).toMatch(/unused for 150 days/);
+      const leoRow = rows.find((r) => r[col("person")] === "Leo Test")!;
+      expect(leoRow[col("decided_by")]).toBe("default decision (system)");
+      expect(leoRow[col("operation_id")]).not.toBe("");
+      // The cited event is the decision for that item in the verified chain.
+      const [cited] = await t.db.select().from(auditEvents).where(eq(auditEvents.seq, Number(edRow[col("audit_seq")])));
+      expect(cited).toMatchObject({ action: "review.decided", targetId: edRow[col("item_id")], hash: edRow[col("audit_hash")] });
+      expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+
+      const m = await automationMetrics({ ctx: ctxOf(A.ada()), input: { campaignId } });
+      expect(m.byRecommendation.no_action).toMatchObject({ decided: 5, kept: 5, agreement: 1 });
+      expect(m.byRecommendation.remove).toMatchObject({ decided: 1, kept: 1, revoked: 0, agreement: 0 });
+      expect(m.falseRevokes).toMatchObject({ revoked: 5, reRequestedWithin30Days: 0, rate: 0 });
+    });
+  });
+}
