@@ -7,7 +7,7 @@
 import { expect, Nav, PersonPage, test } from "./fixtures";
 
 test("employee requests access → manager approves from the inbox → the access is on the employee's page", async ({ signedIn }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   const employee = await signedIn("employee");
   await employee.goto("/dashboard");
   const nav = new Nav(employee);
@@ -65,7 +65,10 @@ test("employee requests access → manager approves from the inbox → the acces
   await expect(granted).toHaveCount(1);
   await expect(granted).toContainText(entName);
 
-  // And My requests shows it approved.
+  // And My requests shows it approved, then (polling) provisioned by the embedded worker within a minute.
   await employee.goto("/requests");
-  await expect(employee.getByTestId("request-item").filter({ hasText: entName }).first()).toContainText("approved");
+  const done = employee.getByTestId("request-item").filter({ hasText: entName }).first();
+  await expect(done).toContainText("approved");
+  await expect(done.getByTestId("provisioning")).toHaveText("Provisioned", { timeout: 60_000 });
 });
+

@@ -348,6 +348,26 @@ for (const driver of testDrivers()) {
       expect(req).toMatchObject({ channel: "plain_language", originalText: d.originalText });
     });
 
+    it("with ≥ 50 past human decisions the learned model replaces the prior, with its reasons", async () => {
+      // History: 60 decided manager-routed items, "Boards Editor" mostly approved, "Wiki Editor" mostly denied.
+      const reqs = await t.db
+        .insert(accessRequests)
+        .values(Array.from({ length: 60 }, (_, k) => ({ requesterId: [ed, eve, zed][k % 3]!.id, beneficiaryId: [ed, eve, zed][k % 3]!.id, status: "approved" as const })))
+        .returning({ id: accessRequests.id });
+      await t.db.insert(accessRequestItems).values(
+        reqs.map((r, k) => {
+          const wiki = k % 2 === 0;
+          const denied = wiki ? k % 10 !== 0 : k % 10 === 1;
+          return { requestId: r.id, entitlementId: wiki ? ent.wiki! : ent.boards!, route: "manager", status: denied ? ("denied" as const) : ("approved" as const), decidedAt: new Date(Date.now() - (k + 1) * HOUR) };
+        }),
+      );
+      const r = await createRequest({ ctx: ctxOf(actorOf(ella)), input: { items: [{ entitlementId: ent.boards }] } });
+      const reasons = r.items[0]!.riskReasons;
+      expect(reasons[0]!.factor).toBe("history");
+      expect(reasons[0]!.text).toMatch(/Learned from \d+ past decisions: requests like this are approved \d+% of the time/);
+      expect(reasons.map((x) => x.factor)).not.toContain("prior");
+    });
+
     it("the audit chain verifies", async () => {
       expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
     });
