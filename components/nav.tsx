@@ -17,6 +17,7 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
     links.push({ href: "/requests/new", label: "Request access" }, { href: "/requests", label: "My requests" });
     links.push({ href: "/approvals", label: "Approvals", extra: <PendingApprovals /> });
   }
+  if (can(actor, "review.view")) links.push({ href: "/reviews", label: "Reviews" });
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
   if (can(actor, "operations.view")) links.push({ href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { CampaignsPanel } from "@/components/reviews/campaigns-panel";
+import { PageHeader } from "@/components/ui/card";
+import { can } from "@/lib/auth/can";
+import { listApplications } from "@/lib/services/applications/list-applications";
+import { pageCtx } from "@/lib/services/ctx";
+import { listCampaigns } from "@/lib/services/reviews/list-reviews";
+import { runForPage } from "@/lib/services/run";
+
+export const metadata: Metadata = { title: "Access reviews" };
+export const dynamic = "force-dynamic";
+
+export default async function ReviewsPage() {
+  const ctx = await pageCtx();
+  const res = await runForPage(async () => {
+    const [campaigns, apps] = await Promise.all([
+      listCampaigns({ ctx }),
+      can(ctx.actor, "review.manage") ? listApplications({ ctx, input: {} }) : Promise.resolve([]),
+    ]);
+    return { campaigns, apps: (apps as Array<{ id: string; name: string }>).map((a) => ({ id: a.id, name: a.name })) };
+  });
+  if (!res.ok) return res.view;
+  return (
+    <>
+      <PageHeader
+        title="Access reviews"
+        subtitle="Certification campaigns arrive pre-analysed: each item carries a recommendation and its reasons, so you decide the few that need you."
+      />
+      <CampaignsPanel initial={res.data.campaigns} applications={res.data.apps} />
+    </>
+  );
+}

@@ -1,0 +1,10 @@
+import { getReviewerView } from "@/lib/services/reviews/list-reviews";
+import { respond, type IdParams } from "../respond";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/v1/reviews/:id: the signed-in reviewer's items of one campaign, grouped by person. */
+export async function GET(_req: Request, { params }: IdParams) {
+  const { id } = await params;
+  return respond((ctx) => getReviewerView({ ctx, input: { campaignId: id } }));
+}
