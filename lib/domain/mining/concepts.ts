@@ -1,22 +1,24 @@
 /**
- * Candidate roles as closed bicliques ("concepts") and a lazy greedy cover over them, for the
- * role-mining engine on large inputs.
+ * Candidate roles as closed bicliques ("concepts") for the role-mining engine on large inputs
+ * (the lazy greedy over them is `Solver.conceptGreedy` in role-mining.ts).
  *
  * Inputs:  a reduced 0/1 matrix (rows = distinct user permission sets, columns = distinct permission
  *          user sets) as bitsets, and the set of still uncovered edges (same layout as the rows).
  * Outputs: candidate roles (P = a set of columns, U = every row holding all of P, so U x P is a biclique
- *          of the matrix and no row can be added) and greedy covers of the uncovered edges.
+ *          of the matrix and no row can be added), their gains (uncovered edges covered) and covering.
  * Method:  candidates are (a) row closures: P = row(r); (b) column closures: U = col(c), P = the
  *          intersection of their rows; (c) pairwise intersections P = row(r) & row(r') of rows sharing an
- *          uncovered column (FastMiner-style, sampled, bounded by the clock). Candidates are deduplicated
- *          by their column set. The greedy is lazy: a max-heap keyed by the number of uncovered edges a
- *          candidate covers; a popped candidate's gain is recomputed (gains only fall as edges get
- *          covered) and it is taken only if it still beats the next key. Overlap between roles is
- *          allowed (the basic RMP asks for a cover of the user-permission pairs, not a partition).
+ *          uncovered column (FastMiner-style, sampled, bounded by the clock and memory). Candidates are
+ *          deduplicated by their column set. Overlap between roles is allowed (the basic RMP asks for a
+ *          cover of the user-permission pairs, not a partition).
  * Complexity: with W words per row and L = words of a candidate's P: one closure costs
- *          O(|shortest column of P| * L); one gain evaluation O(|U| * L); the greedy
- *          O((C + picks) log C) heap operations for C candidates. Memory O(sum over candidates of |U| + L).
+ *          O(|shortest column of P| * L); one gain evaluation O(min(|U|, |hint rows|) * L).
+ *          Memory O(sum over candidates of |U| + L),
+ *          capped by POOL_MAX_WORDS for the sampled intersections.
  */
+
+/** Pairwise-intersection candidates stop once the pool holds this many 32-bit words (~48 MB). */
+export const POOL_MAX_WORDS = 12_000_000;
 
 export interface BitMatrix {
   nR: number;
@@ -140,6 +142,9 @@ export class ConceptPool {
     return this.list.length;
   }
 
+  /** 32-bit words held by the candidates (rows + column words + masks), to bound memory. */
+  stored = 0;
+
   private key(words: Int32Array, masks: Uint32Array, n: number): string {
     let s = "";
     for (let k = 0; k < n; k++) s += words[k].toString(36) + ":" + masks[k].toString(36) + ",";
@@ -194,6 +199,7 @@ export class ConceptPool {
     for (let k = 0; k < k2; k++) nc += popcount(m[k]);
     const id = this.list.length;
     this.list.push({ rows: r, words: w, masks: m, size: r.length * nc });
+    this.stored += r.length + 2 * k2 + 8;
     this.keys.set(key, id);
     return id;
   }
@@ -342,6 +348,7 @@ export function generateCandidates(
   until: number,
   rng: () => number,
   maxPairs: number,
+  maxStored = POOL_MAX_WORDS,
 ): boolean {
   const { nR, nC, W, rowWords, colRows } = pool.m;
   const rowsLeft: number[] = [];
@@ -372,7 +379,7 @@ export function generateCandidates(
   if (!rowsLeft.length) return true;
   const cols: number[] = [];
   for (let t = 0; t < maxPairs; t++) {
-    if ((t & 31) === 31 && clock() > until) break;
+    if ((t & 31) === 31 && (clock() > until || pool.stored > maxStored)) break;
     const r = rowsLeft[Math.floor(rng() * rowsLeft.length)];
     const b = r * W;
     const wl = rowWords[r];
@@ -394,50 +401,4 @@ export function generateCandidates(
     pool.addPair(r, r2);
   }
   return true;
-}
-
-/**
- * Lazy greedy cover of `uncov` (modified in place) by concepts `ids` of the pool. `noise` > 0 perturbs
- * the keys multiplicatively (randomised restarts). Stops when nothing uncovered is left, no candidate
- * covers anything, or the clock passes `until` (then returns with edges still uncovered).
- */
-export function lazyGreedy(
-  pool: ConceptPool,
-  ids: ArrayLike<number>,
-  uncov: Uint32Array,
-  uncovCount: number,
-  out: number[],
-  opts: { clock: () => number; until: number; noise?: number; rng?: () => number; initialGain?: Float64Array },
-): number {
-  const heap = new IntMaxHeap();
-  const noise = opts.noise ?? 0;
-  const rng = opts.rng ?? Math.random;
-  const mult = noise > 0 ? new Map<number, number>() : null;
-  for (let j = 0; j < ids.length; j++) {
-    const i = ids[j];
-    const g = opts.initialGain ? opts.initialGain[i] : pool.gain(i, uncov);
-    if (g <= 0) continue;
-    let k = g;
-    if (mult) {
-      const f = 1 + noise * rng();
-      mult.set(i, f);
-      k = g * f;
-    }
-    heap.push(k, i);
-  }
-  let steps = 0;
-  while (uncovCount > 0 && heap.size) {
-    if ((++steps & 15) === 0 && opts.clock() > opts.until) break;
-    const i = heap.pop();
-    const g = pool.gain(i, uncov);
-    if (g <= 0) continue;
-    const k = mult ? g * mult.get(i)! : g;
-    if (k < heap.topKey()) {
-      heap.push(k, i);
-      continue;
-    }
-    uncovCount -= pool.cover(i, uncov);
-    out.push(i);
-  }
-  return uncovCount;
 }

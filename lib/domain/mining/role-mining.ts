@@ -19,18 +19,27 @@
  *     M(e) = col(p) x row(u). If the uncovered edges of M(e) themselves span a biclique of UPA, that
  *     biclique dominates every other role containing e, so it is in some optimal cover: take it.
  *     Repeat to a fixpoint with a worklist (only rows near a newly covered area are re-examined).
- *  4. Greedy on the remaining kernel: candidate roles are grown from every uncovered edge (start from the
- *     user's row, add users of the same column while the number of uncovered edges covered grows);
- *     lazily pick the candidate covering most uncovered edges, re-running step 3 after each pick.
- *  5. Improvement (iterated greedy / ruin and recreate) until the time budget runs out or the
- *     lower bound is met: drop a neighbourhood of roles, re-cover with 3+4, keep if not worse;
- *     redundant roles (all their edges covered elsewhere) are removed.
+ *  4. Greedy on the remaining kernel, two heuristics in a portfolio (strategy "auto"):
+ *     a. concept pool (lib/domain/mining/concepts.ts), always first: candidate roles are closed
+ *        bicliques (row closures, column closures, sampled pairwise intersections of rows sharing an
+ *        uncovered column); a lazy greedy (max-heap of uncovered edges covered, gains recomputed only
+ *        when popped) picks them, with essential-role reductions interleaved (bounded share of time).
+ *        The row closures alone cover every edge, so the pool is complete; it scales to large inputs.
+ *     b. on small reduced matrices (<= GROW_MAX_EDGES edges) also the older grow greedy in both
+ *        orientations: candidate roles grown from every uncovered edge (start from the user's row, add
+ *        users of the same column while the number of uncovered edges covered grows).
+ *  5. Improvement (iterated greedy / ruin and recreate) of the best first solution until the time budget
+ *     runs out or the lower bound is met: drop a neighbourhood of roles, re-cover it (with the concept
+ *     pool: only the rows of the dropped roles can hold uncovered edges, so gains are computed there),
+ *     keep if not worse; redundant roles (all their edges covered elsewhere) are removed.
  *  Finally roles are trimmed (users/permissions whose every pair is covered by another role are
  *  dropped) to lower |UA|+|PA| without changing the role count.
  *
  * Complexity: with R reduced rows, C reduced columns, W = ceil(C/32) words, E reduced edges:
  *  memory O(R*W + C*ceil(R/32) + E); reductions O(E * maxcol * nnzwords(row)) per pass in the worst case;
- *  greedy candidate growth O(E_kernel * maxcol * maxrow) per generation; every phase checks the clock, and
+ *  greedy candidate growth O(E_kernel * maxcol * maxrow) per generation; concept pool: see concepts.ts
+ *  (memory capped); lower bound O(E log E) per pass plus the cheapest of three incompatibility routes per
+ *  edge; every phase checks the clock, and
  *  when the budget is exhausted the remaining edges are covered by one role per reduced row, so the
  *  result is always an exact cover and the run time is bounded.
  */
@@ -1199,10 +1208,10 @@ function improve(ph: Phase, lb: number, rng: () => number, report: (phase: strin
 function firstSolutionLarge(s: Solver): Phase {
   s.resetUncovered();
   const fixed: KRole[] = [];
-  s.reduce(fixed, undefined, s.clock0() + Math.max(20, 0.25 * s.timeLeft()));
+  s.reduce(fixed, undefined, s.clock0() + Math.max(20, 0.15 * s.timeLeft()));
   const afterFixed = s.uncov.slice();
   const afterFixedCount = s.uncovCount;
-  s.buildPool(s.clock0() + Math.max(20, 0.3 * s.timeLeft()), 200_000);
+  s.buildPool(s.clock0() + Math.max(20, 0.25 * s.timeLeft()), 200_000);
   const kernel: KRole[] = [];
   s.conceptGreedy(kernel, 0);
   return {
@@ -1305,7 +1314,8 @@ export function mineRolesIndexed(
   const clock = options.clock ?? defaultClock;
   const t0 = clock();
   const budget = options.timeLimitMs ?? 10_000;
-  const deadline = t0 + budget;
+  // keep a reserve for the final trimming and the expansion to original ids (grows with the input)
+  const deadline = t0 + budget - Math.min(0.15 * budget, 10 + 1e-4 * us.length);
   const rng = mulberry32(options.seed ?? 12345);
   const m = buildReduced(nUsers, nPerms, us, ps);
   let assignments = 0;
@@ -1318,10 +1328,15 @@ export function mineRolesIndexed(
     return { roles: [], lowerBound: 0, optimal: true, reducedUsers: 0, reducedPermissions: 0, essentialRoles: 0, assignments: 0 };
   }
   const sA = new Solver(m, clock, deadline, rng);
-  const lb = sA.lowerBound(Math.max(50, budget * 0.1));
+  // the lower bound only stops the search early: on the concept path it comes after the first
+  // solution, so that a large input gets a good cover before anything else
+  let lb = 0;
   const report = (phase: string, roles: number): void =>
     options.onProgress?.(phase, { roles, lowerBound: lb, ms: clock() - t0 });
-  report("lower-bound", 0);
+  const lowerBound = (): void => {
+    lb = sA.lowerBound(Math.max(50, budget * 0.1));
+    report("lower-bound", 0);
+  };
 
   // Portfolio: the concept-pool greedy first (fast, scales); on small reduced matrices also the
   // grow greedy in both orientations; the best first solution is improved with the time left.
@@ -1336,6 +1351,8 @@ export function mineRolesIndexed(
     bestIsConcepts = true;
     report("greedy", size(best));
   }
+  sA.deadline = deadline;
+  lowerBound();
   const growToo = strategy === "grow" || (strategy === "auto" && m.edges <= GROW_MAX_EDGES);
   if (growToo && (!best || size(best) > lb) && clock() < deadline) {
     const sG = best ? new Solver(m, clock, deadline, rng) : sA;
