@@ -13,10 +13,103 @@
  * trees (n, pos per entry) and the plain-words explanations ("denied in 3 of 40 past requests").
  */
 
+/**
+ * Open-addressing hash map from non-negative integer keys (< 2^53, e.g. mixed-radix combination keys) to
+ * entry ids, in two typed arrays (no per-entry objects, no boxing of keys above 2^31). Linear probing,
+ * load factor <= 1/2. get() returns -1 for an absent key.
+ */
+export class KeyIndex {
+  private keys: Float64Array;
+  private vals: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(expected = 16) {
+    let cap = 16;
+    while (cap < 2 * expected) cap *= 2;
+    this.keys = new Float64Array(cap).fill(-1);
+    this.vals = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  static from(keys: ArrayLike<number>): KeyIndex {
+    const ix = new KeyIndex(keys.length);
+    for (let e = 0; e < keys.length; e++) ix.set(keys[e], e);
+    return ix;
+  }
+
+  private slot(key: number): number {
+    const lo = key >>> 0;
+    const hi = (key / 4294967296) >>> 0;
+    let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2d), 0x9e3779b1);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  get(key: number): number {
+    const keys = this.keys;
+    let s = this.slot(key);
+    for (;;) {
+      const k = keys[s];
+      if (k === key) return this.vals[s];
+      if (k < 0) return -1;
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** Entry of key; when absent, inserts it with `value` and returns `value`. */
+  getOrSet(key: number, value: number): number {
+    if (2 * (this.size + 1) > this.keys.length) this.grow();
+    const keys = this.keys;
+    let s = this.slot(key);
+    for (;;) {
+      const k = keys[s];
+      if (k === key) return this.vals[s];
+      if (k < 0) {
+        keys[s] = key;
+        this.vals[s] = value;
+        this.size++;
+        return value;
+      }
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if (2 * (this.size + 1) > this.keys.length) this.grow();
+    const keys = this.keys;
+    let s = this.slot(key);
+    for (;;) {
+      const k = keys[s];
+      if (k === key) {
+        this.vals[s] = value;
+        return;
+      }
+      if (k < 0) {
+        keys[s] = key;
+        this.vals[s] = value;
+        this.size++;
+        return;
+      }
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const oldK = this.keys;
+    const oldV = this.vals;
+    this.keys = new Float64Array(oldK.length * 2).fill(-1);
+    this.vals = new Int32Array(oldK.length * 2);
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    for (let s = 0; s < oldK.length; s++) if (oldK[s] >= 0) this.set(oldK[s], oldV[s]);
+  }
+}
+
 export type GroupTable = {
   cols: number[];
   radix: number[];
-  index: Map<number, number>; // combination key -> entry id
+  index: KeyIndex; // combination key -> entry id
   keys: number[]; // entry id -> key
   n: Int32Array; // entry id -> rows seen
   pos: Int32Array; // entry id -> rows with label 1
@@ -123,25 +216,20 @@ export function buildGroupTables(
   for (let g = 0; g < G; g++) {
     const cols = groups[g];
     const radix = cols.map((c) => sizes[c]);
-    const index = new Map<number, number>();
+    const index = new KeyIndex(Math.min(n, 1024));
     const keys: number[] = [];
-    const nArr: number[] = [];
-    const posArr: number[] = [];
+    const nArr = new Int32Array(n);
+    const posArr = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const key = keyOf(codes, i * C, cols, radix);
-      let e = index.get(key);
-      if (e === undefined) {
-        e = keys.length;
-        index.set(key, e);
-        keys.push(key);
-        nArr.push(0);
-        posArr.push(0);
-      }
+      const e = index.getOrSet(key, keys.length);
+      if (e === keys.length) keys.push(key);
       nArr[e]++;
       posArr[e] += labels[i] === 1 ? 1 : 0;
       entries[i * G + g] = e;
     }
-    tables.push({ cols, radix, index, keys, n: Int32Array.from(nArr), pos: Int32Array.from(posArr) });
+    const E = keys.length;
+    tables.push({ cols, radix, index, keys, n: nArr.slice(0, E), pos: posArr.slice(0, E) });
   }
   return { tables, entries };
 }
@@ -154,8 +242,7 @@ export function lookupEntries(codes: Int32Array, n: number, C: number, tables: G
     const t = tables[g];
     for (let i = 0; i < n; i++) {
       const key = keyOf(codes, i * C, t.cols, t.radix);
-      const e = key < 0 ? undefined : t.index.get(key);
-      entries[i * G + g] = e === undefined ? -1 : e;
+      entries[i * G + g] = key < 0 ? -1 : t.index.get(key);
     }
   }
   return entries;

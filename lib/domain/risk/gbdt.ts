@@ -96,14 +96,17 @@ export function trainGbdt(
   const P = { ...defaultGbdtParams, ...params };
   const rand = mulberry32(P.seed);
   const B = P.maxBins;
+  if (B > 256) throw new Error("gbdt: maxBins must be <= 256");
   const cuts: number[][] = [];
+  // feature-major bins: the histogram of one feature reads one contiguous column
   const bins = new Uint8Array(n * F);
   const col = new Float64Array(n);
   for (let f = 0; f < F; f++) {
     for (let i = 0; i < n; i++) col[i] = X[i * F + f];
     const c = quantileCuts(col, B);
     cuts.push(c);
-    for (let i = 0; i < n; i++) bins[i * F + f] = binOf(c, col[i]);
+    const o = f * n;
+    for (let i = 0; i < n; i++) bins[o + i] = binOf(c, col[i]);
   }
   let ybar = 0;
   for (let i = 0; i < n; i++) ybar += y[i];
@@ -122,18 +125,25 @@ export function trainGbdt(
   const histPool: Float64Array[] = [];
   const newHist = () => histPool.pop() ?? new Float64Array(F * B * 3);
 
+  // gradients in leaf order (LightGBM's "ordered gradients"): sequential reads in the histogram loops
+  const og = new Float64Array(n);
+  const oh = new Float64Array(n);
+  const spare = new Uint32Array(n);
   const buildHist = (h: Float64Array, start: number, end: number, feats: number[]) => {
     h.fill(0);
     for (let k = start; k < end; k++) {
       const i = rows[k];
-      const gi = grad[i];
-      const hi = hess[i];
-      const base = i * F;
-      for (let q = 0; q < feats.length; q++) {
-        const f = feats[q];
-        const o = (f * B + bins[base + f]) * 3;
-        h[o] += gi;
-        h[o + 1] += hi;
+      og[k] = grad[i];
+      oh[k] = hess[i];
+    }
+    for (let q = 0; q < feats.length; q++) {
+      const f = feats[q];
+      const bo = f * n;
+      const ho = f * B * 3;
+      for (let k = start; k < end; k++) {
+        const o = ho + bins[bo + rows[k]] * 3;
+        h[o] += og[k];
+        h[o + 1] += oh[k];
         h[o + 2] += 1;
       }
     }
@@ -184,6 +194,7 @@ export function trainGbdt(
       all[j] = tmp;
     }
     rows.set(all.subarray(0, nSub));
+    rows.subarray(0, nSub).sort(); // ascending row order inside every leaf (stable partitions keep it)
     const feats =
       P.colSample >= 1
         ? fAll
@@ -219,18 +230,16 @@ export function trainGbdt(
       if (bi < 0) break;
       const leaf = leaves[bi];
       const { feature: f, bin: sb, GL, HL, NL } = leaf.best;
-      // partition rows[start, end) so rows with bin <= sb come first
+      // stable partition of rows[start, end): rows with bin <= sb first
+      const bo = f * n;
       let a = leaf.start;
-      let b = leaf.end - 1;
-      while (a <= b) {
-        if (bins[rows[a] * F + f] <= sb) a++;
-        else {
-          const tmp = rows[a];
-          rows[a] = rows[b];
-          rows[b] = tmp;
-          b--;
-        }
+      let b = 0;
+      for (let k = leaf.start; k < leaf.end; k++) {
+        const i = rows[k];
+        if (bins[bo + i] <= sb) rows[a++] = i;
+        else spare[b++] = i;
       }
+      rows.set(spare.subarray(0, b), a);
       const mid = a;
       if (mid - leaf.start !== NL) throw new Error("gbdt: partition mismatch");
       const li = tree.feature.length;
@@ -276,7 +285,7 @@ export function trainGbdt(
       let k = 0;
       while (tree.feature[k] >= 0) {
         const f = tree.feature[k];
-        k = bins[i * F + f] <= splitBin[k] ? tree.left[k] : tree.right[k];
+        k = bins[f * n + i] <= splitBin[k] ? tree.left[k] : tree.right[k];
       }
       z[i] += tree.value[k];
     }
@@ -290,31 +299,28 @@ export function predictTree(tree: Tree, x: Float64Array, off: number): number {
   return tree.value[k];
 }
 
-type Packed = { feature: Int32Array; threshold: Float64Array; left: Int32Array; right: Int32Array; value: Float64Array; root: Int32Array };
+/**
+ * All trees in two typed arrays (one allocation, monomorphic access), built once per model:
+ * node k has ints [feature, left, right] at 3k (feature -1 = leaf; children are absolute node numbers)
+ * and its threshold (inner node) or value (leaf) at num[k].
+ */
+type Packed = { ints: Int32Array; num: Float64Array; root: Int32Array };
 const packedCache = new WeakMap<GbdtModel, Packed>();
 
-/** All trees in typed arrays (one allocation, monomorphic access); built once per model. */
 function pack(model: GbdtModel): Packed {
   const hit = packedCache.get(model);
   if (hit) return hit;
   const total = model.trees.reduce((s, t) => s + t.feature.length, 0);
-  const p: Packed = {
-    feature: new Int32Array(total),
-    threshold: new Float64Array(total),
-    left: new Int32Array(total),
-    right: new Int32Array(total),
-    value: new Float64Array(total),
-    root: new Int32Array(model.trees.length),
-  };
+  const p: Packed = { ints: new Int32Array(3 * total), num: new Float64Array(total), root: new Int32Array(model.trees.length) };
   let o = 0;
   model.trees.forEach((t, k) => {
     p.root[k] = o;
     for (let j = 0; j < t.feature.length; j++) {
-      p.feature[o + j] = t.feature[j];
-      p.threshold[o + j] = t.threshold[j];
-      p.left[o + j] = t.left[j] + o;
-      p.right[o + j] = t.right[j] + o;
-      p.value[o + j] = t.value[j];
+      const leaf = t.feature[j] < 0;
+      p.ints[3 * (o + j)] = leaf ? -1 : t.feature[j];
+      p.ints[3 * (o + j) + 1] = leaf ? -1 : t.left[j] + o;
+      p.ints[3 * (o + j) + 2] = leaf ? -1 : t.right[j] + o;
+      p.num[o + j] = leaf ? t.value[j] : t.threshold[j];
     }
     o += t.feature.length;
   });
@@ -322,20 +328,38 @@ function pack(model: GbdtModel): Packed {
   return p;
 }
 
+/** Rows per block in prediction: a block of the matrix stays in cache while every tree visits it. */
+export const PREDICT_BLOCK = 64;
+
+/**
+ * Add the trees' logits (without the base score) of rows [0, n) of a row-major matrix to out[outOff + i].
+ * Trees are the outer loop within a block of rows, so each tree's nodes stay hot.
+ */
+export function addTreeLogits(model: GbdtModel, X: Float64Array, n: number, out: Float64Array, outOff = 0): void {
+  const F = model.nFeatures;
+  const { ints, num, root } = pack(model);
+  const T = root.length;
+  for (let b0 = 0; b0 < n; b0 += PREDICT_BLOCK) {
+    const b1 = Math.min(n, b0 + PREDICT_BLOCK);
+    for (let k = 0; k < T; k++) {
+      const r = root[k];
+      for (let i = b0; i < b1; i++) {
+        const off = i * F;
+        let j = r;
+        let f = ints[3 * j];
+        while (f >= 0) {
+          j = X[off + f] <= num[j] ? ints[3 * j + 1] : ints[3 * j + 2];
+          f = ints[3 * j];
+        }
+        out[outOff + i] += num[j];
+      }
+    }
+  }
+}
+
 /** Logits for n rows of a row-major matrix. */
 export function predictGbdt(model: GbdtModel, X: Float64Array, n: number): Float64Array {
-  const F = model.nFeatures;
   const out = new Float64Array(n).fill(model.base);
-  const { feature, threshold, left, right, value, root } = pack(model);
-  for (let i = 0; i < n; i++) {
-    const off = i * F;
-    let z = 0;
-    for (let k = 0; k < root.length; k++) {
-      let j = root[k];
-      while (feature[j] >= 0) j = X[off + feature[j]] <= threshold[j] ? left[j] : right[j];
-      z += value[j];
-    }
-    out[i] += z;
-  }
+  addTreeLogits(model, X, n, out);
   return out;
 }

@@ -32,13 +32,14 @@ import {
   encodeRows,
   enumerateGroups,
   findDuplicateColumns,
+  KeyIndex,
   lookupEntries,
   outOfFoldStats,
   vocabMaps,
   type GroupTable,
 } from "./features";
 import { fitSparseLogistic } from "./logistic";
-import { predictGbdt, trainGbdt, type GbdtModel, type GbdtParams, type Tree } from "./gbdt";
+import { addTreeLogits, PREDICT_BLOCK, trainGbdt, type GbdtModel, type GbdtParams, type Tree } from "./gbdt";
 import { stratifiedFolds } from "./folds";
 
 export type RiskModelConfig = {
@@ -165,6 +166,30 @@ function statFeatures(out: Float64Array, o: number, cnt: number, pos: number, pr
   out[o + 1] = Math.log1p(cnt * scale);
 }
 
+type PredictTables = { treeGroups: number[]; feats: Float64Array[] };
+const predictCache = new WeakMap<RiskModel, PredictTables>();
+
+/**
+ * Per tree group, the two tree features of every entry precomputed (entry e at [2e, 2e+1], an unseen
+ * combination at the end), so prediction gathers instead of computing logs per row. Built once per model.
+ */
+function predictTables(model: RiskModel): PredictTables {
+  const hit = predictCache.get(model);
+  if (hit) return hit;
+  const treeGroups = treeGroupIds(model.groups, model.config);
+  const feats = treeGroups.map((g) => {
+    const t = model.groups[g];
+    const E = t.keys.length;
+    const f = new Float64Array(2 * E + 2);
+    for (let e = 0; e < E; e++) statFeatures(f, 2 * e, t.n[e], t.pos[e], model.prior, model.config.targetPrior, 1);
+    statFeatures(f, 2 * E, 0, 0, model.prior, model.config.targetPrior, 1);
+    return f;
+  });
+  const out = { treeGroups, feats };
+  predictCache.set(model, out);
+  return out;
+}
+
 /** Per-row logits of both learners for rows aligned with model.columns (undefined value = unseen). */
 function componentLogits(model: RiskModel, rows: string[][]): { za: Float64Array; zb: Float64Array; entries: Int32Array } {
   const n = rows.length;
@@ -172,25 +197,36 @@ function componentLogits(model: RiskModel, rows: string[][]): { za: Float64Array
   const G = model.groups.length;
   const codes = encodeRows(rows, model.maps);
   const entries = lookupEntries(codes, n, C, model.groups);
-  const za = new Float64Array(n);
-  const treeGroups = treeGroupIds(model.groups, model.config);
-  const F = 2 * treeGroups.length;
-  const X = new Float64Array(n * F);
-  for (let i = 0; i < n; i++) {
-    let z = model.bias;
-    for (let g = 0; g < G; g++) {
-      const t = model.groups[g];
+  const za = new Float64Array(n).fill(model.bias);
+  for (let g = 0; g < G; g++) {
+    const t = model.groups[g];
+    const w = t.w;
+    const rareW = t.rareW;
+    for (let i = 0; i < n; i++) {
       const e = entries[i * G + g];
-      z += e >= 0 ? t.w[e] : t.rareW;
-    }
-    za[i] = z;
-    for (let q = 0; q < treeGroups.length; q++) {
-      const t = model.groups[treeGroups[q]];
-      const e = entries[i * G + treeGroups[q]];
-      statFeatures(X, i * F + 2 * q, e >= 0 ? t.n[e] : 0, e >= 0 ? t.pos[e] : 0, model.prior, model.config.targetPrior, 1);
+      za[i] += e >= 0 ? w[e] : rareW;
     }
   }
-  const zb = predictGbdt(model.gbdt, X, n);
+  // trees: features of a block of rows at a time (gathered from the per-entry tables), then all trees on it
+  const { treeGroups, feats } = predictTables(model);
+  const F = 2 * treeGroups.length;
+  const zb = new Float64Array(n).fill(model.gbdt.base);
+  const X = new Float64Array(Math.min(n, PREDICT_BLOCK) * F);
+  for (let b0 = 0; b0 < n; b0 += PREDICT_BLOCK) {
+    const nb = Math.min(n, b0 + PREDICT_BLOCK) - b0;
+    for (let q = 0; q < treeGroups.length; q++) {
+      const g = treeGroups[q];
+      const f = feats[q];
+      const unseen = f.length - 2;
+      for (let i = 0; i < nb; i++) {
+        const e = entries[(b0 + i) * G + g];
+        const s = e >= 0 ? 2 * e : unseen;
+        X[i * F + 2 * q] = f[s];
+        X[i * F + 2 * q + 1] = f[s + 1];
+      }
+    }
+    addTreeLogits(model.gbdt, X, nb, zb, b0);
+  }
   return { za, zb, entries };
 }
 
@@ -335,7 +371,7 @@ export function modelFromJson(json: RiskModelJson): RiskModel {
       cols: g.cols,
       radix: g.radix,
       keys: g.keys,
-      index: new Map(g.keys.map((k, e) => [k, e])),
+      index: KeyIndex.from(g.keys),
       n: Int32Array.from(g.n),
       pos: Int32Array.from(g.pos),
       w: Float64Array.from(g.w),
