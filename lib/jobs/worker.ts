@@ -35,6 +35,7 @@ import { recordAudit } from "@/lib/audit";
 import { ConnectorError, type AccountRef, type AccountSpec, type Connector } from "@/lib/domain/connector";
 import { PROFILE_FIELDS } from "@/lib/domain/planner";
 import { connectorFor as defaultConnectorFor, type ConnectorFor } from "@/lib/services/provisioning/connector-for";
+import { openManualTask } from "@/lib/services/systems/manual-fulfilment";
 import { PROVISION_QUEUE, startQueue, type Boss } from "./queue";
 
 export type WorkerOptions = {
@@ -51,6 +52,8 @@ export type WorkerOptions = {
   sweepIntervalMs?: number;
   /** Scheduled lifecycle sweep (lib/services/lifecycle/sweep: due leavers, arrived pre-hires, expiry, retention). Default every 60 s; 0 turns it off. */
   lifecycleSweepMs?: number;
+  /** How often overdue manual tasks get reminders (lib/services/systems/manual-fulfilment). Default 60 s; 0 turns it off. */
+  reminderIntervalMs?: number;
   /** In-flight operations per application (application config `maxInFlight` overrides). Default 4. */
   perAppMaxInFlight?: number;
   pollingIntervalSeconds?: number;
@@ -71,6 +74,7 @@ export function resolveOptions(o: WorkerOptions = {}): Resolved {
     redeliverMs: o.redeliverMs ?? 60_000,
     sweepIntervalMs: o.sweepIntervalMs ?? 1000,
     lifecycleSweepMs: o.lifecycleSweepMs ?? 60_000,
+    reminderIntervalMs: o.reminderIntervalMs ?? 60_000,
     perAppMaxInFlight: o.perAppMaxInFlight ?? 4,
     pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2,
     connectorFor: o.connectorFor ?? defaultConnectorFor,
@@ -110,7 +114,8 @@ export async function takeReady(
              row_number() OVER (PARTITION BY c.application_id ORDER BY c.created_at, c.sequence) AS rn,
              coalesce((a.config->>'maxInFlight')::int, ${opts.perAppMaxInFlight})
                - (SELECT count(*) FROM operations b
-                  WHERE b.application_id = c.application_id AND b.status IN ('queued','running') AND b.lease_until >= now()) AS free
+                  WHERE b.application_id = c.application_id AND b.status IN ('queued','running') AND b.lease_until >= now()
+                    AND (b.result->>'manualTaskId') IS NULL) AS free
       FROM cand c JOIN applications a ON a.id = c.application_id),
     ready AS (
       SELECT o.id FROM operations o JOIN ranked r ON r.id = o.id
@@ -141,7 +146,8 @@ export async function claimOperation(db: Queryable, operationId: string, opts: {
              OR (o.status = 'running' AND o.lease_until < now()))
         AND ${READY}
         AND (SELECT count(*) FROM operations r
-             WHERE r.application_id = o.application_id AND r.status = 'running' AND r.lease_until >= now() AND r.id <> o.id)
+             WHERE r.application_id = o.application_id AND r.status = 'running' AND r.lease_until >= now() AND r.id <> o.id
+               AND (r.result->>'manualTaskId') IS NULL)
             < coalesce((a.config->>'maxInFlight')::int, ${opts.perAppMaxInFlight})
         AND (coalesce((a.config->>'rateLimitPerSecond')::numeric, 0) <= 0
              OR (SELECT count(*) FROM operations r
@@ -160,9 +166,9 @@ export async function claimOperation(db: Queryable, operationId: string, opts: {
   });
 }
 
-type Ctx = { app: Application; account: typeof accounts.$inferSelect | null; entitlementExternalId: string | null };
+export type Ctx = { app: Application; account: typeof accounts.$inferSelect | null; entitlementExternalId: string | null };
 
-async function loadContext(db: Queryable, op: Operation): Promise<Ctx> {
+export async function loadContext(db: Queryable, op: Operation): Promise<Ctx> {
   const [app] = await db.select().from(applications).where(eq(applications.id, op.applicationId));
   if (!app) throw new ConnectorError("The application no longer exists", false);
   let account: Ctx["account"] = null;
@@ -224,7 +230,7 @@ async function callTarget(c: Connector, op: Operation, x: Ctx): Promise<Record<s
 }
 
 /** The new actual state after a successful call, in the recording transaction. */
-async function applyActual(tx: Queryable, op: Operation, x: Ctx, result: Record<string, unknown>, now: Date): Promise<void> {
+export async function applyActual(tx: Queryable, op: Operation, x: Ctx, result: Record<string, unknown>, now: Date): Promise<void> {
   const live = x.account && x.account.status !== "deleted" ? x.account : null;
   switch (op.kind) {
     case "create_account": {
@@ -284,7 +290,8 @@ async function applyActual(tx: Queryable, op: Operation, x: Ctx, result: Record<
   }
 }
 
-export type Outcome = "succeeded" | "retry" | "dead" | "stale";
+/** "waiting": a manual application's operation now waits for its owner (status stays running, long lease). */
+export type Outcome = "succeeded" | "retry" | "dead" | "stale" | "waiting";
 
 /** Execute a claimed operation and record its outcome. */
 export async function executeOperation(db: Queryable, op: Operation, o: Resolved, connectors: Map<string, Connector> = new Map()): Promise<Outcome> {
@@ -292,6 +299,10 @@ export async function executeOperation(db: Queryable, op: Operation, o: Resolved
   let result: Record<string, unknown>;
   try {
     x = await loadContext(db, op);
+    if (x.app.connectorKind === "manual") {
+      o.onExecute?.(op);
+      return await openManualTask(db, op, x.app);
+    }
     const cacheKey = `${x.app.id}:${x.app.updatedAt.getTime()}`;
     let c = connectors.get(cacheKey);
     if (!c) {
@@ -415,6 +426,7 @@ export class ProvisioningWorker {
   private workId: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lifecycleTimer: NodeJS.Timeout | null = null;
+  private reminderTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private again = false;
   private connectors = new Map<string, Connector>();
@@ -459,6 +471,16 @@ export class ProvisioningWorker {
           .catch((e) => console.error("[worker] lifecycle sweep:", e instanceof Error ? e.message : e));
       }, this.options.lifecycleSweepMs);
       this.lifecycleTimer.unref?.();
+    }
+    if (this.options.reminderIntervalMs > 0) {
+      this.reminderTimer = setInterval(() => {
+        if (this.stopped) return;
+        import("@/lib/services/systems/manual-fulfilment")
+          .then(({ remindOverdueTasks }) => remindOverdueTasks(this.handle.db, new Date()))
+          .then((n) => n > 0 && this.options.log?.(`manual tasks: ${n} reminders`))
+          .catch((e) => console.error("[worker] manual task reminders:", e instanceof Error ? e.message : e));
+      }, this.options.reminderIntervalMs);
+      this.reminderTimer.unref?.();
     }
     this.kick();
     return this;
@@ -527,6 +549,7 @@ export class ProvisioningWorker {
     g.__gatehouseWorkers?.delete(this);
     if (this.timer) clearInterval(this.timer);
     if (this.lifecycleTimer) clearInterval(this.lifecycleTimer);
+    if (this.reminderTimer) clearInterval(this.reminderTimer);
     await this.sweeping?.catch(() => {});
     if (this.boss) {
       if (this.workId) await this.boss.offWork({ id: this.workId } as never).catch(() => {});

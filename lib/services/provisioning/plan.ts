@@ -20,8 +20,10 @@ export type PlanResult = { operationIds: string[]; planned: PlannedOperation[]; 
 
 export const OPEN_STATUSES = ["pending", "queued", "running", "failed"] as const;
 
-/** Applications the engine provisions (manual fulfilment and disabled applications are not planned here). */
+/** Applications the engine provisions and reconciles through a connector (not manual, not disabled). */
 export const isManaged = (a: { connectorKind: string; enabled: boolean }) => a.enabled && a.connectorKind !== "manual";
+/** Applications planned: every enabled one. Manual ones get operations too; the worker turns them into owner tasks. */
+export const isPlanned = (a: { connectorKind: string; enabled: boolean }) => a.enabled;
 
 function userNameOf(email: string): string {
   const at = email.indexOf("@");
@@ -53,7 +55,7 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
     accountIds.length ? tx.select().from(accountEntitlements).where(inArray(accountEntitlements.accountId, accountIds)) : Promise.resolve([]),
     appIds.length ? tx.select().from(applications).where(inArray(applications.id, appIds)) : Promise.resolve([]),
   ]);
-  const apps = new Map(appRows.filter(isManaged).map((a) => [a.id, a]));
+  const apps = new Map(appRows.filter(isPlanned).map((a) => [a.id, a]));
 
   const key = (p: string, a: string) => `${p}|${a}`;
   const desired = new Map<string, string[]>();
