@@ -72,3 +72,33 @@ test("employee requests access → manager approves from the inbox → the acces
   await expect(done.getByTestId("provisioning")).toHaveText("Provisioned", { timeout: 60_000 });
 });
 
+
+test("plain language: the employee describes what they need, answers the question if asked, confirms the draft", async ({ signedIn }) => {
+  test.setTimeout(90_000);
+  const employee = await signedIn("employee");
+  await employee.goto("/requests/new");
+  // A read-only entitlement the employee lacks, taken from the catalog (the last one, so not the one above).
+  const box = employee
+    .getByRole("table", { name: "Requestable access" })
+    .locator('tbody input[type="checkbox"][data-level="read"]:not([disabled])')
+    .last();
+  const app = (await box.getAttribute("data-app"))!;
+  const entName = (await box.getAttribute("data-entitlement"))!;
+  await employee.getByRole("textbox", { name: "Describe what you need" }).fill(`I need ${app} read-only for 2 weeks because of the customer pilot`);
+  await employee.getByRole("button", { name: "Draft my request" }).click();
+  const question = employee.getByRole("group").filter({ has: employee.getByRole("button", { name: entName, exact: true }) });
+  const confirm = employee.getByRole("form", { name: "Confirm draft" });
+  await expect(question.or(confirm).first()).toBeVisible({ timeout: 20_000 });
+  if (await question.isVisible()) await question.getByRole("button", { name: entName, exact: true }).click();
+  await expect(confirm).toContainText("Nothing is requested until you confirm");
+  await expect(confirm).toContainText(entName);
+  await expect(confirm).toContainText("14 days");
+  await confirm.getByRole("button", { name: "Confirm and submit" }).click();
+  const outcome = employee.getByRole("status", { name: "Request submitted" });
+  await expect(outcome).toContainText(entName, { timeout: 20_000 });
+  await expect(outcome).toContainText("for 14 days");
+  await employee.goto("/requests");
+  const item = employee.getByTestId("request-item").filter({ hasText: entName }).first();
+  await expect(item).toBeVisible();
+  await expect(employee.getByText("from plain language").first()).toBeVisible();
+});

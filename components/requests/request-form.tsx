@@ -21,7 +21,7 @@ export function RequestForm({ action, beneficiaryId, beneficiaryName, rows, sugg
   const pick = (e: Row, where: string) => (
     <tr key={`${where}-${e.id}`} className="border-t border-slate-100">
       <td className="px-3 py-2">
-        <input type="checkbox" name="entitlementId" value={e.id} disabled={e.held} aria-label={`Select ${e.applicationName} ${e.name}`} data-app={e.applicationName} data-entitlement={e.name} className="h-4 w-4" />
+        <input type="checkbox" name="entitlementId" value={e.id} disabled={e.held} aria-label={`Select ${e.applicationName} ${e.name}`} data-app={e.applicationName} data-entitlement={e.name} data-level={e.level} className="h-4 w-4" />
       </td>
       <td className="px-3 py-2">
         <span className="font-medium">{e.applicationName}</span> · {e.name}

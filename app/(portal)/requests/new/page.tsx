@@ -22,7 +22,7 @@ export default async function NewRequestPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title="Request access" subtitle="Search the catalog, or describe what you need in your own words. Low-risk access most of your peers hold is approved at once." />
-      <Card title="Describe what you need" className="mb-6">
+      <Card title="In your own words" className="mb-6">
         <NlRequest draftAction={draftAction} createAction={createRequestAction} examples={EXAMPLES.slice(0, 3)} />
       </Card>
       <form role="search" method="get" className="mb-4 flex flex-wrap items-end gap-3">
