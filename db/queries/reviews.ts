@@ -180,3 +180,21 @@ export async function undecidedItems(db: Queryable, campaignId: string) {
     .where(and(eq(reviewItems.campaignId, campaignId), isNull(reviewItems.decision)));
 }
 
+
+/**
+ * Bulk insert of generated items: the batch travels as ONE JSON parameter expanded by jsonb_to_recordset, instead
+ * of 8 bind parameters per row (measured: parameter building and binding dominated generation time).
+ */
+export async function insertItemsJson(
+  db: Queryable,
+  rows: Array<{ campaignId: string; grantId?: string | null; personId: string; entitlementId: string; reviewerId?: string | null; recommendation?: string; reasons?: string[]; stale?: string | null }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const payload = JSON.stringify(
+    rows.map((r) => ({ c: r.campaignId, g: r.grantId ?? null, p: r.personId, e: r.entitlementId, v: r.reviewerId ?? null, r: r.recommendation ?? "review", why: r.reasons ?? [], s: r.stale ?? null })),
+  );
+  await db.execute(sql`
+    INSERT INTO review_items (campaign_id, grant_id, person_id, entitlement_id, reviewer_id, recommendation, reasons, stale)
+    SELECT x.c, x.g, x.p, x.e, x.v, x.r, x.why, x.s
+    FROM jsonb_to_recordset(${payload}::jsonb) AS x(c uuid, g uuid, p uuid, e uuid, v uuid, r text, why jsonb, s text)`);
+}

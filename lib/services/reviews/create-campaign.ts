@@ -16,7 +16,7 @@
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { organisationFacts, scopeGrants } from "@/db/queries/reviews";
+import { insertItemsJson, organisationFacts, scopeGrants } from "@/db/queries/reviews";
 import { jobs, reviewCampaigns, reviewItems, type ReviewCampaign } from "@/db/schema";
 import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
@@ -182,25 +182,29 @@ export async function buildItems(db: Queryable, c: ReviewCampaign, now: Date, gr
   return out;
 }
 
-const BATCH = 1000;
+// One JSON parameter per batch (see insertItemsJson); batches keep progress visible and statements small.
+const BATCH = 5000;
 
 /** Generate a launched campaign's items with progress; on failure the items are removed and the campaign returns to draft. */
 export async function generateCampaign(db: Queryable, campaignId: string, jobId: string, now = new Date()): Promise<{ items: number }> {
   try {
     const [c] = await db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, campaignId));
     if (!c || c.status !== "generating") throw new ConflictError("Campaign is not being generated.");
+    const t0 = performance.now();
     const items = await buildItems(db, c, now);
+    const buildSeconds = (performance.now() - t0) / 1000;
     await db.update(jobs).set({ total: items.length, message: `Creating ${items.length} review items` }).where(eq(jobs.id, jobId));
     for (let i = 0; i < items.length; i += BATCH) {
       const chunk = items.slice(i, i + BATCH);
-      await db.insert(reviewItems).values(chunk);
+      await insertItemsJson(db, chunk);
       await db.update(jobs).set({ done: i + chunk.length }).where(eq(jobs.id, jobId));
     }
+    const insertSeconds = (performance.now() - t0) / 1000 - buildSeconds;
     const counts = { no_action: 0, review: 0, remove: 0 };
     for (const it of items) counts[it.recommendation!] += 1;
     await db.transaction(async (tx) => {
       await tx.update(reviewCampaigns).set({ status: "active" }).where(eq(reviewCampaigns.id, campaignId));
-      await tx.update(jobs).set({ status: "succeeded", finishedAt: new Date(), message: `${items.length} items ready`, result: { items: items.length, ...counts } }).where(eq(jobs.id, jobId));
+      await tx.update(jobs).set({ status: "succeeded", finishedAt: new Date(), message: `${items.length} items ready`, result: { items: items.length, ...counts, buildSeconds: Math.round(buildSeconds * 100) / 100, insertSeconds: Math.round(insertSeconds * 100) / 100 } }).where(eq(jobs.id, jobId));
       await recordAudit(tx, { actorKind: "system", action: "review.campaign_generated", targetKind: "review_campaign", targetId: campaignId, data: { jobId, items: items.length, ...counts } });
     });
     return { items: items.length };

@@ -21,6 +21,8 @@ import { planPeople } from "@/lib/services/provisioning/plan";
 
 export const decideItemInput = z.object({
   itemId: z.string().uuid(),
+  /** When given (the route's campaign), the item must belong to it. */
+  campaignId: z.string().uuid().optional(),
   decision: z.enum(["keep", "revoke"]),
   comment: z.string().trim().max(2000).optional().transform((v) => v || undefined),
 });
@@ -43,7 +45,7 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideItemInput>, now:
     .select({ item: reviewItems, campaign: { id: reviewCampaigns.id, name: reviewCampaigns.name, status: reviewCampaigns.status } })
     .from(reviewItems)
     .innerJoin(reviewCampaigns, eq(reviewCampaigns.id, reviewItems.campaignId))
-    .where(and(eq(reviewItems.id, input.itemId), eq(reviewItems.reviewerId, actorId)))
+    .where(and(eq(reviewItems.id, input.itemId), eq(reviewItems.reviewerId, actorId), input.campaignId ? eq(reviewItems.campaignId, input.campaignId) : undefined))
     .for("update");
   if (!row) throw new NotFoundError("No such review item is waiting for you.");
   const { item, campaign } = row;

@@ -140,6 +140,8 @@ for (const driver of testDrivers()) {
       expect(miaView.people[0]!.summary).toMatch(/removal/);
       const target = await itemFor(eve.id, "read");
       await expect(decideItem({ ctx: ctxOf(A.sam()), input: { itemId: target.id, decision: "revoke" } })).rejects.toBeInstanceOf(NotFoundError);
+      // The right reviewer through another campaign's URL: not found either.
+      await expect(decideItem({ ctx: ctxOf(A.mia()), input: { itemId: target.id, decision: "revoke", campaignId: randomUUID() } })).rejects.toBeInstanceOf(NotFoundError);
       const after = await itemFor(eve.id, "read");
       expect(after.decision).toBeNull();
       const [grant] = await t.db.select().from(grants).where(eq(grants.id, target.grantId!));
