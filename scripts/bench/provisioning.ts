@@ -29,11 +29,12 @@ process.env.GATEHOUSE_SECRET_KEY ??= `bench-${randomBytes(8).toString("hex")}`;
 const WORKER_OPTS = { concurrency: 16, sweepIntervalMs: 100, pollingIntervalSeconds: 0.5, lifecycleSweepMs: 0, reminderIntervalMs: 0, leaseMs: 60_000, redeliverMs: 30_000 };
 
 // ------------------------------------------------------------------------------------------------ child: a worker
-async function child(url: string): Promise<void> {
+/** A worker process: `--worker URL [OPTIONS_JSON]` (also used by lib/jobs/kill.int.test.ts, which SIGKILLs it). */
+async function child(url: string, overrides: Record<string, number>): Promise<void> {
   const { openDb } = await import("@/db/client");
   const { ProvisioningWorker } = await import("@/lib/jobs/worker");
   const h = await openDb({ url, max: 12 });
-  const w = await new ProvisioningWorker(h, WORKER_OPTS).start();
+  const w = await new ProvisioningWorker(h, { ...WORKER_OPTS, ...overrides }).start();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   process.send?.({ ready: true });
@@ -238,7 +239,7 @@ async function main() {
 }
 
 if (process.argv[2] === "--worker") {
-  child(process.argv[3]!).catch((e) => {
+  child(process.argv[3]!, process.argv[4] ? (JSON.parse(process.argv[4]) as Record<string, number>) : {}).catch((e) => {
     console.error("[bench worker]", e);
     process.exit(1);
   });
