@@ -131,3 +131,49 @@ for (const driver of testDrivers()) {
     });
   });
 }
+
+// Test connection against the other real targets: the connector's message comes back, the secret never does.
+const { ldapAvailable, startLdap, LDAP_INSTALL_HINT } = await import("@/lib/testing/ldap-server");
+const { pgAvailable, PG_INSTALL_HINT, DEFAULT_TEST_PG_URL } = await import("@/lib/testing/postgres");
+const { requireOrSkip } = await import("@/lib/testing/require-server");
+
+requireOrSkip("OpenLDAP slapd", ldapAvailable(), LDAP_INSTALL_HINT)("test connection: LDAP", () => {
+  it("reports a wrong bind password without echoing it, and connects with the right one", async () => {
+    const t = await testDrivers()[0]!.open();
+    const srv = await startLdap();
+    try {
+      const ctx = { actor: { personId: randomUUID(), name: "A", email: "a@x", roles: ["admin" as const], ownedApplicationIds: [] }, db: t.db };
+      const v = await createSystem({ ctx, input: { key: "dir", name: "Directory", connectorKind: "ldap", config: { url: srv.url, bindDn: srv.bindDn, baseDn: srv.baseDn, timeoutMs: 3000 }, secrets: { bindPassword: "wrong-pass-4711" } } });
+      const bad = await testSystemConnection({ ctx, input: { id: v.id } });
+      expect(bad.ok).toBe(false);
+      expect(bad.message).not.toContain("wrong-pass-4711");
+      const good = await testSystemConnection({ ctx, input: { id: v.id, draft: { connectorKind: "ldap", config: { url: srv.url, bindDn: srv.bindDn, baseDn: srv.baseDn }, secrets: { bindPassword: srv.bindPassword } } } });
+      expect(good.ok).toBe(true);
+      expect(good.message).not.toContain(srv.bindPassword);
+    } finally {
+      await srv.stop();
+      await t.close();
+    }
+  });
+});
+
+requireOrSkip("PostgreSQL", await pgAvailable(), PG_INSTALL_HINT)("test connection: PostgreSQL", () => {
+  it("connects with the URL stored as a secret; a wrong password is reported without the password", async () => {
+    const t = await testDrivers()[0]!.open();
+    try {
+      const ctx = { actor: { personId: randomUUID(), name: "A", email: "a@x", roles: ["admin" as const], ownedApplicationIds: [] }, db: t.db };
+      const v = await createSystem({ ctx, input: { key: "warehouse", name: "Warehouse", connectorKind: "postgres", config: { prefix: "ghsys_", timeoutMs: 3000 }, secrets: { url: DEFAULT_TEST_PG_URL } } });
+      expect(v.secretsSet).toEqual(["url"]);
+      const good = await testSystemConnection({ ctx, input: { id: v.id } });
+      expect(good.ok).toBe(true);
+      const u = new URL(DEFAULT_TEST_PG_URL);
+      u.username = "no_such_user_x";
+      u.password = "pw-secret-8812";
+      const bad = await testSystemConnection({ ctx, input: { draft: { connectorKind: "postgres", config: { prefix: "ghsys_", timeoutMs: 3000 }, secrets: { url: u.toString() } } } });
+      expect(bad.ok).toBe(false);
+      expect(bad.message).not.toContain("pw-secret-8812");
+    } finally {
+      await t.close();
+    }
+  });
+});
