@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  accountEntitlements, accounts, applications, auditEvents, birthrightRules, entitlements, grants, jobs, operations, people, reviewItems,
+  accessRequestItems, accessRequests, accountEntitlements, accounts, applications, auditEvents, birthrightRules, entitlements, grants, jobs, operations, people, reviewItems,
   roleEntitlements, roleTemplates, sodPolicies, sodPolicyEntitlements,
 } from "@/db/schema";
 import { parseCsvRecords } from "@/lib/domain/csv";
@@ -243,10 +243,13 @@ for (const driver of testDrivers()) {
       expect(cited).toMatchObject({ action: "review.decided", targetId: edRow[col("item_id")], hash: edRow[col("audit_hash")] });
       expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
 
+      // Ed asks for Code Admin again after the revoke: one false revoke.
+      const [req] = await t.db.insert(accessRequests).values({ requesterId: ed.id, beneficiaryId: ed.id, justification: "Still needed for on-call" }).returning();
+      await t.db.insert(accessRequestItems).values({ requestId: req!.id, entitlementId: ent.admin! });
       const m = await automationMetrics({ ctx: ctxOf(A.ada()), input: { campaignId } });
       expect(m.byRecommendation.no_action).toMatchObject({ decided: 5, kept: 5, agreement: 1 });
       expect(m.byRecommendation.remove).toMatchObject({ decided: 1, kept: 1, revoked: 0, agreement: 0 });
-      expect(m.falseRevokes).toMatchObject({ revoked: 5, reRequestedWithin30Days: 0, rate: 0 });
+      expect(m.falseRevokes).toMatchObject({ revoked: 5, reRequestedWithin30Days: 1, rate: 0.2 });
     });
   });
 }
