@@ -10,20 +10,26 @@ async function PendingApprovals() {
   return n > 0 ? <span className="ml-1 rounded-full bg-brand-600 px-1.5 text-xs text-white" aria-label={`${n} waiting`}>{n}</span> : null;
 }
 
+type Link = { href: string; label: string; extra?: ReactNode };
+
 export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }) {
-  const links: Array<{ href: string; label: string; extra?: ReactNode }> = [{ href: "/dashboard", label: "Dashboard" }];
-  links.push({ href: `/people/${actor.personId}`, label: "My access" });
+  // Everyday work first; governance and administration on a second row for those who have them.
+  const links: Link[] = [{ href: "/dashboard", label: "Dashboard" }, { href: `/people/${actor.personId}`, label: "My access" }];
   if (can(actor, "request.view")) {
     links.push({ href: "/requests/new", label: "Request access" }, { href: "/requests", label: "My requests" });
     links.push({ href: "/approvals", label: "Approvals", extra: <PendingApprovals /> });
   }
   if (can(actor, "review.view")) links.push({ href: "/reviews", label: "Reviews" });
+  if (actor.roles.includes("app_owner") || can(actor, "admin.area")) links.push({ href: "/tasks", label: "Tasks" });
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
-  if (can(actor, "operations.view")) links.push({ href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });
-  if (can(actor, "analytics.run")) links.push({ href: "/analytics/access-report", label: "Access analysis" });
-  if (can(actor, "hr.import")) links.push({ href: "/admin/hr-import", label: "HR import" });
-  if (can(actor, "admin.area")) links.push({ href: "/admin/scim-tokens", label: "SCIM tokens" });
+  const admin: Link[] = [];
+  if (can(actor, "operations.view")) admin.push({ href: "/lifecycle", label: "Lifecycle" }, { href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });
+  if (can(actor, "analytics.run")) admin.push({ href: "/analytics/access-report", label: "Access analysis" });
+  if (can(actor, "role.edit")) admin.push({ href: "/admin/roles", label: "Roles & rules" });
+  if (can(actor, "application.configure")) admin.push({ href: "/admin/systems", label: "Systems" });
+  if (can(actor, "hr.import")) admin.push({ href: "/admin/hr-import", label: "HR import" });
+  if (can(actor, "admin.area")) admin.push({ href: "/admin/scim-tokens", label: "SCIM tokens" });
   const roles = actor.roles.filter((r) => r !== "employee");
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -60,6 +66,19 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
           </a>
         </div>
       </div>
+      {admin.length > 0 && (
+        <nav aria-label="Administration" className="border-t border-slate-100 bg-slate-50">
+          <ul className="mx-auto flex max-w-7xl flex-wrap gap-4 px-4 py-1.5 text-xs">
+            {admin.map((l) => (
+              <li key={l.href}>
+                <a href={l.href} className="text-slate-600 hover:text-brand-700">
+                  {l.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
     </header>
   );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { can } from "@/lib/auth/can";
 import { applicationAccounts, getApplication } from "@/db/queries/applications";
+import { applicationHealth } from "@/db/queries/system-health";
 import { NotFoundError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 
@@ -22,6 +23,6 @@ export async function getApplicationPage({ ctx, input: raw }: { ctx: Ctx; input:
   const data = await getApplication(ctx.db, id);
   if (!data) throw new NotFoundError("No such application.");
   const mayViewAccounts = can(ctx.actor, "application.viewAccounts", { kind: "application", applicationId: id });
-  const accounts = mayViewAccounts ? await applicationAccounts(ctx.db, id, page, 50, status) : null;
-  return { ...data, accounts, page, status, mayViewAccounts };
+  const [accounts, health] = mayViewAccounts ? await Promise.all([applicationAccounts(ctx.db, id, page, 50, status), applicationHealth(ctx.db, id)]) : [null, null];
+  return { ...data, accounts, health, page, status, mayViewAccounts };
 }

@@ -15,7 +15,7 @@ export default async function ApplicationPage({ params, searchParams }: { params
   const sp = await searchParams;
   const res = await runForPage(() => getApplicationPage({ ctx, input: { id, page: sp.page ?? 1, status: sp.status } }));
   if (!res.ok) return res.view;
-  const { app, entitlements, owners, accounts, page, status } = res.data;
+  const { app, entitlements, owners, accounts, health, page, status } = res.data;
   return (
     <>
       <PageHeader
@@ -27,6 +27,21 @@ export default async function ApplicationPage({ params, searchParams }: { params
           </>
         }
       />
+      {health && (
+        <Card title={`System health: ${health.score}/100 (${health.band})`} className="mb-4">
+          <p className="text-sm text-slate-700">
+            Last successful sync {fmtDate(health.lastReconciledAt)} · drift {health.driftPct.toFixed(1)}% of {health.accounts} accounts · {health.failedOps7d} failed
+            operations in 7 days · {health.openIncidents} open incidents
+          </p>
+          {health.reasons.length > 0 && (
+            <ul className="mt-1 list-disc pl-5 text-xs text-slate-600">
+              {health.reasons.map((r) => (
+                <li key={r}>{r}</li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      )}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Owners">
           {owners.length === 0 ? (
