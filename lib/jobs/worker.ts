@@ -479,6 +479,10 @@ export class ProvisioningWorker {
           .then(({ remindOverdueTasks }) => remindOverdueTasks(this.handle.db, new Date()))
           .then((n) => n > 0 && this.options.log?.(`manual tasks: ${n} reminders`))
           .catch((e) => console.error("[worker] manual task reminders:", e instanceof Error ? e.message : e));
+        // Approval steps past their due time: reminders, then escalation to the approver's manager.
+        import("@/lib/services/requests/escalate")
+          .then(({ escalateOverdue, SYSTEM_ACTOR }) => escalateOverdue({ ctx: { db: this.handle.db, actor: SYSTEM_ACTOR } }))
+          .catch((e) => console.error("[worker] approval escalation:", e instanceof Error ? e.message : e));
       }, this.options.reminderIntervalMs);
       this.reminderTimer.unref?.();
     }
