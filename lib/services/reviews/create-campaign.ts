@@ -187,9 +187,13 @@ const BATCH = 5000;
 
 /** Generate a launched campaign's items with progress; on failure the items are removed and the campaign returns to draft. */
 export async function generateCampaign(db: Queryable, campaignId: string, jobId: string, now = new Date()): Promise<{ items: number }> {
+  const [c] = await db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, campaignId));
+  // Checked before the try: a campaign that is not generating must never lose its items to the cleanup below.
+  if (!c || c.status !== "generating") {
+    await db.update(jobs).set({ status: "failed", finishedAt: new Date(), error: "Campaign is not being generated." }).where(eq(jobs.id, jobId));
+    throw new ConflictError("Campaign is not being generated.");
+  }
   try {
-    const [c] = await db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, campaignId));
-    if (!c || c.status !== "generating") throw new ConflictError("Campaign is not being generated.");
     const t0 = performance.now();
     const items = await buildItems(db, c, now);
     const buildSeconds = (performance.now() - t0) / 1000;
