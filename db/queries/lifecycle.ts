@@ -5,7 +5,8 @@
  * until the next HR event of that person (LEAD over the person's events). Only operations planned by HR sources
  * and the lifecycle sweep count (cause_kind 'hr.%' or 'lifecycle.%'), so a request approved in between is not
  * mistaken for a consequence. "Access complete" for an event = all its operations are in a final state;
- * its duration = last finishedAt − receivedAt. All queries are set-based (one statement each).
+ * its duration = last finishedAt − receivedAt, deletes after retention left out (access ends at the disable; the
+ * delete follows weeks later by policy). All queries are set-based (one statement each).
  */
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
@@ -83,7 +84,7 @@ export async function lifecycleStats(db: Queryable, now = new Date()): Promise<L
       WITH ${EVENT_OPS},
       done AS (
         SELECT ev.id, ev.kind, EXTRACT(EPOCH FROM (max(eo.finished_at) - ev.received_at))::float8 AS secs
-        FROM ev JOIN eo ON eo.event_id = ev.id GROUP BY ev.id, ev.kind, ev.received_at
+        FROM ev JOIN eo ON eo.event_id = ev.id AND eo.kind <> 'delete' GROUP BY ev.id, ev.kind, ev.received_at
         HAVING bool_and(eo.status IN ('succeeded','cancelled','dead')) AND max(eo.finished_at) IS NOT NULL)
       SELECT count(*)::int AS events, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS median, percentile_cont(0.95) WITHIN GROUP (ORDER BY secs) AS p95 FROM done`),
   );
@@ -92,7 +93,7 @@ export async function lifecycleStats(db: Queryable, now = new Date()): Promise<L
       WITH ${EVENT_OPS},
       done AS (
         SELECT ev.id, ev.kind, EXTRACT(EPOCH FROM (max(eo.finished_at) - ev.received_at))::float8 AS secs
-        FROM ev JOIN eo ON eo.event_id = ev.id GROUP BY ev.id, ev.kind, ev.received_at
+        FROM ev JOIN eo ON eo.event_id = ev.id AND eo.kind <> 'delete' GROUP BY ev.id, ev.kind, ev.received_at
         HAVING bool_and(eo.status IN ('succeeded','cancelled','dead')) AND max(eo.finished_at) IS NOT NULL)
       SELECT kind, count(*)::int AS events, percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS median FROM done GROUP BY kind ORDER BY kind`),
   );

@@ -75,7 +75,7 @@ export function ChangeForm({ action, hidden, children, applyLabel, previewLabel 
               ))}
             </ul>
           )}
-          {!state?.applied && p.gain + p.lose > 0 && <p className="mt-1 text-xs text-slate-500">Losses keep the access for the 7-day overlap, then it is removed.</p>}
+          {!state?.applied && p.lose > 0 && <p className="mt-1 text-xs text-slate-500">Losses keep the access for the 7-day overlap, then it is removed.</p>}
         </div>
       )}
     </form>
