@@ -22,7 +22,7 @@ export function startEmbeddedWorker(opts: { delayMs?: number } = {}): Promise<Pr
   g.__gatehouseEmbeddedWorker ??= (async () => {
     await new Promise((r) => setTimeout(r, opts.delayMs ?? 3000).unref?.());
     const handle = await getHandle();
-    const worker = await new ProvisioningWorker(handle, { concurrency: 4, log: (m) => console.log(`[worker] ${m}`) }).start();
+    const worker = await new ProvisioningWorker(handle, { concurrency: 4, reconcileMaxAgeMs: 6 * 3_600_000, log: (m) => console.log(`[worker] ${m}`) }).start();
     const stop = () => void worker.stop();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);

@@ -54,6 +54,8 @@ export type WorkerOptions = {
   lifecycleSweepMs?: number;
   /** How often overdue manual tasks get reminders (lib/services/systems/manual-fulfilment). Default 60 s; 0 turns it off. */
   reminderIntervalMs?: number;
+  /** Scheduled reconciliation: systems not reconciled for this long are read back (checked every 5 min, first 20 s after start). Off (0) unless set: the portal's embedded worker and `gatehouse worker` use 6 h. */
+  reconcileMaxAgeMs?: number;
   /** In-flight operations per application (application config `maxInFlight` overrides). Default 4. */
   perAppMaxInFlight?: number;
   pollingIntervalSeconds?: number;
@@ -75,6 +77,7 @@ export function resolveOptions(o: WorkerOptions = {}): Resolved {
     sweepIntervalMs: o.sweepIntervalMs ?? 1000,
     lifecycleSweepMs: o.lifecycleSweepMs ?? 60_000,
     reminderIntervalMs: o.reminderIntervalMs ?? 60_000,
+    reconcileMaxAgeMs: o.reconcileMaxAgeMs ?? 0,
     perAppMaxInFlight: o.perAppMaxInFlight ?? 4,
     pollingIntervalSeconds: o.pollingIntervalSeconds ?? 2,
     connectorFor: o.connectorFor ?? defaultConnectorFor,
@@ -427,6 +430,9 @@ export class ProvisioningWorker {
   private timer: NodeJS.Timeout | null = null;
   private lifecycleTimer: NodeJS.Timeout | null = null;
   private reminderTimer: NodeJS.Timeout | null = null;
+  private reconcileTimer: NodeJS.Timeout | null = null;
+  private reconcileStart: NodeJS.Timeout | null = null;
+  private reconciling: Promise<unknown> | null = null;
   private sweeping: Promise<void> | null = null;
   private again = false;
   private connectors = new Map<string, Connector>();
@@ -485,6 +491,22 @@ export class ProvisioningWorker {
           .catch((e) => console.error("[worker] approval escalation:", e instanceof Error ? e.message : e));
       }, this.options.reminderIntervalMs);
       this.reminderTimer.unref?.();
+    }
+    if (this.options.reconcileMaxAgeMs > 0) {
+      const reconcile = () => {
+        if (this.stopped || this.reconciling) return;
+        this.reconciling = import("@/lib/services/provisioning/reconcile")
+          .then(({ reconcileDue }) => reconcileDue(this.handle.db, this.options.reconcileMaxAgeMs))
+          .then((r) => r.length > 0 && this.options.log?.(`reconciliation: ${r.length} systems read back`))
+          .catch((e) => console.error("[worker] scheduled reconciliation:", e instanceof Error ? e.message : e))
+          .finally(() => {
+            this.reconciling = null;
+          });
+      };
+      this.reconcileStart = setTimeout(reconcile, 20_000);
+      this.reconcileStart.unref?.();
+      this.reconcileTimer = setInterval(reconcile, 5 * 60_000);
+      this.reconcileTimer.unref?.();
     }
     this.kick();
     return this;
@@ -554,7 +576,10 @@ export class ProvisioningWorker {
     if (this.timer) clearInterval(this.timer);
     if (this.lifecycleTimer) clearInterval(this.lifecycleTimer);
     if (this.reminderTimer) clearInterval(this.reminderTimer);
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    if (this.reconcileStart) clearTimeout(this.reconcileStart);
     await this.sweeping?.catch(() => {});
+    await this.reconciling?.catch(() => {});
     if (this.boss) {
       if (this.workId) await this.boss.offWork({ id: this.workId } as never).catch(() => {});
       if (this.ownsBoss) await this.boss.stop({ graceful: true, timeout: 5000, wait: true }).catch(() => {});

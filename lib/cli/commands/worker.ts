@@ -33,7 +33,8 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   await migrate(handle);
-  const worker = await new ProvisioningWorker(handle, { concurrency, log: (m) => console.log(m) }).start();
+  // A long-running worker also reconciles systems not read back for 6 h; --until-idle only drains the queue.
+  const worker = await new ProvisioningWorker(handle, { concurrency, reconcileMaxAgeMs: argv.includes("--until-idle") ? 0 : 6 * 3_600_000, log: (m) => console.log(m) }).start();
   console.log(`Provisioning worker started (${handle.kind}, concurrency ${concurrency}).`);
   const finish = async () => {
     await worker.stop();

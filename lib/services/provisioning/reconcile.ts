@@ -149,3 +149,15 @@ export async function reconcileAll(
   }
   return out;
 }
+
+/**
+ * Scheduled reconciliation: every managed system whose last successful sync is older than
+ * `maxAgeMs` (or that was never reconciled) is read back. Idempotent, so two workers doing it
+ * at once only repeat work; failures are reported per system and retried next time.
+ */
+export async function reconcileDue(db: Queryable, maxAgeMs: number, now = new Date()) {
+  const due = (await db.select({ key: applications.key, at: applications.lastReconciledAt, enabled: applications.enabled }).from(applications))
+    .filter((a) => a.enabled && (!a.at || now.getTime() - a.at.getTime() > maxAgeMs))
+    .map((a) => a.key);
+  return due.length ? reconcileAll(db, { keys: due }) : [];
+}
