@@ -19,22 +19,20 @@
  * load factor <= 1/2. get() returns -1 for an absent key.
  */
 export class KeyIndex {
-  private keys: Float64Array;
-  private vals: Int32Array;
+  private tab: Float64Array; // slot s: key at 2s (-1 = empty), entry id at 2s + 1 (one cache line per probe)
   private mask: number;
   size = 0;
 
   constructor(expected = 16) {
     let cap = 16;
     while (cap < 2 * expected) cap *= 2;
-    this.keys = new Float64Array(cap).fill(-1);
-    this.vals = new Int32Array(cap);
+    this.tab = new Float64Array(2 * cap).fill(-1);
     this.mask = cap - 1;
   }
 
   static from(keys: ArrayLike<number>): KeyIndex {
     const ix = new KeyIndex(keys.length);
-    for (let e = 0; e < keys.length; e++) ix.set(keys[e], e);
+    for (let e = 0; e < keys.length; e++) ix.getOrSet(keys[e], e);
     return ix;
   }
 
@@ -47,62 +45,42 @@ export class KeyIndex {
   }
 
   get(key: number): number {
-    const keys = this.keys;
+    const tab = this.tab;
+    const mask = this.mask;
     let s = this.slot(key);
     for (;;) {
-      const k = keys[s];
-      if (k === key) return this.vals[s];
+      const k = tab[2 * s];
+      if (k === key) return tab[2 * s + 1];
       if (k < 0) return -1;
-      s = (s + 1) & this.mask;
+      s = (s + 1) & mask;
     }
   }
 
   /** Entry of key; when absent, inserts it with `value` and returns `value`. */
   getOrSet(key: number, value: number): number {
-    if (2 * (this.size + 1) > this.keys.length) this.grow();
-    const keys = this.keys;
+    if (2 * (this.size + 1) > this.mask + 1) this.grow();
+    const tab = this.tab;
+    const mask = this.mask;
     let s = this.slot(key);
     for (;;) {
-      const k = keys[s];
-      if (k === key) return this.vals[s];
+      const k = tab[2 * s];
+      if (k === key) return tab[2 * s + 1];
       if (k < 0) {
-        keys[s] = key;
-        this.vals[s] = value;
+        tab[2 * s] = key;
+        tab[2 * s + 1] = value;
         this.size++;
         return value;
       }
-      s = (s + 1) & this.mask;
-    }
-  }
-
-  set(key: number, value: number): void {
-    if (2 * (this.size + 1) > this.keys.length) this.grow();
-    const keys = this.keys;
-    let s = this.slot(key);
-    for (;;) {
-      const k = keys[s];
-      if (k === key) {
-        this.vals[s] = value;
-        return;
-      }
-      if (k < 0) {
-        keys[s] = key;
-        this.vals[s] = value;
-        this.size++;
-        return;
-      }
-      s = (s + 1) & this.mask;
+      s = (s + 1) & mask;
     }
   }
 
   private grow(): void {
-    const oldK = this.keys;
-    const oldV = this.vals;
-    this.keys = new Float64Array(oldK.length * 2).fill(-1);
-    this.vals = new Int32Array(oldK.length * 2);
-    this.mask = this.keys.length - 1;
+    const old = this.tab;
+    this.tab = new Float64Array(2 * old.length).fill(-1);
+    this.mask = old.length - 1;
     this.size = 0;
-    for (let s = 0; s < oldK.length; s++) if (oldK[s] >= 0) this.set(oldK[s], oldV[s]);
+    for (let s = 0; s < old.length; s += 2) if (old[s] >= 0) this.getOrSet(old[s], old[s + 1]);
   }
 }
 

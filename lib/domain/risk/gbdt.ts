@@ -343,7 +343,46 @@ export function addTreeLogits(model: GbdtModel, X: Float64Array, n: number, out:
     const b1 = Math.min(n, b0 + PREDICT_BLOCK);
     for (let k = 0; k < T; k++) {
       const r = root[k];
-      for (let i = b0; i < b1; i++) {
+      let i = b0;
+      // four rows walk the tree together: independent chains of dependent loads overlap
+      for (; i + 4 <= b1; i += 4) {
+        const o0 = i * F;
+        const o1 = o0 + F;
+        const o2 = o1 + F;
+        const o3 = o2 + F;
+        let j0 = r;
+        let j1 = r;
+        let j2 = r;
+        let j3 = r;
+        let f0 = ints[3 * r];
+        let f1 = f0;
+        let f2 = f0;
+        let f3 = f0;
+        while ((f0 & f1 & f2 & f3) >= 0) {
+          // until all four reached a leaf (leaves have feature -1, so the AND is negative only then)
+          if (f0 >= 0) {
+            j0 = X[o0 + f0] <= num[j0] ? ints[3 * j0 + 1] : ints[3 * j0 + 2];
+            f0 = ints[3 * j0];
+          }
+          if (f1 >= 0) {
+            j1 = X[o1 + f1] <= num[j1] ? ints[3 * j1 + 1] : ints[3 * j1 + 2];
+            f1 = ints[3 * j1];
+          }
+          if (f2 >= 0) {
+            j2 = X[o2 + f2] <= num[j2] ? ints[3 * j2 + 1] : ints[3 * j2 + 2];
+            f2 = ints[3 * j2];
+          }
+          if (f3 >= 0) {
+            j3 = X[o3 + f3] <= num[j3] ? ints[3 * j3 + 1] : ints[3 * j3 + 2];
+            f3 = ints[3 * j3];
+          }
+        }
+        out[outOff + i] += num[j0];
+        out[outOff + i + 1] += num[j1];
+        out[outOff + i + 2] += num[j2];
+        out[outOff + i + 3] += num[j3];
+      }
+      for (; i < b1; i++) {
         const off = i * F;
         let j = r;
         let f = ints[3 * j];

@@ -8,10 +8,11 @@
  * Objective: sum_i logloss(y_i, sigmoid(z_i)) + 1/2 sum_j lambda_j w_j^2 (strictly convex, unique optimum).
  * Method: limited-memory BFGS (Nocedal 1980; Liu & Nocedal 1989) with an Armijo backtracking line search and
  * a diagonal initial inverse Hessian (a preconditioner). For one-hot groups the Hessian's diagonal is
- * known up to the curvature p(1-p): H_jj ~ count_j * v + lambda_j with v = ybar (1 - ybar). The square root
- * of its inverse is used (the full inverse over-trusts the diagonal, because every row activates G columns
- * at once): on the Amazon data this reaches in 60 iterations the objective that the usual scalar scaling
- * reached in ~120 (2176 vs 2172 after 120; the optimum is ~2171.6).
+ * known up to the curvature p(1-p): H_jj ~ count_j * v + lambda_j with v = ybar (1 - ybar). Its inverse to
+ * the power 0.8 is used (the full inverse over-trusts the diagonal, because every row activates G columns
+ * at once; measured on the Amazon data: powers 0.4 ... 0.9 all beat scalar scaling, 0.7-0.8 best). There it
+ * reaches in 40 iterations the objective that the usual scalar scaling reached in ~120 (2174.3 vs 2172.2;
+ * the optimum is ~2171.6).
  * Data layout: the indices are transposed once to group-major order (one contiguous Int32Array per group),
  * so the gather (logits) and scatter (gradient) passes walk one group's weights at a time, which stay in
  * cache. Each function evaluation costs O(n * G); each iteration adds O(m * D) vector work.
@@ -233,8 +234,8 @@ export function fitSparseLogistic(
   }
   const v = ybar * (1 - ybar);
   const precond = new Float64Array(D + 1);
-  for (let j = 0; j < D; j++) precond[j] = 1 / Math.sqrt(count[j] * v + lambda[j]);
-  precond[D] = 1 / Math.sqrt(n * v);
+  for (let j = 0; j < D; j++) precond[j] = Math.pow(count[j] * v + lambda[j], -0.8);
+  precond[D] = Math.pow(n * v, -0.8);
   const x0 = new Float64Array(D + 1);
   x0[D] = Math.log(ybar / (1 - ybar));
   const z = new Float64Array(n);
