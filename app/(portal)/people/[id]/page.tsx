@@ -3,6 +3,8 @@ import { Badge, label, statusTone } from "@/components/ui/badge";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { daysAgo, fmtDate } from "@/components/ui/dates";
 import { pageCtx } from "@/lib/services/ctx";
+import { PersonTimeline } from "@/components/lifecycle/person-timeline";
+import { getPersonTimeline } from "@/lib/services/lifecycle/sweep-status";
 import { getPersonPage } from "@/lib/services/people/get-person";
 import { runForPage } from "@/lib/services/run";
 
@@ -23,6 +25,8 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   const res = await runForPage(() => getPersonPage({ ctx, input: { id } }));
   if (!res.ok) return res.view;
   const { person: p, manager, reports, accounts, grants, operations } = res.data;
+  // Same access rule as the page itself (checked again inside the service).
+  const timeline = await getPersonTimeline({ ctx, input: { personId: p.id } });
   const active = grants.filter((g) => g.status === "active");
   const past = grants.filter((g) => g.status !== "active");
   return (
@@ -130,6 +134,9 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
           </ul>
         </Card>
       )}
+      <div className="mt-4">
+        <PersonTimeline entries={timeline} />
+      </div>
       <Card title="Provisioning activity (latest 30 operations)" className="mt-4">
         {operations.length === 0 ? (
           <EmptyState title="No provisioning operations yet">Changes to this person&apos;s access appear here as they are carried out in each system.</EmptyState>
