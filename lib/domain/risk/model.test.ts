@@ -77,6 +77,19 @@ describe("risk model", () => {
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
   });
 
+  it("writes version 2 (weights of frequent entries only) and still loads version 1 (all weights)", () => {
+    const v2 = modelToJson(model);
+    expect(v2.version).toBe(2);
+    const stored = v2.groups.reduce((s, g) => s + (g.wFrequent?.length ?? 0), 0);
+    const entries = v2.groups.reduce((s, g) => s + g.keys.length, 0);
+    expect(stored).toBeLessThan(entries);
+    const v1 = { ...v2, version: 1 as const, groups: v2.groups.map((g, k) => ({ ...g, wFrequent: undefined, w: Array.from(model.groups[k].w) })) };
+    const a = predictRows(modelFromJson(JSON.parse(JSON.stringify(v2))), data.rows.slice(0, 100));
+    const b = predictRows(modelFromJson(JSON.parse(JSON.stringify(v1))), data.rows.slice(0, 100));
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
+    expect(() => modelFromJson({ ...v2, version: 3 } as never)).toThrow(/format\/version/);
+  });
+
   it("rejects bad labels", () => {
     expect(() => trainRiskModel({ label: "y", columns: ["a"], rows: [["x"], ["y"]], labels: [1, 1] })).toThrow(/both 0 and 1/);
     expect(() => trainRiskModel({ label: "y", columns: ["a"], rows: [["x"], ["y"]], labels: [1, 2] })).toThrow(/expected 0 or 1/);

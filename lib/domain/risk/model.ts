@@ -176,18 +176,17 @@ type PredictTables = { treeGroups: number[]; feats: Float64Array[] };
 const predictCache = new WeakMap<RiskModel, PredictTables>();
 
 /**
- * Per tree group, the two tree features of every entry precomputed (entry e at [2e, 2e+1], an unseen
- * combination at the end), so prediction gathers instead of computing logs per row. Built once per model.
+ * Per tree group, the two tree features of every entry (entry e at [2e, 2e+1], an unseen combination at the
+ * end), so prediction gathers instead of computing logs per row. Cached per model; filled on first use of an
+ * entry (NaN = not yet computed), so a small batch does not pay for all entries.
  */
 function predictTables(model: RiskModel): PredictTables {
   const hit = predictCache.get(model);
   if (hit) return hit;
   const treeGroups = treeGroupIds(model.groups, model.config);
   const feats = treeGroups.map((g) => {
-    const t = model.groups[g];
-    const E = t.keys.length;
-    const f = new Float64Array(2 * E + 2);
-    for (let e = 0; e < E; e++) statFeatures(f, 2 * e, t.n[e], t.pos[e], model.prior, model.config.targetPrior, 1);
+    const E = model.groups[g].keys.length;
+    const f = new Float64Array(2 * E + 2).fill(NaN);
     statFeatures(f, 2 * E, 0, 0, model.prior, model.config.targetPrior, 1);
     return f;
   });
@@ -222,11 +221,13 @@ function componentLogits(model: RiskModel, rows: string[][]): { za: Float64Array
     const nb = Math.min(n, b0 + PREDICT_BLOCK) - b0;
     for (let q = 0; q < treeGroups.length; q++) {
       const g = treeGroups[q];
+      const t = model.groups[g];
       const f = feats[q];
       const unseen = f.length - 2;
       for (let i = 0; i < nb; i++) {
         const e = entries[(b0 + i) * G + g];
         const s = e >= 0 ? 2 * e : unseen;
+        if (Number.isNaN(f[s])) statFeatures(f, s, t.n[e], t.pos[e], model.prior, model.config.targetPrior, 1);
         X[i * F + 2 * q] = f[s];
         X[i * F + 2 * q + 1] = f[s + 1];
       }
@@ -317,10 +318,16 @@ export function riskScore(pApprove: number): number {
 
 // ---------------------------------------------------------------- serialisation
 
-type GroupJson = { cols: number[]; radix: number[]; keys: number[]; n: number[]; pos: number[]; w: number[]; rareW: number };
+/**
+ * Version 2 (current) stores a group's logistic weights only for its frequent entries (n >= config.minCount),
+ * in entry order, as `wFrequent`; every other entry shares the group's `rareW` (that is how training ties
+ * them), which drops about two thirds of the weights on the Amazon data. Version 1 stored `w` for every
+ * entry; it still loads.
+ */
+type GroupJson = { cols: number[]; radix: number[]; keys: number[]; n: number[]; pos: number[]; w?: number[]; wFrequent?: number[]; rareW: number };
 export type RiskModelJson = {
   format: "gatehouse-risk-model";
-  version: 1;
+  version: 1 | 2;
   label: string;
   columns: string[];
   levels: string[][];
@@ -337,7 +344,7 @@ const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 export function modelToJson(model: RiskModel): RiskModelJson {
   return {
     format: "gatehouse-risk-model",
-    version: 1,
+    version: 2,
     label: model.label,
     columns: model.columns,
     levels: model.levels,
@@ -351,7 +358,7 @@ export function modelToJson(model: RiskModel): RiskModelJson {
       keys: t.keys,
       n: Array.from(t.n),
       pos: Array.from(t.pos),
-      w: Array.from(t.w, (x) => round(x)),
+      wFrequent: frequentWeights(t, model.config.minCount),
       rareW: t.rareW,
     })),
     gbdt: {
@@ -363,7 +370,7 @@ export function modelToJson(model: RiskModel): RiskModelJson {
 }
 
 export function modelFromJson(json: RiskModelJson): RiskModel {
-  if (json?.format !== "gatehouse-risk-model" || json.version !== 1) throw new Error("not a gatehouse risk model (format/version)");
+  if (json?.format !== "gatehouse-risk-model" || (json.version !== 1 && json.version !== 2)) throw new Error("not a gatehouse risk model (format/version)");
   return {
     label: json.label,
     columns: json.columns,
@@ -380,9 +387,24 @@ export function modelFromJson(json: RiskModelJson): RiskModel {
       index: KeyIndex.from(g.keys),
       n: Int32Array.from(g.n),
       pos: Int32Array.from(g.pos),
-      w: Float64Array.from(g.w),
+      w: json.version === 1 ? Float64Array.from(g.w ?? []) : expandWeights(g, json.config.minCount),
       rareW: g.rareW,
     })),
     gbdt: { base: json.gbdt.base, nFeatures: json.gbdt.nFeatures, trees: json.gbdt.trees },
   };
+}
+
+function frequentWeights(t: RuntimeGroup, minCount: number): number[] {
+  const out: number[] = [];
+  for (let e = 0; e < t.w.length; e++) if (t.n[e] >= minCount) out.push(round(t.w[e]));
+  return out;
+}
+
+function expandWeights(g: GroupJson, minCount: number): Float64Array {
+  const wf = g.wFrequent ?? [];
+  const w = new Float64Array(g.keys.length);
+  let k = 0;
+  for (let e = 0; e < w.length; e++) w[e] = g.n[e] >= minCount ? wf[k++] : g.rareW;
+  if (k !== wf.length) throw new Error("risk model: weights do not match the entry counts");
+  return w;
 }
