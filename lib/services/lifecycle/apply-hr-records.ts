@@ -16,6 +16,7 @@ import type { HrRecord, RowError } from "@/lib/domain/hr-import";
 import { detectEvents, type HrPerson, type LifecycleEvent } from "@/lib/domain/lifecycle";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import { syncBirthrightGrants, type BirthrightChange } from "@/lib/services/access/sync-birthright";
+import { createMoverReview } from "@/lib/services/lifecycle/mover-review";
 import { planPeople } from "@/lib/services/provisioning/plan";
 import type { Ctx } from "@/lib/services/context";
 
@@ -151,6 +152,8 @@ export async function applyHrRecords({ ctx, input: raw, records, rowErrors = [] 
         result.access.scheduledForRemoval += c.scheduled.length;
         result.access.revoked += c.revoked.length;
       }
+      // Movers keeping access outside their new role: their new manager reviews it (same transaction).
+      for (const e of result.events) if (e.kind === "mover") await createMoverReview(tx, { personId: e.personId, changes: e.changes, actorId, now });
       if (changedPersonIds.length) {
         const planned = await planPeople(tx, changedPersonIds, { kind: `hr.${input.source}`, id: input.idempotencyKey ?? "batch", actorId });
         result.operations = planned.operationIds.length;

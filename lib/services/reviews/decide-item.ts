@@ -18,6 +18,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@
 import { wakeDispatcher } from "@/lib/jobs/worker";
 import type { Ctx } from "@/lib/services/context";
 import { planPeople } from "@/lib/services/provisioning/plan";
+import { confirmKeptAfterMove } from "@/lib/services/lifecycle/mover-review";
 
 export const decideItemInput = z.object({
   itemId: z.string().uuid(),
@@ -58,6 +59,9 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideItemInput>, now:
   let operationIds: string[] = [];
   if (input.decision === "revoke") {
     operationIds = await revokeGrants(tx, [{ grantId: item.grantId, personId: item.personId }], now, actorId, `Access review "${campaign.name}"${input.comment ? `: ${input.comment}` : ""}`, { kind: "review", id: item.id });
+  } else {
+    // A mover review kept: a birthright grant in its mover overlap stays (expiry cancelled).
+    await confirmKeptAfterMove(tx, { campaignName: campaign.name, grantId: item.grantId, managerName: ctx.actor.name });
   }
   await tx
     .update(reviewItems)
