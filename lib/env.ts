@@ -28,6 +28,8 @@ const schema = z.object({
   GATEHOUSE_SEED_PEOPLE: z.coerce.number().int().positive().default(1200),
   GATEHOUSE_SEED: z.coerce.number().int().default(42),
   GATEHOUSE_HR_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Optional chat webhook (Slack/Teams-style incoming webhook): pending approvals are posted there. */
+  GATEHOUSE_CHAT_WEBHOOK_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -83,4 +85,14 @@ export function demoSignInEnabled(): boolean {
 export function oidcConfigured(): boolean {
   const e = env();
   return Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET);
+}
+
+/** The chat webhook pending approvals are posted to, or null when not configured. */
+export function chatWebhookUrl(): string | null {
+  return env().GATEHOUSE_CHAT_WEBHOOK_URL ?? null;
+}
+
+/** The portal's public base URL for links in messages (NEXTAUTH_URL), without a trailing slash; "" when unknown. */
+export function publicBaseUrl(): string {
+  return (env().NEXTAUTH_URL ?? "").replace(/\/+$/, "");
 }

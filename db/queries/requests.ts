@@ -329,3 +329,130 @@ export async function operationsForRequests(db: Queryable, requestIds: string[])
 }
 
 export type CatalogEntitlement = Awaited<ReturnType<typeof entitlementsByIds>>[number];
+
+// ---------------------------------------------------------------------------------------------
+// Request insights (admins, security, auditors): volumes by path, time to access, decisions by department.
+
+const decidedByPeople = sql`i.status IN ('approved','fulfilled','expired','denied') AND coalesce(i.route, '') <> 'auto' AND i.decided_at IS NOT NULL`;
+
+/** Requests per ISO week (Monday) by path: the strictest route of the request's items (sponsor counts as manager). */
+export async function requestsPerWeekByPath(db: Queryable, since: Date) {
+  const r = await db.execute(sql`
+    WITH per_request AS (
+      SELECT r.id, date_trunc('week', r.created_at AT TIME ZONE 'UTC') AS wk,
+             max(CASE i.route WHEN 'auto' THEN 0 WHEN 'manager' THEN 1 WHEN 'sponsor' THEN 1 ELSE 2 END) AS sev
+      FROM access_requests r JOIN access_request_items i ON i.request_id = r.id
+      WHERE r.created_at >= ${since.toISOString()} AND i.route IS NOT NULL
+      GROUP BY r.id, wk)
+    SELECT to_char(wk, 'YYYY-MM-DD') AS week,
+           count(*) FILTER (WHERE sev = 0)::int AS auto,
+           count(*) FILTER (WHERE sev = 1)::int AS manager,
+           count(*) FILTER (WHERE sev = 2)::int AS owner_security
+    FROM per_request GROUP BY wk ORDER BY wk`);
+  return rowsOf<{ week: string; auto: number; manager: number; owner_security: number }>(r).map((x) => ({
+    week: x.week, auto: Number(x.auto), manager: Number(x.manager), owner_security: Number(x.owner_security),
+  }));
+}
+
+/**
+ * Time to access in hours, per granted item: request created → the last succeeded provisioning operation the
+ * request caused for that entitlement. Median and p95 over items created since `since`.
+ */
+export async function timeToAccess(db: Queryable, since: Date) {
+  const r = await db.execute(sql`
+    WITH t AS (
+      SELECT extract(epoch FROM (max(o.finished_at) - r.created_at)) / 3600.0 AS hours
+      FROM access_request_items i
+      JOIN access_requests r ON r.id = i.request_id
+      JOIN operations o ON o.cause_kind = 'request' AND o.cause_id = r.id::text AND o.entitlement_id = i.entitlement_id
+      WHERE r.created_at >= ${since.toISOString()} AND o.status = 'succeeded' AND o.finished_at IS NOT NULL
+      GROUP BY i.id, r.created_at)
+    SELECT count(*)::int AS n,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY hours) AS p95
+    FROM t`);
+  const row = rowsOf<{ n: number; median: number | string | null; p95: number | string | null }>(r)[0];
+  const num = (v: unknown) => (v == null ? null : Number(v));
+  return { n: Number(row?.n ?? 0), medianHours: num(row?.median), p95Hours: num(row?.p95) };
+}
+
+/** Items created since `since`: all of them and those the policy approved automatically. */
+export async function autoApprovalCounts(db: Queryable, since: Date) {
+  const r = await db.execute(sql`
+    SELECT count(*)::int AS items, count(*) FILTER (WHERE i.route = 'auto')::int AS auto
+    FROM access_request_items i JOIN access_requests r ON r.id = i.request_id
+    WHERE r.created_at >= ${since.toISOString()} AND i.route IS NOT NULL`);
+  const row = rowsOf<{ items: number; auto: number }>(r)[0];
+  return { items: Number(row?.items ?? 0), auto: Number(row?.auto ?? 0) };
+}
+
+/** Decisions people made, by the beneficiary's department: count, approvals, median hours from request to decision. */
+export async function decisionsByDepartment(db: Queryable, since: Date) {
+  const r = await db.execute(sql`
+    SELECT b.department, count(*)::int AS decided,
+           count(*) FILTER (WHERE i.status <> 'denied')::int AS approved,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (i.decided_at - r.created_at)) / 3600.0) AS median_hours
+    FROM access_request_items i
+    JOIN access_requests r ON r.id = i.request_id
+    JOIN people b ON b.id = r.beneficiary_id
+    WHERE ${decidedByPeople} AND r.created_at >= ${since.toISOString()}
+    GROUP BY b.department ORDER BY b.department`);
+  return rowsOf<{ department: string; decided: number; approved: number; median_hours: number | string | null }>(r).map((x) => ({
+    department: x.department, decided: Number(x.decided), approved: Number(x.approved), medianHours: x.median_hours == null ? null : Number(x.median_hours),
+  }));
+}
+
+/**
+ * Shadow routes recorded at request creation (audit event "request.created", data.shadowItemRoutes) joined with
+ * what people decided on the same items. Only items people decided count (auto-approved ones had no human).
+ */
+export async function shadowRoutesWithDecisions(db: Queryable, shadowPolicyId?: string | null) {
+  const r = await db.execute(sql`
+    SELECT s.route AS would_route, CASE WHEN i.status = 'denied' THEN 'denied' ELSE 'approved' END AS human
+    FROM audit_events ev
+    CROSS JOIN LATERAL jsonb_to_recordset(ev.data->'shadowItemRoutes') AS s("itemId" text, route text)
+    JOIN access_request_items i ON i.id::text = s."itemId"
+    WHERE ev.action = 'request.created' AND jsonb_typeof(ev.data->'shadowItemRoutes') = 'array'
+      AND ${shadowPolicyId ? sql`ev.data->>'shadowPolicyId' = ${shadowPolicyId}` : sql`true`}
+      AND ${decidedByPeople}`);
+  return rowsOf<{ would_route: "auto" | "manager" | "owner_security" | "blocked"; human: "approved" | "denied" }>(r);
+}
+
+/** The newest stored routing-policy settings per mode (jobs rows kind "routing_policy", status "succeeded"). */
+export async function latestRoutingPolicyRows(db: Queryable) {
+  const r = await db.execute(sql`
+    SELECT DISTINCT ON (j.input->>'mode') j.id, j.input->>'mode' AS mode, j.result, j.created_at, p.display_name AS by_name
+    FROM jobs j LEFT JOIN people p ON p.id = j.created_by_id
+    WHERE j.kind = 'routing_policy' AND j.status = 'succeeded'
+    ORDER BY j.input->>'mode', j.created_at DESC, j.id DESC`);
+  return rowsOf<{ id: string; mode: string; result: Record<string, unknown> | null; created_at: string | Date; by_name: string | null }>(r);
+}
+
+/** A person's in-app notifications, newest first (ownership in the WHERE clause). */
+export async function inAppNotificationsOf(db: Queryable, personId: string, limit = 100) {
+  const r = await db.execute(sql`
+    SELECT id, kind, title, body, link, created_at, read_at FROM notifications
+    WHERE person_id = ${personId} AND channel = 'in_app'
+    ORDER BY created_at DESC, id LIMIT ${limit}`);
+  return rowsOf<{ id: string; kind: string; title: string; body: string; link: string | null; created_at: string | Date; read_at: string | Date | null }>(r);
+}
+
+/** Mark the person's in-app notifications read: the given ids, or all unread when ids is null. Only their own. */
+export async function markNotificationsRead(db: Queryable, personId: string, ids: string[] | null, now: Date) {
+  const r = await db.execute(sql`
+    UPDATE notifications SET read_at = ${now.toISOString()}
+    WHERE person_id = ${personId} AND channel = 'in_app' AND read_at IS NULL
+      AND ${ids ? sql`id::text IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})` : sql`true`}
+    RETURNING id`);
+  return rowsOf<{ id: string }>(r).length;
+}
+
+/** The unsent mail outbox (channel "email", sent_at null), oldest first. */
+export async function unsentEmailOutbox(db: Queryable, limit = 200) {
+  const r = await db.execute(sql`
+    SELECT n.id, n.kind, n.title, n.body, n.link, n.created_at, p.display_name AS recipient, p.email
+    FROM notifications n JOIN people p ON p.id = n.person_id
+    WHERE n.channel = 'email' AND n.sent_at IS NULL
+    ORDER BY n.created_at, n.id LIMIT ${limit}`);
+  return rowsOf<{ id: string; kind: string; title: string; body: string; link: string | null; created_at: string | Date; recipient: string; email: string }>(r);
+}

@@ -9,6 +9,7 @@ import { adoptionFor, heldEntitlementIds, ownersOf, securityApprovers, sodPolici
 import { assessRequestRisk, reasonTexts, sodConflictsFor, type RequestRisk, type SodConflict } from "@/lib/domain/request-risk";
 import { DEFAULT_ROUTING_POLICY, routeRequest, type RequestRoutingDecision, type RoutingItem, type RoutingPolicy } from "@/lib/domain/routing";
 import { loadApprovalModel, opinionFor } from "./risk-model";
+import { loadRoutingPolicies } from "./routing-policy";
 
 type EntRow = CatalogEntitlement;
 export type Beneficiary = {
@@ -31,6 +32,8 @@ export type Assessment = {
   peerGroup: string;
   peerCount: number;
   policy: RoutingPolicy;
+  /** What the shadow policy (if one is saved) would have routed; it decides nothing. */
+  shadow: { policyId: string; decision: RequestRoutingDecision } | null;
 };
 
 export async function assessRequest(
@@ -42,7 +45,9 @@ export async function assessRequest(
   },
 ): Promise<Assessment> {
   const { beneficiary: b, now } = a;
-  const policy = a.policy ?? DEFAULT_ROUTING_POLICY;
+  // The active policy is the newest one admins saved (routing-policy.ts), else the default; a caller may pass one.
+  const stored = a.policy ? null : await loadRoutingPolicies(db);
+  const policy = a.policy ?? stored?.active.policy ?? DEFAULT_ROUTING_POLICY;
   const entIds = a.entitlements.map((e) => e.id);
   const [held, adoption, chain, owners, security, policies, hist] = await Promise.all([
     heldEntitlementIds(db, b.id, now),
@@ -106,5 +111,6 @@ export async function assessRequest(
     });
   }
   const decision = routeRequest(routing, policy);
-  return { items, decision, held, peerGroup: adoption.peerGroup, peerCount: adoption.peerCount, policy };
+  const shadow = stored?.shadow?.id ? { policyId: stored.shadow.id, decision: routeRequest(routing, stored.shadow.policy) } : null;
+  return { items, decision, held, peerGroup: adoption.peerGroup, peerCount: adoption.peerCount, policy, shadow };
 }

@@ -16,6 +16,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@
 import { wakeDispatcher } from "@/lib/jobs/worker";
 import type { Ctx } from "@/lib/services/context";
 import { assessRequest } from "./assess";
+import { postPendingApprovals, type PendingStep } from "./chat-webhook";
 import { grantItems, notify, refreshRequestStatus, type Notice } from "./fulfil";
 
 const HOUR = 3_600_000;
@@ -114,6 +115,7 @@ export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx
     const autoItems: Array<{ id: string; entitlementId: string; durationDays: number | null }> = [];
     const notices: Notice[] = [];
     const audits: AuditInput[] = [];
+    const pendingSteps: PendingStep[] = [];
 
     for (let k = 0; k < a.items.length; k++) {
       const it = a.items[k]!;
@@ -137,7 +139,12 @@ export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx
           createdAt: now,
         })),
       );
-      if (steps.length) await tx.insert(approvalSteps).values(steps);
+      if (steps.length)
+        pendingSteps.push(
+          ...(await tx.insert(approvalSteps).values(steps).returning({ id: approvalSteps.id, stage: approvalSteps.stage, approverId: approvalSteps.approverId }))
+            .filter((s) => s.stage === 1)
+            .map((s) => ({ stepId: s.id, approverId: s.approverId, label: it.label, beneficiary: beneficiary.displayName, riskScore: it.risk.score })),
+        );
       for (const s of steps.filter((x) => x.stage === 1))
         notices.push({
           personId: s.approverId, kind: "approval.requested", link: "/approvals",
@@ -160,7 +167,12 @@ export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx
     await recordAudit(tx, [
       {
         actorId, actorKind: "person", action: "request.created", targetKind: "access_request", targetId: requestId,
-        data: { beneficiaryId, requesterId: actorId, channel: input.channel, originalText: input.originalText ?? null, justification: input.justification, route: a.decision.route, items: created.map((c) => c.itemId) },
+        data: { beneficiaryId, requesterId: actorId, channel: input.channel, originalText: input.originalText ?? null, justification: input.justification, route: a.decision.route, items: created.map((c) => c.itemId),
+          // Shadow mode (routing-policy.ts): what the shadow policy would have routed; it decided nothing.
+          ...(a.shadow
+            ? { shadowPolicyId: a.shadow.policyId, shadowRoute: a.shadow.decision.route, shadowItemRoutes: created.map((c, k) => ({ itemId: c.itemId, route: a.shadow!.decision.items[k]?.route ?? a.shadow!.decision.route })) }
+            : {}),
+        },
       },
       ...audits,
     ]);
@@ -177,8 +189,11 @@ export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx
       notices.push({ personId: beneficiaryId, kind: "request.filed", link: "/requests", title: `${ctx.actor.name} requested access for you`, body: created.map((c) => c.label).join(", ") });
     await notify(tx, notices);
     const status = await refreshRequestStatus(tx, requestId, now);
-    return { requestId, status, items: created, operationIds };
+    return { requestId, status, items: created, operationIds, pendingSteps };
   });
   if (out.operationIds.length) wakeDispatcher();
-  return out;
+  // After commit, never inside the transaction: tell the chat channel (if configured); failures are logged.
+  const { pendingSteps, ...result } = out;
+  if (pendingSteps.length) await postPendingApprovals(pendingSteps);
+  return result;
 }

@@ -20,6 +20,7 @@ import { ForbiddenError, NotFoundError, toUserError, ValidationError } from "@/l
 import { DEFAULT_ROUTING_POLICY } from "@/lib/domain/routing";
 import { wakeDispatcher } from "@/lib/jobs/worker";
 import type { Ctx } from "@/lib/services/context";
+import { postPendingApprovals, type PendingStep } from "./chat-webhook";
 import { grantItems, notify, refreshRequestStatus } from "./fulfil";
 
 const HOUR = 3_600_000;
@@ -37,12 +38,14 @@ export async function decideStep({ ctx, input: raw, now = new Date() }: { ctx: C
   if (!can(ctx.actor, "request.view")) throw new ForbiddenError();
   const parsed = decideStepInput.safeParse(raw);
   if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? "Invalid decision");
-  const r = await ctx.db.transaction((tx) => decideInTx({ ...ctx, db: tx }, parsed.data, now));
+  const { opened, ...r } = await ctx.db.transaction((tx) => decideInTx({ ...ctx, db: tx }, parsed.data, now));
   if (r.operationIds.length) wakeDispatcher();
+  // After commit: the chat channel (if configured) hears about the next stage; failures are logged, not thrown.
+  if (opened.length) await postPendingApprovals(opened);
   return r;
 }
 
-async function decideInTx(ctx: Ctx, input: z.infer<typeof decideStepInput>, now: Date): Promise<DecideResult> {
+async function decideInTx(ctx: Ctx, input: z.infer<typeof decideStepInput>, now: Date): Promise<DecideResult & { opened: PendingStep[] }> {
   const tx = ctx.db;
   const actorId = ctx.actor.personId;
   // Ownership in SQL: the step must be pending and routed to the actor (or to someone they are delegate for).
@@ -82,6 +85,7 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideStepInput>, now:
   let itemStatus: string = "pending";
   let nextStage: number | null = null;
   let operationIds: string[] = [];
+  const opened: PendingStep[] = [];
   const link = "/requests";
   const parties = [...new Set([request.requesterId, request.beneficiaryId])];
 
@@ -100,12 +104,13 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideStepInput>, now:
       .where(and(eq(approvalSteps.itemId, item.id), eq(approvalSteps.status, "waiting"), gt(approvalSteps.stage, step.stage)));
     if (next?.stage != null) {
       nextStage = next.stage;
-      const opened = await tx
+      const nowPending = await tx
         .update(approvalSteps)
         .set({ status: "pending", dueAt: new Date(now.getTime() + DEFAULT_ROUTING_POLICY.escalationHours * HOUR) })
         .where(and(eq(approvalSteps.itemId, item.id), eq(approvalSteps.stage, next.stage), eq(approvalSteps.status, "waiting")))
-        .returning({ approverId: approvalSteps.approverId });
-      await notify(tx, opened.filter((o) => o.approverId).map((o) => ({ personId: o.approverId!, kind: "approval.requested", link: "/approvals", title: "Approval needed (next stage)", body: `Stage ${next.stage} of an access request.` })));
+        .returning({ id: approvalSteps.id, approverId: approvalSteps.approverId });
+      for (const o of nowPending) opened.push({ stepId: o.id, approverId: o.approverId, label: `Stage ${next.stage} of an access request`, beneficiary: "its beneficiary", riskScore: item.riskScore });
+      await notify(tx, nowPending.filter((o) => o.approverId).map((o) => ({ personId: o.approverId!, kind: "approval.requested", link: "/approvals", title: "Approval needed (next stage)", body: `Stage ${next.stage} of an access request.` })));
     } else {
       await tx.update(accessRequestItems).set({ status: "approved", decidedAt: now }).where(eq(accessRequestItems.id, item.id));
       itemStatus = "approved";
@@ -122,7 +127,7 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideStepInput>, now:
     }
   }
   const requestStatus = await refreshRequestStatus(tx, request.id, now);
-  return { stepId: step.id, itemId: item.id, requestId: request.id, itemStatus, requestStatus, nextStage, operationIds };
+  return { stepId: step.id, itemId: item.id, requestId: request.id, itemStatus, requestStatus, nextStage, operationIds, opened };
 }
 
 export const bulkApproveInput = z.object({
@@ -151,7 +156,9 @@ export async function bulkApprove({ ctx, input: raw, now = new Date() }: { ctx: 
       continue;
     }
     try {
-      approved.push(await ctx.db.transaction((tx) => decideInTx({ ...ctx, db: tx }, { stepId: id, decision: "approve", comment: parsed.data.comment || "Bulk approval (low risk)" }, now)));
+      const { opened, ...r } = await ctx.db.transaction((tx) => decideInTx({ ...ctx, db: tx }, { stepId: id, decision: "approve", comment: parsed.data.comment || "Bulk approval (low risk)" }, now));
+      approved.push(r);
+      if (opened.length) await postPendingApprovals(opened);
     } catch (e) {
       skipped.push({ stepId: id, reason: toUserError(e).message });
     }

@@ -9,10 +9,15 @@ import { decisionHistory, decisionHistoryStamp, HISTORY_COLUMNS } from "@/db/que
 import { MIN_HISTORY, type ModelOpinion } from "@/lib/domain/request-risk";
 import { explainRequest, trainRiskModel, type RiskModel } from "@/lib/domain/risk/model";
 
-type Cached = { stamp: string; model: RiskModel | null; decisions: number };
+type Cached = { stamp: string; model: RiskModel | null; decisions: number; trainedAt: string | null };
 const cache = new WeakMap<object, Cached>();
 
 export type HistoryRecord = { entitlement: string; application: string; department: string; title: string; employment: string; manager: string };
+
+/** When this process last trained the model for this database (null: not trained, e.g. too few decisions). */
+export function lastTrainedAt(db: Queryable): string | null {
+  return cache.get(db)?.trainedAt ?? null;
+}
 
 export async function loadApprovalModel(db: Queryable): Promise<{ model: RiskModel | null; decisions: number }> {
   const s = await decisionHistoryStamp(db);
@@ -36,7 +41,7 @@ export async function loadApprovalModel(db: Queryable): Promise<{ model: RiskMod
       );
     }
   }
-  const out = { stamp, model, decisions: s.n };
+  const out = { stamp, model, decisions: s.n, trainedAt: model ? new Date().toISOString() : null };
   cache.set(db, out);
   return out;
 }
