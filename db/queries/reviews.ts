@@ -40,7 +40,7 @@ export async function organisationFacts(db: Queryable) {
       employmentType: people.employmentType, status: people.status, costCenter: people.costCenter, endDate: people.endDate, managerId: people.managerId,
       attributes: people.attributes,
     }).from(people),
-    db.select({ personId: grants.personId, entitlementId: grants.entitlementId }).from(grants).where(eq(grants.status, "active")),
+    db.select({ personId: grants.personId, entitlementId: grants.entitlementId, privileged: entitlements.privileged }).from(grants).innerJoin(entitlements, eq(entitlements.id, grants.entitlementId)).where(eq(grants.status, "active")),
     db
       .select({ id: birthrightRules.id, name: birthrightRules.name, roleId: birthrightRules.roleId, conditions: birthrightRules.conditions, enabled: birthrightRules.enabled })
       .from(birthrightRules)

@@ -53,6 +53,14 @@ const cases: Array<{ name: string; facts: TriageFacts; rec: "no_action" | "revie
   { name: "SoD side the role gives", facts: with_({ sodConflicts: ["Create vendor vs pay vendor"] }), rec: "review", first: /current role gives this side/ },
   // planted: privileged_outlier
   { name: "privileged not by role", facts: with_({ grant: { source: "manual" }, privileged: true, givenByCurrentRole: false, peerShare: 0.02 }), rec: "review", first: /^review recommended: privileged access not given by their role \(2% of 25 peers have it\)$/ },
+  {
+    name: "privilege accumulation: even a role-given privileged entitlement",
+    facts: with_({ privileged: true, privilegedHeld: 7, peerPrivilegedMedian: 1, peerGroupName: "IT" }),
+    rec: "review",
+    first: /^review recommended: one of 7 privileged entitlements they hold \(peers in IT typically hold 1\)$/,
+  },
+  { name: "many privileged entitlements like the peers", facts: with_({ privileged: true, privilegedHeld: 7, peerPrivilegedMedian: 6 }), rec: "no_action", first: /^no action needed/ },
+  { name: "few privileged entitlements", facts: with_({ privileged: true, privilegedHeld: 3, peerPrivilegedMedian: 0 }), rec: "no_action", first: /^no action needed/ },
   { name: "rare among peers", facts: with_({ grant: { source: "request" }, givenByCurrentRole: false, peerShare: 0.1 }), rec: "review", first: /rare among peers: only 10% of 25 peers/ },
   { name: "drift without a move", facts: with_({ givenByCurrentRole: false }), rec: "remove", first: /no current role gives it any more/ },
   { name: "on leave", facts: with_({ person: { status: "on_leave" } }), rec: "review", first: /person is on leave/ },

@@ -9,7 +9,9 @@
  * Method: ordered rules, strongest evidence first (field practice of access-certification triage: leavers and
  * ended contracts first, then separation of duties, movers' left-over birthright, dormant access (>= 90 days,
  * as Okta flags it), privileged or rare access; "no action" only when the access is explained by role, peers
- * (> 70% of the peer group holding it, SailPoint's threshold) or recent use). O(1) per item, pure.
+ * (> 70% of the peer group holding it, SailPoint's threshold) or recent use); privilege accumulation (>= 6
+ * privileged entitlements and over twice the department median) puts every privileged item of that person up for
+ * review. O(1) per item, pure.
  *
  * Stale data never changes the recommendation: it is flagged so the reviewer knows the picture may be old.
  */
@@ -42,6 +44,10 @@ export type TriageFacts = {
   /** Names of SoD policies this grant is one side of, for this person. */
   sodConflicts: string[];
   system: { name: string; lastReconciledAt?: Date | string | null };
+  /** How many privileged entitlements the person holds in all, and the median count among their department. */
+  privilegedHeld?: number;
+  peerPrivilegedMedian?: number | null;
+  peerGroupName?: string | null;
 };
 
 export type TriageOptions = {
@@ -54,6 +60,8 @@ export type TriageOptions = {
   peerRare?: number;
   /** A move within this many days counts as recent. */
   recentMoveDays?: number;
+  /** Privilege accumulation: holding at least this many privileged entitlements, and over twice the peers' median. */
+  privilegedMany?: number;
 };
 
 export type Triage = { recommendation: Recommendation; reasons: string[]; stale: string | null };
@@ -79,6 +87,7 @@ export function triageItem(f: TriageFacts, o: TriageOptions): Triage {
   const peerCommon = o.peerCommon ?? 0.7;
   const peerRare = o.peerRare ?? 0.2;
   const recentMoveDays = o.recentMoveDays ?? 180;
+  const privilegedMany = o.privilegedMany ?? 6;
 
   const stale = staleNotice(f.system, now, staleDays);
   const used = daysAgo(f.grant.lastUsedAt, now);
@@ -121,6 +130,12 @@ export function triageItem(f: TriageFacts, o: TriageOptions): Triage {
   // 5. Privileged or rare access nothing explains.
   if (f.privileged && !f.givenByCurrentRole) review.push(`privileged access not given by their role (${peers})`);
   else if (!f.givenByCurrentRole && f.peerShare !== null && f.peerCount > 0 && f.peerShare < peerRare) review.push(`rare among peers: only ${peers}`);
+  // 6. Privilege accumulation: many privileged entitlements, far more than peers hold; each one is worth a look,
+  // even those a role gives (the role may be why the pile started, not a reason to keep all of it).
+  const held = f.privilegedHeld ?? 0;
+  const median = f.peerPrivilegedMedian ?? 0;
+  if (f.privileged && held >= privilegedMany && held > 2 * median)
+    review.push(`one of ${held} privileged entitlements they hold (${f.peerGroupName ? `peers in ${f.peerGroupName}` : "peers"} typically hold ${median})`);
   if (f.person.status === "on_leave") review.push("person is on leave");
 
   if (remove.length) return { recommendation: "remove", reasons: [`removal recommended: ${remove[0]}`, ...remove.slice(1), ...review], stale };

@@ -489,6 +489,11 @@ export class ProvisioningWorker {
         import("@/lib/services/requests/escalate")
           .then(({ escalateOverdue, SYSTEM_ACTOR }) => escalateOverdue({ ctx: { db: this.handle.db, actor: SYSTEM_ACTOR } }))
           .catch((e) => console.error("[worker] approval escalation:", e instanceof Error ? e.message : e));
+        // Access reviews past their due date: default decisions, close, schedule/launch the next recurring one.
+        import("@/lib/services/reviews/close-campaign")
+          .then(({ closeDueCampaigns }) => closeDueCampaigns(this.handle.db, new Date()))
+          .then((r) => (r.length > 0 || r.launched.length > 0) && this.options.log?.(`reviews: ${r.length} closed, ${r.launched.length} launched`))
+          .catch((e) => console.error("[worker] review campaign closing:", e instanceof Error ? e.message : e));
       }, this.options.reminderIntervalMs);
       this.reminderTimer.unref?.();
     }

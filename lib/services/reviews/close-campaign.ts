@@ -5,16 +5,17 @@
  * One audit event per defaulted item (target review_item), so the evidence export can cite its seq.
  * `now` is injected (tests; the scheduler passes the clock). Admins may close; closeDueCampaigns is the sweep.
  */
-import { and, eq, inArray, lte } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, lte } from "drizzle-orm";
 import { z } from "zod";
 import { undecidedItems } from "@/db/queries/reviews";
-import { reviewCampaigns, reviewItems } from "@/db/schema";
+import { jobs, reviewCampaigns, reviewItems } from "@/db/schema";
 import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
 import { wakeDispatcher } from "@/lib/jobs/worker";
 import type { Ctx } from "@/lib/services/context";
+import { generateCampaign } from "./create-campaign";
 import { revokeGrants } from "./decide-item";
 
 export async function closeCampaign({ ctx, input, now = new Date() }: { ctx: Ctx; input: { campaignId: string }; now?: Date }) {
@@ -26,13 +27,39 @@ export async function closeCampaign({ ctx, input, now = new Date() }: { ctx: Ctx
   return r;
 }
 
-/** The sweep: close every active campaign whose due date has passed. */
+/**
+ * The sweep (the worker runs it on its reminder timer): close every active campaign whose due date has passed,
+ * then launch the scheduled next occurrences of recurring campaigns whose start has come (drafts with a start
+ * date: only recurrence makes those; a draft an admin creates has none until launched).
+ */
 export async function closeDueCampaigns(db: Queryable, now = new Date()) {
   const due = await db.select({ id: reviewCampaigns.id }).from(reviewCampaigns).where(and(eq(reviewCampaigns.status, "active"), lte(reviewCampaigns.dueAt, now)));
   const out = [];
   for (const c of due) out.push(await db.transaction((tx) => closeInTx(tx, c.id, now, null)));
   if (out.some((r) => r.operationIds.length)) wakeDispatcher();
-  return out;
+  const starting = await db.select({ id: reviewCampaigns.id }).from(reviewCampaigns).where(and(eq(reviewCampaigns.status, "draft"), isNotNull(reviewCampaigns.startsAt), lte(reviewCampaigns.startsAt, now)));
+  const launched: string[] = [];
+  for (const c of starting) {
+    const jobId = await db.transaction(async (tx) => {
+      const [row] = await tx.update(reviewCampaigns).set({ status: "generating" }).where(and(eq(reviewCampaigns.id, c.id), eq(reviewCampaigns.status, "draft"))).returning();
+      if (!row) return null;
+      const [j] = await tx.insert(jobs).values({ kind: "review.generate", status: "running", input: { campaignId: row.id }, createdById: row.createdById, startedAt: now, message: "Loading access in scope" }).returning({ id: jobs.id });
+      await recordAudit(tx, { actorId: null, actorKind: "system", action: "review.campaign_launched", targetKind: "review_campaign", targetId: row.id, data: { jobId: j!.id, recurring: true } });
+      return j!.id;
+    });
+    if (!jobId) continue;
+    await generateCampaign(db, c.id, jobId, now).catch((e) => console.error("[reviews] recurring generation:", e instanceof Error ? e.message : e));
+    launched.push(c.id);
+  }
+  return Object.assign(out, { launched });
+}
+
+/** Same day of month three months on (clamped: 31 January → 30 April), same time of day (UTC). */
+export function plusQuarter(d: Date): Date {
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth() + 3;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(d.getUTCDate(), last), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
 }
 
 async function closeInTx(tx: Queryable, campaignId: string, now: Date, actorId: string | null) {
@@ -53,12 +80,26 @@ async function closeInTx(tx: Queryable, campaignId: string, now: Date, actorId: 
     }
   }
   await tx.update(reviewCampaigns).set({ status: "closed", closedAt: now }).where(eq(reviewCampaigns.id, c.id));
+  // Recurring: the next occurrence, same scope and settings, dates three months on; launched by the sweep at its start.
+  let nextCampaignId: string | null = null;
+  if (c.recurrence === "quarterly") {
+    const start = c.startsAt ?? c.createdAt;
+    const [next] = await tx
+      .insert(reviewCampaigns)
+      .values({
+        name: c.name, scope: c.scope, reviewerKind: c.reviewerKind, reviewerGroup: c.reviewerGroup, secondStage: c.secondStage, recurrence: c.recurrence,
+        defaultDecision: c.defaultDecision, autoDecide: c.autoDecide, createdById: c.createdById, startsAt: plusQuarter(start), dueAt: plusQuarter(c.dueAt),
+      })
+      .returning({ id: reviewCampaigns.id });
+    nextCampaignId = next!.id;
+    await recordAudit(tx, { actorId, actorKind: actorId ? "person" : "system", action: "review.campaign_created", targetKind: "review_campaign", targetId: nextCampaignId, data: { recurrenceOf: c.id, startsAt: plusQuarter(start).toISOString(), dueAt: plusQuarter(c.dueAt).toISOString() } });
+  }
   await recordAudit(tx, [
     ...open.map((i) => ({
       actorId: null, actorKind: "system" as const, action: "review.default_applied", targetKind: "review_item", targetId: i.id,
       data: { campaignId: c.id, decision: revokeIds.has(i.id) ? "revoke" : "keep", defaultDecision: c.defaultDecision, recommendation: i.recommendation, grantId: i.grantId, personId: i.personId },
     })),
-    { actorId, actorKind: actorId ? ("person" as const) : ("system" as const), action: "review.campaign_closed", targetKind: "review_campaign", targetId: c.id, data: { kept: keep.length, revoked: revoke.length, operationIds } },
+    { actorId, actorKind: actorId ? ("person" as const) : ("system" as const), action: "review.campaign_closed", targetKind: "review_campaign", targetId: c.id, data: { kept: keep.length, revoked: revoke.length, operationIds, ...(nextCampaignId ? { nextCampaignId } : {}) } },
   ]);
-  return { campaignId: c.id, kept: keep.length, revoked: revoke.length, operationIds };
+  return { campaignId: c.id, kept: keep.length, revoked: revoke.length, operationIds, nextCampaignId };
 }

@@ -43,6 +43,10 @@ export const createCampaignInput = z.object({
   reviewerGroup: z.array(z.string().uuid()).max(200).optional(),
   dueAt: z.coerce.date(),
   defaultDecision: z.enum(["keep", "revoke", "recommendation"]).default("keep"),
+  /** quarterly: closing the campaign creates the next one (same scope, dates + 3 months). */
+  recurrence: z.enum(["none", "quarterly"]).default("none"),
+  /** security: privileged access a first-stage reviewer keeps goes to a security person for a second look. */
+  secondStage: z.enum(["none", "security"]).default("none"),
 });
 
 export async function createCampaign({ ctx, input: raw }: { ctx: Ctx; input: unknown }): Promise<ReviewCampaign> {
@@ -54,7 +58,7 @@ export async function createCampaign({ ctx, input: raw }: { ctx: Ctx; input: unk
   return ctx.db.transaction(async (tx) => {
     const [c] = await tx
       .insert(reviewCampaigns)
-      .values({ name: input.name, scope: input.scope, reviewerKind: input.reviewerKind, reviewerGroup: input.reviewerGroup ?? null, dueAt: input.dueAt, defaultDecision: input.defaultDecision, createdById: ctx.actor.personId })
+      .values({ name: input.name, scope: input.scope, reviewerKind: input.reviewerKind, reviewerGroup: input.reviewerGroup ?? null, dueAt: input.dueAt, defaultDecision: input.defaultDecision, recurrence: input.recurrence, secondStage: input.secondStage, createdById: ctx.actor.personId })
       .returning();
     await recordAudit(tx, { actorId: ctx.actor.personId, actorKind: "person", action: "review.campaign_created", targetKind: "review_campaign", targetId: c!.id, data: { ...input, dueAt: input.dueAt.toISOString() } });
     return c!;
@@ -134,6 +138,23 @@ export async function buildItems(db: Queryable, c: ReviewCampaign, now: Date, gr
     return out;
   };
 
+  // Privilege accumulation: each person's privileged count and the median count of their department.
+  const privHeld = new Map<string, number>();
+  for (const g of org.held) if (g.privileged) privHeld.set(g.personId, (privHeld.get(g.personId) ?? 0) + 1);
+  const deptCounts = new Map<string, number[]>();
+  for (const p of peerPeople) {
+    if (p.status === "terminated") continue;
+    const k = p.department ?? "";
+    let l = deptCounts.get(k);
+    if (!l) deptCounts.set(k, (l = []));
+    l.push(privHeld.get(p.id) ?? 0);
+  }
+  const deptMedian = new Map<string, number>();
+  for (const [k, l] of deptCounts) {
+    l.sort((a, b) => a - b);
+    deptMedian.set(k, l.length ? l[Math.floor((l.length - 1) / 2)]! : 0);
+  }
+
   // Reviewers.
   const appOwner = new Map<string, string>();
   for (const o of org.owners) if (!appOwner.has(o.applicationId)) appOwner.set(o.applicationId, o.personId);
@@ -171,6 +192,9 @@ export async function buildItems(db: Queryable, c: ReviewCampaign, now: Date, gr
       peerCount: peer?.size ?? 0,
       sodConflicts: sodOf(g.personId, g.entitlementId),
       system: { name: g.applicationName, lastReconciledAt: g.lastReconciledAt },
+      privilegedHeld: privHeld.get(g.personId) ?? 0,
+      peerPrivilegedMedian: deptMedian.get(p.department ?? "") ?? null,
+      peerGroupName: p.department ?? null,
     };
     const t = triageItem(facts, { now });
     if (!staleBySystem.has(g.applicationId)) staleBySystem.set(g.applicationId, t.stale);

@@ -10,7 +10,8 @@
  */
 import { and, eq, inArray, isNull, ne } from "drizzle-orm";
 import { z } from "zod";
-import { grants, reviewCampaigns, reviewItems } from "@/db/schema";
+import { createHash } from "node:crypto";
+import { entitlements, grants, portalRoleAssignments, reviewCampaigns, reviewItems } from "@/db/schema";
 import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
@@ -28,7 +29,7 @@ export const decideItemInput = z.object({
   comment: z.string().trim().max(2000).optional().transform((v) => v || undefined),
 });
 
-export type DecideItemResult = { itemId: string; decision: "keep" | "revoke"; operationIds: string[] };
+export type DecideItemResult = { itemId: string; decision: "keep" | "revoke"; operationIds: string[]; secondStageItemId?: string };
 
 export async function decideItem({ ctx, input: raw, now = new Date() }: { ctx: Ctx; input: unknown; now?: Date }): Promise<DecideItemResult> {
   if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
@@ -43,7 +44,7 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideItemInput>, now:
   const tx = ctx.db;
   const actorId = ctx.actor.personId;
   const [row] = await tx
-    .select({ item: reviewItems, campaign: { id: reviewCampaigns.id, name: reviewCampaigns.name, status: reviewCampaigns.status } })
+    .select({ item: reviewItems, campaign: { id: reviewCampaigns.id, name: reviewCampaigns.name, status: reviewCampaigns.status, secondStage: reviewCampaigns.secondStage } })
     .from(reviewItems)
     .innerJoin(reviewCampaigns, eq(reviewCampaigns.id, reviewItems.campaignId))
     .where(and(eq(reviewItems.id, input.itemId), eq(reviewItems.reviewerId, actorId), input.campaignId ? eq(reviewItems.campaignId, input.campaignId) : undefined))
@@ -67,14 +68,72 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideItemInput>, now:
     .update(reviewItems)
     .set({ decision: input.decision, decidedById: actorId, decidedAt: now, comment: input.comment ?? null, revokedAt: input.decision === "revoke" ? now : null })
     .where(eq(reviewItems.id, item.id));
+  const second = input.decision === "keep" ? await addSecondStage(tx, campaign, [item], actorId, now) : [];
   await recordAudit(tx, {
     actorId, actorKind: "person", action: "review.decided", targetKind: "review_item", targetId: item.id,
     data: {
       campaignId: campaign.id, decision: input.decision, comment: input.comment ?? null, grantId: item.grantId, personId: item.personId,
       entitlementId: item.entitlementId, recommendation: item.recommendation, reasons: item.reasons, stale: item.stale, operationIds,
+      stage: item.stage, ...(second.length ? { secondStageItemId: second[0]!.id } : {}),
     },
   });
-  return { itemId: item.id, decision: input.decision, operationIds };
+  return { itemId: item.id, decision: input.decision, operationIds, ...(second.length ? { secondStageItemId: second[0]!.id } : {}) };
+}
+
+/**
+ * Second stage (campaign.secondStage = "security"): privileged access a first-stage reviewer keeps goes to a
+ * security person (portal role "security") for a second look. The security reviewer is chosen by a stable hash
+ * of the person under review among the security people who are neither that person nor the first-stage decider
+ * (four eyes); with nobody eligible no second-stage item is made and the audit event says so.
+ * Returns the created items (stage "second", the first item's recommendation and reasons behind a lead line).
+ */
+export async function addSecondStage(
+  tx: Queryable,
+  campaign: { id: string; secondStage: "none" | "security" },
+  kept: Array<{ id: string; stage: "first" | "second"; grantId: string | null; personId: string; entitlementId: string; recommendation: "no_action" | "review" | "remove"; reasons: string[]; stale: string | null }>,
+  deciderId: string | null,
+  now: Date,
+): Promise<Array<{ id: string; firstItemId: string; reviewerId: string }>> {
+  if (campaign.secondStage !== "security") return [];
+  const first = kept.filter((k) => k.stage === "first");
+  if (first.length === 0) return [];
+  const entIds = [...new Set(first.map((k) => k.entitlementId))];
+  const priv = new Set<string>();
+  for (let i = 0; i < entIds.length; i += 1000) {
+    const r = await tx.select({ id: entitlements.id }).from(entitlements).where(and(inArray(entitlements.id, entIds.slice(i, i + 1000)), eq(entitlements.privileged, true)));
+    for (const e of r) priv.add(e.id);
+  }
+  const todo = first.filter((k) => priv.has(k.entitlementId));
+  if (todo.length === 0) return [];
+  const security = (await tx.select({ id: portalRoleAssignments.personId }).from(portalRoleAssignments).where(eq(portalRoleAssignments.role, "security")))
+    .map((r) => r.id)
+    .sort();
+  const rows: Array<typeof reviewItems.$inferInsert & { firstItemId: string }> = [];
+  for (const k of todo) {
+    const eligible = security.filter((s) => s !== k.personId && s !== deciderId);
+    if (eligible.length === 0) continue;
+    const reviewerId = eligible[createHash("sha1").update(k.personId).digest().readUInt32BE(0) % eligible.length]!;
+    rows.push({
+      firstItemId: k.id, campaignId: campaign.id, grantId: k.grantId, personId: k.personId, entitlementId: k.entitlementId, reviewerId, stage: "second",
+      recommendation: k.recommendation, stale: k.stale,
+      reasons: [`second stage: privileged access kept by the first reviewer on ${now.toISOString().slice(0, 10)}`, ...k.reasons],
+    });
+  }
+  const out: Array<{ id: string; firstItemId: string; reviewerId: string }> = [];
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const ins = await tx.insert(reviewItems).values(chunk.map(({ firstItemId: _f, ...r }) => r)).returning({ id: reviewItems.id });
+    ins.forEach((r, j) => out.push({ id: r.id, firstItemId: chunk[j]!.firstItemId, reviewerId: chunk[j]!.reviewerId! }));
+  }
+  const skipped = todo.length - rows.length;
+  await recordAudit(tx, [
+    ...out.map((o) => ({
+      actorId: deciderId, actorKind: (deciderId ? "person" : "system") as "person" | "system", action: "review.second_stage_created", targetKind: "review_item", targetId: o.id,
+      data: { campaignId: campaign.id, firstItemId: o.firstItemId, reviewerId: o.reviewerId },
+    })),
+    ...(skipped ? [{ actorId: deciderId, actorKind: (deciderId ? "person" : "system") as "person" | "system", action: "review.second_stage_skipped", targetKind: "review_campaign", targetId: campaign.id, data: { items: skipped, reason: "no eligible security reviewer" } }] : []),
+  ]);
+  return out;
 }
 
 /** Desired state: the grants become revoked; the planner writes the operations (same transaction). */
@@ -123,7 +182,9 @@ export async function bulkApproveNoAction({ ctx, input: raw, now = new Date() }:
     if (pending.length === 0) return { count: 0 };
     const done = await tx.update(reviewItems).set({ decision: "keep", decidedById: actorId, decidedAt: now, comment: "Bulk approved: no action recommended" }).where(mine).returning({
       id: reviewItems.id, grantId: reviewItems.grantId, personId: reviewItems.personId, entitlementId: reviewItems.entitlementId, reasons: reviewItems.reasons,
+      stage: reviewItems.stage, recommendation: reviewItems.recommendation, stale: reviewItems.stale,
     });
+    await addSecondStage(tx, c, done, actorId, now);
     await recordAudit(tx, done.map((d) => ({
       actorId, actorKind: "person" as const, action: "review.decided", targetKind: "review_item", targetId: d.id,
       data: { campaignId: c.id, decision: "keep", bulk: true, comment: "Bulk approved: no action recommended", grantId: d.grantId, personId: d.personId, entitlementId: d.entitlementId, recommendation: "no_action", reasons: d.reasons, operationIds: [] },

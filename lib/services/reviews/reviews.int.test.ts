@@ -14,14 +14,14 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessRequestItems, accessRequests, accountEntitlements, accounts, applications, auditEvents, birthrightRules, entitlements, grants, jobs, operations, people, reviewItems,
-  roleEntitlements, roleTemplates, sodPolicies, sodPolicyEntitlements,
+  portalRoleAssignments, reviewCampaigns, roleEntitlements, roleTemplates, sodPolicies, sodPolicyEntitlements,
 } from "@/db/schema";
 import { parseCsvRecords } from "@/lib/domain/csv";
 import { verifyAuditChain } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/can";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import { testDrivers, type TestDb } from "@/lib/testing/test-db";
-import { closeCampaign } from "./close-campaign";
+import { closeCampaign, closeDueCampaigns, plusQuarter } from "./close-campaign";
 import { createCampaign, launchCampaign } from "./create-campaign";
 import { bulkApproveNoAction, decideItem } from "./decide-item";
 import { editCampaign } from "./edit-campaign";
@@ -250,6 +250,69 @@ for (const driver of testDrivers()) {
       expect(m.byRecommendation.no_action).toMatchObject({ decided: 5, kept: 5, agreement: 1 });
       expect(m.byRecommendation.remove).toMatchObject({ decided: 1, kept: 1, revoked: 0, agreement: 0 });
       expect(m.falseRevokes).toMatchObject({ revoked: 5, reRequestedWithin30Days: 1, rate: 0.2 });
+    });
+
+    it("second stage: privileged access a first-stage reviewer keeps goes to a security person", async () => {
+      const sec = mkPerson("Sec", { department: "Security", title: "Security Analyst" });
+      await t.db.insert(people).values(sec);
+      await t.db.insert(portalRoleAssignments).values({ personId: sec.id, role: "security" });
+      const [eveAdmin, ellaAdmin] = await t.db.insert(grants).values([
+        { personId: eve.id, entitlementId: ent.admin!, source: "manual", grantedAt: ago(30), lastUsedAt: ago(1) },
+        { personId: ella.id, entitlementId: ent.admin!, source: "manual", grantedAt: ago(30), lastUsedAt: ago(1) },
+      ]).returning();
+      const c = await createCampaign({ ctx: ctxOf(A.ada()), input: { name: "Privileged, two stages", scope: { entitlementIds: [ent.admin!, ent.read!] }, dueAt: new Date(now.getTime() + 400 * DAY), secondStage: "security" } });
+      expect(c.secondStage).toBe("security");
+      await (await launchCampaign({ ctx: ctxOf(A.ada()), input: { campaignId: c.id }, now })).done;
+      const items = () => t.db.select().from(reviewItems).where(eq(reviewItems.campaignId, c.id));
+      const first = (await items()).filter((i) => i.reviewerId === mia.id);
+      const eveItem = first.find((i) => i.grantId === eveAdmin!.id)!;
+      const ellaItem = first.find((i) => i.grantId === ellaAdmin!.id)!;
+      const eveRead = first.find((i) => i.personId === eve.id && i.entitlementId === ent.read)!;
+      expect(eveItem.stage).toBe("first");
+      const kept = await decideItem({ ctx: ctxOf(A.mia()), input: { itemId: eveItem.id, decision: "keep", comment: "On-call admin" } });
+      await decideItem({ ctx: ctxOf(A.mia()), input: { itemId: ellaItem.id, decision: "revoke" } });
+      await decideItem({ ctx: ctxOf(A.mia()), input: { itemId: eveRead.id, decision: "keep" } });
+      const second = (await items()).filter((i) => i.stage === "second");
+      // Only the kept privileged item gets a second stage (not the revoke, not the non-privileged keep).
+      expect(second).toHaveLength(1);
+      expect(second[0]).toMatchObject({ id: kept.secondStageItemId, reviewerId: sec.id, grantId: eveAdmin!.id, personId: eve.id, decision: null, recommendation: eveItem.recommendation });
+      expect(second[0]!.reasons[0]).toMatch(/^second stage: privileged access kept by the first reviewer/);
+      // The first-stage reviewer cannot decide it; the security person sees and decides it.
+      await expect(decideItem({ ctx: ctxOf(A.mia()), input: { itemId: second[0]!.id, decision: "revoke" } })).rejects.toBeInstanceOf(NotFoundError);
+      const secActor = actorOf(sec, ["employee", "security"]);
+      const view = await getReviewerView({ ctx: ctxOf(secActor), input: { campaignId: c.id } });
+      expect(view.people.flatMap((p) => p.items.map((i) => i.id))).toEqual([second[0]!.id]);
+      await decideItem({ ctx: ctxOf(secActor), input: { itemId: second[0]!.id, decision: "revoke", comment: "Use break-glass instead" } });
+      const [g] = await t.db.select().from(grants).where(eq(grants.id, eveAdmin!.id));
+      expect(g!.status).toBe("revoked");
+      expect((await items()).filter((i) => i.stage === "second")).toHaveLength(1);
+      const evs = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "review.second_stage_created"), eq(auditEvents.targetId, second[0]!.id)));
+      expect(evs).toHaveLength(1);
+    });
+
+    it("recurring quarterly: closing creates the next campaign (same scope, dates + 3 months), which the sweep launches at its start", async () => {
+      const due = new Date(now.getTime() + 7 * DAY);
+      const c = await createCampaign({ ctx: ctxOf(A.ada()), input: { name: "Quarterly Code Read", scope: { entitlementIds: [ent.read!] }, dueAt: due, recurrence: "quarterly", defaultDecision: "keep" } });
+      await (await launchCampaign({ ctx: ctxOf(A.ada()), input: { campaignId: c.id }, now })).done;
+      const r = await closeDueCampaigns(t.db, new Date(due.getTime() + 3_600_000));
+      const mine = r.find((x) => x.campaignId === c.id)!;
+      expect(mine.nextCampaignId).toBeTruthy();
+      const [closed] = await t.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, c.id));
+      expect(closed!.status).toBe("closed");
+      const [next] = await t.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, mine.nextCampaignId!));
+      expect(next).toMatchObject({ name: c.name, status: "draft", scope: { entitlementIds: [ent.read] }, recurrence: "quarterly", reviewerKind: "manager", defaultDecision: "keep" });
+      expect(next!.startsAt!.toISOString()).toBe(plusQuarter(now).toISOString());
+      expect(next!.dueAt!.toISOString()).toBe(plusQuarter(due).toISOString());
+      expect(plusQuarter(new Date("2026-11-30T10:00:00Z")).toISOString()).toBe("2027-02-28T10:00:00.000Z");
+      // Before its start nothing happens; at its start the sweep launches and generates it.
+      expect((await closeDueCampaigns(t.db, new Date(next!.startsAt!.getTime() - 60_000))).launched).toEqual([]);
+      const r2 = await closeDueCampaigns(t.db, new Date(next!.startsAt!.getTime() + 60_000));
+      expect(r2.launched).toEqual([next!.id]);
+      const [active] = await t.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, next!.id));
+      expect(active!.status).toBe("active");
+      const its = await t.db.select().from(reviewItems).where(eq(reviewItems.campaignId, next!.id));
+      expect(its.length).toBeGreaterThan(0);
+      expect(its.every((i) => i.entitlementId === ent.read)).toBe(true);
     });
   });
 }
