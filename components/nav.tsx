@@ -26,6 +26,8 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   const admin: Link[] = [];
   if (can(actor, "operations.view")) admin.push({ href: "/lifecycle", label: "Lifecycle" }, { href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });
   if (can(actor, "analytics.run")) admin.push({ href: "/analytics/access-report", label: "Access analysis" });
+  if (can(actor, "analytics.run")) admin.push({ href: "/analytics/roles", label: "Role mining" });
+  if (can(actor, "analytics.run")) admin.push({ href: "/analytics/findings", label: "Findings" });
   if (can(actor, "role.edit")) admin.push({ href: "/admin/roles", label: "Roles & rules" });
   if (can(actor, "application.configure")) admin.push({ href: "/admin/systems", label: "Systems" });
   if (can(actor, "hr.import")) admin.push({ href: "/admin/hr-import", label: "HR import" });
