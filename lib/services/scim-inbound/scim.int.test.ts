@@ -169,7 +169,8 @@ for (const driver of testDrivers()) {
         expect(await activeEnts(bjensen.id)).toEqual(["Members", "Sales channel"]);
         const audit = await t.db.execute(sql`SELECT action FROM audit_events WHERE target_id = ${bjensen.id} ORDER BY seq`);
         const actions = ((audit as unknown as { rows?: unknown[] }).rows ?? (audit as unknown as unknown[])).map((x: any) => x.action);
-        expect(actions).toEqual(["hr.joiner", "scim.user.created"]);
+        // The joiner's birthright access is planned into the outbox in the same transaction.
+        expect(actions).toEqual(["provisioning.planned", "hr.joiner", "scim.user.created"]);
       });
 
       it("a duplicate userName (any case) → 409 uniqueness; nothing changes", async () => {
