@@ -23,6 +23,7 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   if (actor.roles.includes("app_owner") || can(actor, "admin.area")) links.push({ href: "/tasks", label: "Tasks" });
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
+  links.push({ href: "/notifications", label: "Notifications" });
   const admin: Link[] = [];
   if (can(actor, "operations.view")) admin.push({ href: "/lifecycle", label: "Lifecycle" }, { href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });
   if (can(actor, "analytics.run")) admin.push({ href: "/analytics/access-report", label: "Access analysis" });
@@ -32,6 +33,8 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   if (can(actor, "application.configure")) admin.push({ href: "/admin/systems", label: "Systems" });
   if (can(actor, "hr.import")) admin.push({ href: "/admin/hr-import", label: "HR import" });
   if (can(actor, "admin.area")) admin.push({ href: "/admin/scim-tokens", label: "SCIM tokens" });
+  if (can(actor, "audit.read")) admin.push({ href: "/admin/risk", label: "Risk model" }, { href: "/admin/routing", label: "Routing policy" }, { href: "/requests/insights", label: "Request insights" });
+  if (can(actor, "admin.area")) admin.push({ href: "/admin/outbox", label: "Mail outbox" });
   const roles = actor.roles.filter((r) => r !== "employee");
   return (
     <header className="border-b border-slate-200 bg-white">
