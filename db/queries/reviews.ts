@@ -198,3 +198,60 @@ export async function insertItemsJson(
     SELECT x.c, x.g, x.p, x.e, x.v, x.r, x.why, x.s
     FROM jsonb_to_recordset(${payload}::jsonb) AS x(c uuid, g uuid, p uuid, e uuid, v uuid, r text, why jsonb, s text)`);
 }
+
+/**
+ * Dashboard reads (admins and auditors). `campaignId` narrows to one campaign; without it: every campaign that is
+ * not a draft. Each is one aggregate query.
+ *   progressByReviewer: per reviewer, decided and open items (top `limit` by open items, then total).
+ *   decisionsByRecommendation: per triage recommendation, kept / revoked / open.
+ *   timeToRevoke: for revoked items, seconds from the decision (or default at closing) to the finish of the
+ *   succeeded operation it caused (cause = the item; at closing, cause = the campaign with the same person and
+ *   entitlement, else application, as receiptsFor matches): count, median, p95, and how many are finished.
+ */
+export async function progressByReviewer(db: Queryable, campaignId?: string, limit = 15) {
+  const which = campaignId ? sql`c.id = ${campaignId}` : sql`c.status <> 'draft'`;
+  const r = await db.execute(sql`
+    SELECT ri.reviewer_id AS "reviewerId", coalesce(p.display_name, '(no reviewer)') AS name,
+      count(ri.decision)::int AS decided, (count(*) - count(ri.decision))::int AS open
+    FROM review_items ri JOIN review_campaigns c ON c.id = ri.campaign_id LEFT JOIN people p ON p.id = ri.reviewer_id
+    WHERE ${which}
+    GROUP BY ri.reviewer_id, p.display_name
+    ORDER BY open DESC, count(*) DESC, name
+    LIMIT ${limit}`);
+  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ reviewerId: string | null; name: string; decided: number; open: number }>;
+}
+
+export async function decisionsByRecommendation(db: Queryable, campaignId?: string) {
+  const which = campaignId ? sql`c.id = ${campaignId}` : sql`c.status <> 'draft'`;
+  const r = await db.execute(sql`
+    SELECT ri.recommendation,
+      count(*) FILTER (WHERE ri.decision = 'keep')::int AS kept,
+      count(*) FILTER (WHERE ri.decision = 'revoke')::int AS revoked,
+      count(*) FILTER (WHERE ri.decision IS NULL)::int AS open
+    FROM review_items ri JOIN review_campaigns c ON c.id = ri.campaign_id
+    WHERE ${which}
+    GROUP BY ri.recommendation`);
+  const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ recommendation: "no_action" | "review" | "remove"; kept: number; revoked: number; open: number }>;
+  return (["no_action", "review", "remove"] as const).map((rec) => rows.find((x) => x.recommendation === rec) ?? { recommendation: rec, kept: 0, revoked: 0, open: 0 });
+}
+
+export async function timeToRevoke(db: Queryable, campaignId?: string) {
+  const which = campaignId ? sql`c.id = ${campaignId}` : sql`c.status <> 'draft'`;
+  const r = await db.execute(sql`
+    WITH revoked AS (
+      SELECT ri.id, ri.decided_at,
+        (SELECT min(o.finished_at) FROM operations o
+          WHERE o.status = 'succeeded' AND o.finished_at IS NOT NULL AND o.person_id = ri.person_id
+            AND ((o.cause_kind = 'review' AND o.cause_id = ri.id::text)
+              OR (o.cause_kind = 'review_campaign' AND o.cause_id = ri.campaign_id::text
+                AND (o.entitlement_id = ri.entitlement_id OR o.application_id = e.application_id)))) AS finished_at
+      FROM review_items ri JOIN review_campaigns c ON c.id = ri.campaign_id JOIN entitlements e ON e.id = ri.entitlement_id
+      WHERE ri.decision = 'revoke' AND ri.decided_at IS NOT NULL AND ${which}
+    ), d AS (SELECT extract(epoch FROM (finished_at - decided_at))::float8 AS s FROM revoked WHERE finished_at IS NOT NULL)
+    SELECT (SELECT count(*)::int FROM revoked) AS revoked, (SELECT count(*)::int FROM d) AS finished,
+      (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY greatest(s, 0)) FROM d) AS "medianSeconds",
+      (SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY greatest(s, 0)) FROM d) AS "p95Seconds"`);
+  const [row] = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ revoked: number; finished: number; medianSeconds: number | null; p95Seconds: number | null }>;
+  const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
+  return { revoked: Number(row?.revoked ?? 0), finished: Number(row?.finished ?? 0), medianSeconds: num(row?.medianSeconds), p95Seconds: num(row?.p95Seconds) };
+}

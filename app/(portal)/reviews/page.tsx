@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { CampaignsPanel } from "@/components/reviews/campaigns-panel";
+import { ReviewDashboard } from "@/components/reviews/review-dashboard";
 import { PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/can";
 import { listApplications } from "@/lib/services/applications/list-applications";
 import { pageCtx } from "@/lib/services/ctx";
-import { listCampaigns } from "@/lib/services/reviews/list-reviews";
+import { getReviewDashboard, listCampaigns } from "@/lib/services/reviews/list-reviews";
 import { runForPage } from "@/lib/services/run";
 
 export const metadata: Metadata = { title: "Access reviews" };
@@ -13,11 +14,13 @@ export const dynamic = "force-dynamic";
 export default async function ReviewsPage() {
   const ctx = await pageCtx();
   const res = await runForPage(async () => {
-    const [campaigns, apps] = await Promise.all([
+    const [campaigns, apps, dashboard] = await Promise.all([
       listCampaigns({ ctx }),
       can(ctx.actor, "review.manage") ? listApplications({ ctx, input: {} }) : Promise.resolve([]),
+      // Admins and auditors: dashboards.
+      can(ctx.actor, "review.evidence") ? getReviewDashboard({ ctx }) : Promise.resolve(null),
     ]);
-    return { campaigns, apps: (apps as Array<{ id: string; name: string }>).map((a) => ({ id: a.id, name: a.name })) };
+    return { campaigns, dashboard, apps: (apps as Array<{ id: string; name: string }>).map((a) => ({ id: a.id, name: a.name })) };
   });
   if (!res.ok) return res.view;
   return (
@@ -27,6 +30,7 @@ export default async function ReviewsPage() {
         subtitle="Certification campaigns arrive pre-analysed: each item carries a recommendation and its reasons, so you decide the few that need you."
       />
       <CampaignsPanel initial={res.data.campaigns} applications={res.data.apps} />
+      {res.data.dashboard && <div className="mt-8"><ReviewDashboard data={res.data.dashboard} /></div>}
     </>
   );
 }

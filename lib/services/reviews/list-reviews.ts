@@ -6,7 +6,7 @@
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { campaignsWithProgress, receiptsFor, reviewerItems } from "@/db/queries/reviews";
+import { campaignsWithProgress, decisionsByRecommendation, progressByReviewer, receiptsFor, reviewerItems, timeToRevoke } from "@/db/queries/reviews";
 import { reviewCampaigns } from "@/db/schema";
 import { can } from "@/lib/auth/can";
 import { personSummary } from "@/lib/domain/review-triage";
@@ -69,4 +69,22 @@ export async function getReviewerView({ ctx, input }: { ctx: Ctx; input: { campa
     decided: rows.filter((r) => r.decision).length,
     openNoAction: rows.filter((r) => r.recommendation === "no_action" && !r.decision).length,
   };
+}
+
+export type ReviewDashboard = {
+  byReviewer: Awaited<ReturnType<typeof progressByReviewer>>;
+  byRecommendation: Awaited<ReturnType<typeof decisionsByRecommendation>>;
+  timeToRevoke: Awaited<ReturnType<typeof timeToRevoke>>;
+};
+
+/** Dashboards for admins and auditors (review.evidence): progress by reviewer, decisions by recommendation, time to revoke. */
+export async function getReviewDashboard({ ctx, input = {} }: { ctx: Ctx; input?: { campaignId?: string } }): Promise<ReviewDashboard> {
+  if (!can(ctx.actor, "review.evidence")) throw new ForbiddenError();
+  const id = input.campaignId === undefined ? undefined : z.string().uuid().safeParse(input.campaignId);
+  if (id && !id.success) throw new NotFoundError("No such campaign.");
+  const campaignId = id?.data;
+  const [byReviewer, byRecommendation, ttr] = await Promise.all([
+    progressByReviewer(ctx.db, campaignId), decisionsByRecommendation(ctx.db, campaignId), timeToRevoke(ctx.db, campaignId),
+  ]);
+  return { byReviewer, byRecommendation, timeToRevoke: ttr };
 }

@@ -26,7 +26,7 @@ import { createCampaign, launchCampaign } from "./create-campaign";
 import { bulkApproveNoAction, decideItem } from "./decide-item";
 import { editCampaign } from "./edit-campaign";
 import { automationMetrics, exportEvidence } from "./evidence";
-import { getReviewerView, listCampaigns } from "./list-reviews";
+import { getReviewDashboard, getReviewerView, listCampaigns } from "./list-reviews";
 
 const DAY = 86_400_000;
 const now = new Date();
@@ -250,6 +250,25 @@ for (const driver of testDrivers()) {
       expect(m.byRecommendation.no_action).toMatchObject({ decided: 5, kept: 5, agreement: 1 });
       expect(m.byRecommendation.remove).toMatchObject({ decided: 1, kept: 1, revoked: 0, agreement: 0 });
       expect(m.falseRevokes).toMatchObject({ revoked: 5, reRequestedWithin30Days: 1, rate: 0.2 });
+    });
+
+    it("dashboards: progress by reviewer, decisions by recommendation, time to revoke (admins and auditors only)", async () => {
+      await expect(getReviewDashboard({ ctx: ctxOf(A.mia()), input: { campaignId } })).rejects.toBeInstanceOf(ForbiddenError);
+      const due = new Date(now.getTime() + 14 * DAY + 3_600_000);
+      await t.db.update(operations).set({ status: "succeeded", finishedAt: new Date(due.getTime() + 7_200_000) })
+        .where(and(eq(operations.causeKind, "review_campaign"), eq(operations.causeId, campaignId), eq(operations.personId, leo.id)));
+      const d = await getReviewDashboard({ ctx: ctxOf(actorOf(vic, ["employee", "auditor"])), input: { campaignId } });
+      const all = await itemsOf();
+      const miaRow = d.byReviewer.find((r) => r.reviewerId === mia.id)!;
+      expect(miaRow).toMatchObject({ name: "Mia Test", decided: all.filter((i) => i.reviewerId === mia.id).length, open: 0 });
+      expect(d.byRecommendation.map((r) => r.recommendation)).toEqual(["no_action", "review", "remove"]);
+      expect(d.byRecommendation.reduce((n, r) => n + r.kept + r.revoked + r.open, 0)).toBe(all.length);
+      const remove = d.byRecommendation.find((r) => r.recommendation === "remove")!;
+      expect(remove).toMatchObject({ revoked: all.filter((i) => i.recommendation === "remove" && i.decision === "revoke").length, kept: 1, open: 0 });
+      // Ed: decided and finished at `now` (0 s); Leo: default at the due date, removed 2 h later.
+      expect(d.timeToRevoke).toMatchObject({ revoked: all.filter((i) => i.decision === "revoke").length, finished: 2, medianSeconds: 3600, p95Seconds: 6840 });
+      const overall = await getReviewDashboard({ ctx: ctxOf(A.ada()) });
+      expect(overall.byReviewer.length).toBeGreaterThan(0);
     });
 
     it("second stage: privileged access a first-stage reviewer keeps goes to a security person", async () => {
