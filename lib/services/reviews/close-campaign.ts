@@ -4,6 +4,8 @@
  * otherwise. Revokes change the desired state and are planned in the same transaction (cause: the campaign).
  * One audit event per defaulted item (target review_item), so the evidence export can cite its seq.
  * `now` is injected (tests; the scheduler passes the clock). Admins may close; closeDueCampaigns is the sweep.
+ * Recurring campaigns (recurrence "quarterly"): closing also creates the next occurrence as a draft with the same
+ * scope and settings and both dates three months on; the sweep launches it once its start date has come.
  */
 import { and, eq, inArray, isNotNull, lte } from "drizzle-orm";
 import { z } from "zod";

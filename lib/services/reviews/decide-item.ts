@@ -4,6 +4,8 @@
  * removing needs a comment. A revoke changes the desired state at once (grant → revoked) and plans the
  * operations in the same transaction (closed-loop removal, not at campaign end); the dispatcher is woken after
  * commit. Each decision writes one audit event (target review_item) whose seq the evidence export cites.
+ * With campaign.secondStage "security", keeping privileged access at the first stage (one by one or in bulk)
+ * creates a second-stage item for a security person (addSecondStage).
  *
  * bulkApproveNoAction: keep every undecided "no_action" item of the actor in one campaign; needs confirm=true
  * and, when given, the count the confirmation dialog showed (a changed count is refused, not silently applied).
