@@ -1,16 +1,18 @@
 /**
- * `gatehouse apply -f FILE [--dry-run] [--json]`: make the connected systems what FILE (JSON, docs/systems-file.md)
- * says. Secrets in the file may be "env:NAME" references, resolved from this process's environment. --dry-run
- * prints create / update / unchanged per system and "changed" / "unchanged" per secret, and writes nothing.
+ * `gatehouse apply -f FILE [--dry-run] [--json]`: make the connected systems and role templates what FILE (JSON,
+ * docs/systems-file.md) says. Secrets in the file may be "env:NAME" references, resolved from this process's
+ * environment. --dry-run prints create / update / unchanged per system ("changed" / "unchanged" per secret) and per
+ * role (with its blast radius: who gains / loses what, new SoD conflicts), and writes nothing.
  */
 import fs from "node:fs";
 import { migrate, openDb } from "@/db/client";
 import type { Actor } from "@/lib/auth/can";
 import { AppError } from "@/lib/errors";
-import { applySystemsFile } from "@/lib/services/systems/apply-file";
+import { applyConfigFile } from "@/lib/services/systems/apply-file";
 
 const usage = `Usage: gatehouse apply -f FILE [--dry-run] [--json]
-  FILE is JSON: {"systems":[{"key","name","connector","config":{…},"secrets":{"token":"env:MY_TOKEN"},"criticality","deprovision":{"action","retentionDays"}}]}
+  FILE is JSON: {"systems":[{"key","name","connector","config":{…},"secrets":{"token":"env:MY_TOKEN"},"criticality","deprovision":{"action","retentionDays"}}],
+                 "roles":[{"key","name","status":"published","entitlements":["app:externalId"],"rules":[{"name","conditions":[{"attribute","op","value"}]}]}]}
   See docs/systems-file.md.`;
 
 const cliAdmin: Actor = { personId: "system:cli", name: "CLI", email: "", roles: ["admin"], ownedApplicationIds: [] };
@@ -38,9 +40,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await migrate(h);
     // The CLI is the one place the file's env: references are resolved: services receive the map.
-    const plans = await applySystemsFile({ ctx: { db: h.db, actor: cliAdmin }, input: { text, environment: { ...process.env }, dryRun } });
+    const result = await applyConfigFile({ ctx: { db: h.db, actor: cliAdmin }, input: { text, environment: { ...process.env }, dryRun } });
+    const plans = result.systems;
     if (argv.includes("--json")) {
-      console.log(JSON.stringify({ dryRun, systems: plans }, null, 2));
+      console.log(JSON.stringify({ dryRun, systems: plans, roles: result.roles, access: result.access }, null, 2));
       return 0;
     }
     for (const p of plans) {
@@ -49,8 +52,23 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`${p.action.padEnd(9)} ${p.key}${what}${secrets ? `; secrets: ${secrets}` : ""}`);
       for (const w of p.warnings) console.log(`  warning: ${w}`);
     }
+    for (const r of result.roles) {
+      const what = r.action === "update" && r.changes.length ? ` (${r.changes.join(", ")})` : "";
+      console.log(`${r.action.padEnd(9)} role ${r.key}${what}`);
+      if (r.action !== "unchanged") console.log(`  blast radius: ${r.impact.summary}${r.impact.people ? ` (${r.impact.people} people)` : ""}`);
+      for (const e of r.impact.entitlements) {
+        if (e.gain) console.log(`    +${e.gain} gain ${e.entitlement}: ${e.sampleGain.join(", ")}${e.gain > e.sampleGain.length ? ", …" : ""}`);
+        if (e.lose) console.log(`    −${e.lose} lose ${e.entitlement}: ${e.sampleLose.join(", ")}${e.lose > e.sampleLose.length ? ", …" : ""}`);
+      }
+      for (const s of r.impact.sod) console.log(`    new SoD conflict "${s.policy}" (${s.severity}): ${s.people} people: ${s.sample.join(", ")}`);
+    }
     const n = (a: string) => plans.filter((p) => p.action === a).length;
     console.log(`${dryRun ? "Dry run: nothing written. " : ""}${n("create")} to create, ${n("update")} to update, ${n("unchanged")} unchanged.`);
+    if (result.roles.length) {
+      const rn = (a: string) => result.roles.filter((p) => p.action === a).length;
+      const a = result.access;
+      console.log(`Roles: ${rn("create")} to create, ${rn("update")} to update, ${rn("unchanged")} unchanged; ${a.people} people affected: ${a.added} grants ${dryRun ? "would be " : ""}added, ${a.scheduledForRemoval} ${dryRun ? "would be " : ""}scheduled for removal, ${a.operations} operations.`);
+    }
     return 0;
   } catch (e) {
     if (e instanceof AppError) {

@@ -9,15 +9,30 @@
  * one transaction. The plan (also the --dry-run output) says create / update (with the changed fields) / unchanged
  * per system, and per secret field "changed" / "unchanged" — never a value. Systems absent from the file are left
  * alone (the file is not a full inventory).
+ *
+ * Roles (optional, same file): { "roles": [ { key, name, description?, status: "draft"|"published",
+ * entitlements: ["<appKey>:<entitlementExternalId>"], rules: [ { name, conditions: [ { attribute, op, value } ] } ] } ] }.
+ * A role in the file is authoritative for its entitlements and rules (rules are matched by name; a rule missing from
+ * the file is deleted); roles absent from the file are left alone. The role part runs in one transaction: each
+ * role's change is cut into the steps the role editor knows (publish, add/remove entitlement, rule conditions, rule
+ * enabled) and each step's blast radius is computed with computeRoleChangePreview on the state the previous steps
+ * left, then written; afterwards the birthright grants of everyone affected are re-synced (losses keep the mover
+ * overlap) and their operations planned, with one audit event per changed role. --dry-run does exactly that and
+ * rolls the transaction back, so its figures are what applying would do. Entitlements must already exist (discovered
+ * from the system); an unknown reference stops the whole file.
  */
 import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { applicationOwners, applications, people } from "@/db/schema";
-import { canonical } from "@/lib/audit";
+import type { Queryable } from "@/db/client";
+import { applicationOwners, applications, birthrightRules, entitlements, people, roleEntitlements, roleTemplates } from "@/db/schema";
+import { canonical, recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { decryptSecrets } from "@/lib/crypto";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
+import { syncBirthrightGrants } from "@/lib/services/access/sync-birthright";
 import type { Ctx } from "@/lib/services/context";
+import { planPeople } from "@/lib/services/provisioning/plan";
+import { computeRoleChangePreview, conditionSchema, writeRoleChange, type RoleChange, type RoleChangePreview } from "@/lib/services/roles/preview-change";
 import { SECRET_FIELDS, validateSystem } from "./config";
 import { auditActorOf, parseSystemInput, saveSystemTx, type SystemInput } from "./save-system";
 
@@ -37,13 +52,24 @@ const entry = z
     owners: z.array(z.string()).optional(),
   })
   .strict();
-const file = z.object({ systems: z.array(entry) }).strict();
+const roleEntry = z
+  .object({
+    key: z.string().trim().min(1).max(100),
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    status: z.enum(["draft", "published"]),
+    entitlements: z.array(z.string().regex(/^[^:]+:.+$/, 'an entitlement is "<appKey>:<entitlementExternalId>"')).max(500).default([]),
+    rules: z.array(z.object({ name: z.string().trim().min(1).max(120), conditions: z.array(conditionSchema).max(20) }).strict()).max(50).default([]),
+  })
+  .strict();
+export type RoleEntry = z.infer<typeof roleEntry>;
+const file = z.object({ systems: z.array(entry).default([]), roles: z.array(roleEntry).default([]) }).strict();
 
 export type SecretState = "changed" | "unchanged";
 export type SystemPlan = { key: string; action: "create" | "update" | "unchanged"; changes: string[]; secrets: Record<string, SecretState>; warnings: string[] };
 
 /** Parse the file text into validated inputs (env references resolved). Throws ValidationError naming the entry. */
-export function parseSystemsFile(text: string, environment: Record<string, string | undefined>): { inputs: SystemInput[]; warnings: Map<string, string[]> } {
+export function parseSystemsFile(text: string, environment: Record<string, string | undefined>): { inputs: SystemInput[]; warnings: Map<string, string[]>; roles: RoleEntry[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -95,12 +121,35 @@ export function parseSystemsFile(text: string, environment: Record<string, strin
     }
     warnings.set(s.key, w);
   });
-  return { inputs, warnings };
+  const roleKeys = new Set<string>();
+  f.data.roles.forEach((r, n) => {
+    const where = `roles[${n}] (${r.key})`;
+    if (roleKeys.has(r.key)) throw new ValidationError(`${where}: the key "${r.key}" appears twice`);
+    roleKeys.add(r.key);
+    const names = new Set<string>();
+    for (const rule of r.rules) {
+      if (names.has(rule.name)) throw new ValidationError(`${where}: the rule "${rule.name}" appears twice`);
+      names.add(rule.name);
+    }
+  });
+  return { inputs, warnings, roles: f.data.roles };
 }
 
+/** The systems part only (kept for callers that know no roles); a file with roles is applied whole. */
 export async function applySystemsFile({ ctx, input }: { ctx: Ctx; input: { text: string; environment: Record<string, string | undefined>; dryRun?: boolean } }): Promise<SystemPlan[]> {
+  return (await applyConfigFile({ ctx, input })).systems;
+}
+
+export async function applyConfigFile({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { text: string; environment: Record<string, string | undefined>; dryRun?: boolean; moverOverlapDays?: number; now?: Date };
+}): Promise<ConfigFilePlan> {
   if (!can(ctx.actor, "application.configure")) throw new ForbiddenError("Only administrators can configure connected systems.");
-  const { inputs, warnings } = parseSystemsFile(input.text, input.environment);
+  const { inputs, warnings, roles } = parseSystemsFile(input.text, input.environment);
+  if (roles.length && !can(ctx.actor, "role.edit")) throw new ForbiddenError("Only admins can change roles and rules.");
   const keys = inputs.map((i) => i.key);
   const existing = keys.length ? await ctx.db.select().from(applications).where(inArray(applications.key, keys)) : [];
   const byKey = new Map(existing.map((a) => [a.key, a]));
@@ -150,14 +199,206 @@ export async function applySystemsFile({ ctx, input }: { ctx: Ctx; input: { text
     const secretChanged = Object.values(secrets).includes("changed");
     plans.push({ key: i.key, action: changes.length || secretChanged ? "update" : "unchanged", changes, secrets, warnings: warnings.get(i.key) ?? [] });
   }
-  if (input.dryRun) return plans;
+  const empty: ConfigFilePlan = { systems: plans, roles: [], access: { people: 0, added: 0, scheduledForRemoval: 0, operations: 0 } };
+  if (input.dryRun && roles.length === 0) return empty;
   const who = auditActorOf(ctx);
-  await ctx.db.transaction(async (tx) => {
-    for (const i of inputs) {
-      const p = plans.find((x) => x.key === i.key)!;
-      if (p.action === "unchanged") continue;
-      await saveSystemTx(tx, i, who, byKey.get(i.key)?.id);
+  const now = input.now ?? new Date();
+  try {
+    const result = await ctx.db.transaction(async (tx) => {
+      if (!input.dryRun) {
+        for (const i of inputs) {
+          const p = plans.find((x) => x.key === i.key)!;
+          if (p.action === "unchanged") continue;
+          await saveSystemTx(tx, i, who, byKey.get(i.key)?.id);
+        }
+      }
+      const out: ConfigFilePlan = roles.length ? { systems: plans, ...(await applyRolesTx(tx, roles, { now, actorId: who.actorId, actorKind: who.actorKind, moverOverlapDays: input.moverOverlapDays ?? 7 })) } : empty;
+      if (input.dryRun) throw new RollbackRoles(out);
+      return out;
+    });
+    if (result.access.operations > 0) {
+      const { wakeDispatcher } = await import("@/lib/jobs/worker");
+      wakeDispatcher();
     }
+    return result;
+  } catch (e) {
+    if (e instanceof RollbackRoles) return e.plan;
+    throw e;
+  }
+}
+
+export type RoleImpact = {
+  summary: string;
+  gain: number;
+  lose: number;
+  entitlements: Array<{ entitlement: string; gain: number; lose: number; sampleGain: string[]; sampleLose: string[] }>;
+  sod: Array<{ policy: string; severity: string; people: number; sample: string[] }>;
+  people: number;
+};
+export type RolePlan = { key: string; action: "create" | "update" | "unchanged"; changes: string[]; impact: RoleImpact };
+export type ConfigFilePlan = {
+  systems: SystemPlan[];
+  roles: RolePlan[];
+  /** What re-syncing everyone affected did (exact; the dry run's figures come from the rolled-back run). */
+  access: { people: number; added: number; scheduledForRemoval: number; operations: number };
+};
+
+class RollbackRoles extends Error {
+  constructor(public readonly plan: ConfigFilePlan) {
+    super("dry run");
+  }
+}
+
+type RuleRow = typeof birthrightRules.$inferSelect;
+
+/** Write the roles of the file, step by step with each step's blast radius, then re-sync and plan. */
+async function applyRolesTx(
+  tx: Queryable,
+  roles: RoleEntry[],
+  opts: { now: Date; actorId: string | null; actorKind: "person" | "system" | "cli"; moverOverlapDays: number },
+): Promise<Omit<ConfigFilePlan, "systems">> {
+  const { now } = opts;
+  // Resolve every "<appKey>:<externalId>" first: an unknown one stops the file before anything is written.
+  const refs = new Map<string, string>();
+  const appKeys = [...new Set(roles.flatMap((r) => r.entitlements.map((e) => e.slice(0, e.indexOf(":")))))];
+  if (appKeys.length) {
+    const rows = await tx
+      .select({ id: entitlements.id, externalId: entitlements.externalId, app: applications.key })
+      .from(entitlements)
+      .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+      .where(inArray(applications.key, appKeys));
+    for (const r of rows) refs.set(`${r.app}:${r.externalId}`, r.id);
+  }
+  const label = new Map([...refs].map(([k, v]) => [v, k]));
+  roles.forEach((r, n) => {
+    const missing = r.entitlements.filter((e) => !refs.has(e));
+    if (missing.length) throw new ValidationError(`roles[${n}] (${r.key}): unknown entitlement ${missing.map((m) => `"${m}"`).join(", ")} (expected "<appKey>:<externalId>" of a discovered entitlement)`);
   });
-  return plans;
+
+  const plans: RolePlan[] = [];
+  const affected = new Set<string>();
+  for (const r of roles) {
+    const previews: RoleChangePreview[] = [];
+    const step = async (change: RoleChange) => {
+      previews.push(await computeRoleChangePreview(tx, change));
+      await writeRoleChange(tx, change, now);
+    };
+    const wantEnts = new Set(r.entitlements.map((e) => refs.get(e)!));
+    const changes: string[] = [];
+    const [existing] = await tx.select().from(roleTemplates).where(eq(roleTemplates.key, r.key));
+    let action: RolePlan["action"];
+    if (!existing) {
+      action = "create";
+      // Created as a draft with everything in place (gives nothing yet); publishing is the one step with a radius.
+      const [t] = await tx.insert(roleTemplates).values({ key: r.key, name: r.name, description: r.description ?? "", status: "draft", origin: "file" }).returning({ id: roleTemplates.id });
+      if (wantEnts.size) await tx.insert(roleEntitlements).values([...wantEnts].map((e) => ({ roleId: t!.id, entitlementId: e })));
+      if (r.rules.length) await tx.insert(birthrightRules).values(r.rules.map((x) => ({ name: x.name, roleId: t!.id, conditions: x.conditions as never })));
+      if (r.status === "published") await step({ kind: "role.publish", roleId: t!.id });
+    } else {
+      const roleId = existing.id;
+      if (existing.name !== r.name) changes.push("name");
+      if (r.description !== undefined && existing.description !== r.description) changes.push("description");
+      if (changes.length) await tx.update(roleTemplates).set({ name: r.name, ...(r.description !== undefined ? { description: r.description } : {}), updatedAt: now }).where(eq(roleTemplates.id, roleId));
+      const haveEnts = new Set((await tx.select({ e: roleEntitlements.entitlementId }).from(roleEntitlements).where(eq(roleEntitlements.roleId, roleId))).map((x) => x.e));
+      const haveRules: RuleRow[] = await tx.select().from(birthrightRules).where(eq(birthrightRules.roleId, roleId));
+      const wasPublished = existing.status === "published";
+      if (wasPublished !== (r.status === "published")) changes.push(`status ${existing.status} → ${r.status}`);
+      // Unpublishing: the loss is every enabled rule switched off; then the (draft) template keeps its rules.
+      if (wasPublished && r.status === "draft") {
+        const on = haveRules.filter((x) => x.enabled);
+        for (const x of on) await step({ kind: "rule.enabled", ruleId: x.id, enabled: false });
+        await tx.update(roleTemplates).set({ status: "draft", updatedAt: now }).where(eq(roleTemplates.id, roleId));
+        if (on.length) await tx.update(birthrightRules).set({ enabled: true }).where(inArray(birthrightRules.id, on.map((x) => x.id)));
+      }
+      const live = r.status === "published" && wasPublished;
+      // A draft's contents give nothing: they are written directly; a live role's go through the preview.
+      const write = async (change: RoleChange) => (live ? step(change) : void (await writeRoleChange(tx, change, now)));
+      for (const e of wantEnts) if (!haveEnts.has(e)) {
+        changes.push(`+entitlement ${label.get(e)}`);
+        await write({ kind: "role.addEntitlement", roleId, entitlementId: e });
+      }
+      for (const e of haveEnts) if (!wantEnts.has(e)) {
+        changes.push(`-entitlement ${label.get(e) ?? e}`);
+        await write({ kind: "role.removeEntitlement", roleId, entitlementId: e });
+      }
+      for (const x of haveRules) {
+        const f = r.rules.find((y) => y.name === x.name);
+        if (!f) {
+          changes.push(`-rule ${x.name}`);
+          if (x.enabled && live) await step({ kind: "rule.enabled", ruleId: x.id, enabled: false });
+          await tx.delete(birthrightRules).where(eq(birthrightRules.id, x.id));
+          continue;
+        }
+        if (canonical(x.conditions) !== canonical(f.conditions)) {
+          changes.push(`~rule ${x.name}`);
+          await write({ kind: "rule.conditions", ruleId: x.id, conditions: f.conditions });
+        }
+        if (!x.enabled) {
+          changes.push(`~rule ${x.name} enabled`);
+          await write({ kind: "rule.enabled", ruleId: x.id, enabled: true });
+        }
+      }
+      for (const f of r.rules) {
+        if (haveRules.some((x) => x.name === f.name)) continue;
+        changes.push(`+rule ${f.name}`);
+        const [nr] = await tx.insert(birthrightRules).values({ name: f.name, roleId, conditions: f.conditions as never, enabled: !live }).returning({ id: birthrightRules.id });
+        if (live) await step({ kind: "rule.enabled", ruleId: nr!.id, enabled: true });
+      }
+      if (!wasPublished && r.status === "published") await step({ kind: "role.publish", roleId });
+      action = changes.length ? "update" : "unchanged";
+    }
+    for (const p of previews) for (const id of p.affectedPersonIds) affected.add(id);
+    plans.push({ key: r.key, action, changes, impact: mergeImpact(previews, label) });
+  }
+
+  const ids = [...affected];
+  const synced = await syncBirthrightGrants(tx, ids, { now, moverOverlapDays: opts.moverOverlapDays, actorId: opts.actorId });
+  const added = synced.reduce((s, c) => s + c.added.length, 0);
+  const scheduledForRemoval = synced.reduce((s, c) => s + c.scheduled.length, 0);
+  const planned = ids.length ? await planPeople(tx, ids, { kind: "role.file", id: "apply", actorId: opts.actorId }, now) : { operationIds: [] };
+  const changed = plans.filter((p) => p.action !== "unchanged");
+  if (changed.length) {
+    const keys = changed.map((p) => p.key);
+    const idOf = new Map((await tx.select({ id: roleTemplates.id, key: roleTemplates.key }).from(roleTemplates).where(inArray(roleTemplates.key, keys))).map((x) => [x.key, x.id]));
+    await recordAudit(
+      tx,
+      changed.map((p) => ({
+        actorId: opts.actorId, actorKind: opts.actorKind, action: "role.file_applied", targetKind: "role_template", targetId: idOf.get(p.key) ?? null,
+        data: { key: p.key, action: p.action, changes: p.changes, gain: p.impact.gain, lose: p.impact.lose, summary: p.impact.summary, sodConflicts: p.impact.sod.map((s) => ({ policy: s.policy, people: s.people })), people: p.impact.people },
+      })),
+    );
+  }
+  return { roles: plans, access: { people: ids.length, added, scheduledForRemoval, operations: planned.operationIds.length } };
+}
+
+/** One role's steps as one blast radius (per entitlement and per SoD policy, people counted once). */
+function mergeImpact(previews: RoleChangePreview[], label: Map<string, string>): RoleImpact {
+  const ents = new Map<string, { name: string; gain: number; lose: number; sampleGain: Set<string>; sampleLose: Set<string> }>();
+  const sod = new Map<string, { name: string; severity: string; people: number; sample: Set<string> }>();
+  const people = new Set<string>();
+  for (const p of previews) {
+    p.affectedPersonIds.forEach((x) => people.add(x));
+    for (const e of p.entitlements) {
+      const m = ents.get(e.entitlementId) ?? ents.set(e.entitlementId, { name: label.get(e.entitlementId) ?? `${e.application} ${e.name}`, gain: 0, lose: 0, sampleGain: new Set(), sampleLose: new Set() }).get(e.entitlementId)!;
+      m.gain += e.gain;
+      m.lose += e.lose;
+      e.sampleGain.forEach((x) => m.sampleGain.add(x));
+      e.sampleLose.forEach((x) => m.sampleLose.add(x));
+    }
+    for (const s of p.sod) {
+      const m = sod.get(s.policyId) ?? sod.set(s.policyId, { name: s.name, severity: s.severity, people: 0, sample: new Set() }).get(s.policyId)!;
+      m.people += s.people;
+      s.sample.forEach((x) => m.sample.add(x));
+    }
+  }
+  const entitlementsOut = [...ents.values()].map((m) => ({ entitlement: m.name, gain: m.gain, lose: m.lose, sampleGain: [...m.sampleGain].slice(0, 10), sampleLose: [...m.sampleLose].slice(0, 10) }));
+  const sodOut = [...sod.values()].map((m) => ({ policy: m.name, severity: m.severity, people: m.people, sample: [...m.sample].slice(0, 10) }));
+  const gain = entitlementsOut.reduce((n, e) => n + e.gain, 0);
+  const lose = entitlementsOut.reduce((n, e) => n + e.lose, 0);
+  const summary = [
+    ...entitlementsOut.filter((e) => e.gain).map((e) => `+${e.gain} gain ${e.entitlement}`),
+    ...entitlementsOut.filter((e) => e.lose).map((e) => `−${e.lose} lose ${e.entitlement}`),
+    ...(sodOut.length ? [`${sodOut.reduce((n, s) => n + s.people, 0)} new SoD conflicts`] : []),
+  ].join(", ");
+  return { summary: summary || "No one gains or loses access.", gain, lose, entitlements: entitlementsOut, sod: sodOut, people: people.size };
 }
