@@ -4,15 +4,14 @@ import { fmtDate } from "@/components/ui/dates";
 import { can } from "@/lib/auth/can";
 import { pageCtx } from "@/lib/services/ctx";
 import { listEmailOutbox } from "@/lib/services/requests/notifications";
+import { requireAllowed } from "@/lib/services/run";
 
 export const metadata: Metadata = { title: "Mail outbox" };
 export const dynamic = "force-dynamic";
 
 export default async function OutboxPage() {
   const ctx = await pageCtx();
-  if (!can(ctx.actor, "admin.area")) {
-    return <p role="alert" className="rounded border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">Only admins can see the mail outbox.</p>;
-  }
+  requireAllowed(can(ctx.actor, "admin.area"));
   const rows = await listEmailOutbox({ ctx });
   return (
     <>

@@ -5,6 +5,7 @@ import { CalibrationChart } from "@/components/requests/calibration-chart";
 import { can } from "@/lib/auth/can";
 import { pageCtx } from "@/lib/services/ctx";
 import { modelQuality } from "@/lib/services/requests/model-quality";
+import { requireAllowed } from "@/lib/services/run";
 
 export const metadata: Metadata = { title: "Risk model" };
 export const dynamic = "force-dynamic";
@@ -13,9 +14,7 @@ const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : "â€
 
 export default async function RiskModelPage() {
   const ctx = await pageCtx();
-  if (!can(ctx.actor, "audit.read")) {
-    return <p role="alert" className="rounded border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">Only admins, security and auditors can see the risk model.</p>;
-  }
+  requireAllowed(can(ctx.actor, "audit.read"));
   const q = await modelQuality({ ctx });
   return (
     <>

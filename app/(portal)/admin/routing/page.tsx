@@ -7,6 +7,7 @@ import { pageCtx } from "@/lib/services/ctx";
 import { getRoutingPolicies, shadowReport } from "@/lib/services/requests/routing-policy";
 import { savePolicyAction } from "./actions";
 import { PolicyForm } from "./policy-form";
+import { requireAllowed } from "@/lib/services/run";
 
 export const metadata: Metadata = { title: "Routing policy" };
 export const dynamic = "force-dynamic";
@@ -25,9 +26,7 @@ function PolicySummary({ p }: { p: RoutingPolicy }) {
 
 export default async function RoutingPolicyPage() {
   const ctx = await pageCtx();
-  if (!can(ctx.actor, "audit.read")) {
-    return <p role="alert" className="rounded border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">Only admins, security and auditors can see the routing policy.</p>;
-  }
+  requireAllowed(can(ctx.actor, "audit.read"));
   const [pol, sh] = await Promise.all([getRoutingPolicies({ ctx }), shadowReport({ ctx })]);
   const r = sh.report;
   return (

@@ -6,15 +6,14 @@ import { pageCtx } from "@/lib/services/ctx";
 import { listTokens } from "@/lib/services/scim-inbound/tokens";
 import { createScimTokenAction, revokeScimTokenAction } from "./actions";
 import { CreateTokenForm, RevokeTokenButton } from "./token-forms";
+import { requireAllowed } from "@/lib/services/run";
 
 export const metadata: Metadata = { title: "SCIM tokens" };
 export const dynamic = "force-dynamic";
 
 export default async function ScimTokensPage() {
   const ctx = await pageCtx();
-  if (!can(ctx.actor, "admin.area")) {
-    return <p role="alert" className="rounded border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">Only admins can manage SCIM tokens.</p>;
-  }
+  requireAllowed(can(ctx.actor, "admin.area"));
   const tokens = await listTokens({ ctx });
   return (
     <>

@@ -5,6 +5,7 @@ import { DepartmentRatesChart, WeeklyPathsChart } from "@/components/requests/in
 import { can } from "@/lib/auth/can";
 import { pageCtx } from "@/lib/services/ctx";
 import { requestInsights } from "@/lib/services/requests/insights";
+import { requireAllowed } from "@/lib/services/run";
 
 export const metadata: Metadata = { title: "Request insights" };
 export const dynamic = "force-dynamic";
@@ -14,9 +15,7 @@ const hours = (h: number | null) => (h == null ? "–" : h < 48 ? `${h.toFixed(1
 
 export default async function RequestInsightsPage() {
   const ctx = await pageCtx();
-  if (!can(ctx.actor, "audit.read")) {
-    return <p role="alert" className="rounded border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">Only admins, security and auditors can see request insights.</p>;
-  }
+  requireAllowed(can(ctx.actor, "audit.read"));
   const ins = await requestInsights({ ctx });
   const flagged = ins.departments.filter((d) => d.flagged);
   return (
