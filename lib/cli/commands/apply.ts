@@ -63,7 +63,8 @@ export async function run(argv: string[]): Promise<number> {
       for (const s of r.impact.sod) console.log(`    new SoD conflict "${s.policy}" (${s.severity}): ${s.people} people: ${s.sample.join(", ")}`);
     }
     const n = (a: string) => plans.filter((p) => p.action === a).length;
-    console.log(`${dryRun ? "Dry run: nothing written. " : ""}${n("create")} to create, ${n("update")} to update, ${n("unchanged")} unchanged.`);
+    if (plans.length || !result.roles.length) console.log(`${dryRun ? "Dry run: nothing written. " : ""}${result.roles.length ? "Systems: " : ""}${n("create")} to create, ${n("update")} to update, ${n("unchanged")} unchanged.`);
+    else if (dryRun) console.log("Dry run: nothing written.");
     if (result.roles.length) {
       const rn = (a: string) => result.roles.filter((p) => p.action === a).length;
       const a = result.access;

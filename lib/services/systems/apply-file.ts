@@ -300,6 +300,12 @@ async function applyRolesTx(
       if (r.description !== undefined && existing.description !== r.description) changes.push("description");
       if (changes.length) await tx.update(roleTemplates).set({ name: r.name, ...(r.description !== undefined ? { description: r.description } : {}), updatedAt: now }).where(eq(roleTemplates.id, roleId));
       const haveEnts = new Set((await tx.select({ e: roleEntitlements.entitlementId }).from(roleEntitlements).where(eq(roleEntitlements.roleId, roleId))).map((x) => x.e));
+      // Entitlements leaving the role may belong to systems the file does not name: label them too.
+      const unlabelled = [...haveEnts].filter((e) => !label.has(e));
+      if (unlabelled.length) {
+        for (const x of await tx.select({ id: entitlements.id, externalId: entitlements.externalId, app: applications.key }).from(entitlements).innerJoin(applications, eq(applications.id, entitlements.applicationId)).where(inArray(entitlements.id, unlabelled)))
+          label.set(x.id, `${x.app}:${x.externalId}`);
+      }
       const haveRules: RuleRow[] = await tx.select().from(birthrightRules).where(eq(birthrightRules.roleId, roleId));
       const wasPublished = existing.status === "published";
       if (wasPublished !== (r.status === "published")) changes.push(`status ${existing.status} → ${r.status}`);
