@@ -38,7 +38,7 @@ export function parseCsvRecords(text: string, delimiter = ","): CsvRecord[] {
   const end = () => {
     if (started || fields.length > 0) {
       fields.push(field);
-      if (!(fields.length === 1 && fields[0] === "")) out.push({ line: startLine, fields });
+      out.push({ line: startLine, fields });
     }
     fields = [];
     field = "";
