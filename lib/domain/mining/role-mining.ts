@@ -45,6 +45,9 @@
  */
 
 import { ConceptPool, generateCandidates, IntMaxHeap } from "./concepts";
+import { mulberry32 } from "../random";
+
+export { mulberry32 };
 
 export interface IndexedRole {
   users: number[];
@@ -107,16 +110,6 @@ function bitIndex(t: number): number {
   return 31 - Math.clz32(t);
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const defaultClock = (): number =>
   typeof performance !== "undefined" && typeof performance.now === "function" ? performance.now() : Date.now();

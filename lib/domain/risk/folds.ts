@@ -6,16 +6,10 @@
  *   of every label value: rows of each class are shuffled (Fisher-Yates) and dealt round-robin. O(n).
  */
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../random";
+
+export { mulberry32 };
+
 
 export function shuffleInPlace<T extends { length: number; [i: number]: number }>(a: T, rand: () => number): T {
   for (let i = a.length - 1; i > 0; i--) {
