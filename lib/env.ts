@@ -30,6 +30,13 @@ const schema = z.object({
   GATEHOUSE_HR_WEBHOOK_SECRET: z.string().min(16).optional(),
   /** Optional chat webhook (Slack/Teams-style incoming webhook): pending approvals are posted there. */
   GATEHOUSE_CHAT_WEBHOOK_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  /** Optional SMTP relay for email notifications (unset: they stay in the outbox page). */
+  SMTP_HOST: z.string().optional().or(z.literal("").transform(() => undefined)),
+  SMTP_PORT: z.coerce.number().int().positive().max(65535).default(587),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().optional(),
+  SMTP_STARTTLS: z.enum(["1", "0", "true", "false", "yes", "no"]).optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
@@ -95,4 +102,14 @@ export function chatWebhookUrl(): string | null {
 /** The portal's public base URL for links in messages (NEXTAUTH_URL), without a trailing slash; "" when unknown. */
 export function publicBaseUrl(): string {
   return (env().NEXTAUTH_URL ?? "").replace(/\/+$/, "");
+}
+
+export type SmtpConfig = { host: string; port: number; user?: string; password?: string; from: string; starttls: boolean };
+
+/** SMTP settings, or null when SMTP_HOST is unset. STARTTLS defaults to on for port 587. */
+export function smtpConfig(): SmtpConfig | null {
+  const e = env();
+  if (!e.SMTP_HOST) return null;
+  const starttls = e.SMTP_STARTTLS ? ["1", "true", "yes"].includes(e.SMTP_STARTTLS) : e.SMTP_PORT === 587;
+  return { host: e.SMTP_HOST, port: e.SMTP_PORT, user: e.SMTP_USER || undefined, password: e.SMTP_PASSWORD, from: e.SMTP_FROM || `gatehouse@${e.SMTP_HOST}`, starttls };
 }

@@ -494,6 +494,11 @@ export class ProvisioningWorker {
           .then(({ closeDueCampaigns }) => closeDueCampaigns(this.handle.db, new Date()))
           .then((r) => (r.length > 0 || r.launched.length > 0) && this.options.log?.(`reviews: ${r.length} closed, ${r.launched.length} launched`))
           .catch((e) => console.error("[worker] review campaign closing:", e instanceof Error ? e.message : e));
+        // Email notifications to the SMTP relay (does nothing unless SMTP_HOST is set).
+        import("@/lib/services/notifications/send-email-outbox")
+          .then(({ sendEmailOutbox }) => sendEmailOutbox(this.handle.db, { now: new Date(), batch: 50 }))
+          .then((r) => r.sent + r.failed > 0 && this.options.log?.(`mail: ${r.sent} sent, ${r.failed} failed`))
+          .catch((e) => console.error("[worker] email outbox:", e instanceof Error ? e.message : e));
       }, this.options.reminderIntervalMs);
       this.reminderTimer.unref?.();
     }
