@@ -3,7 +3,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/can";
 import { actorOrThrow } from "@/lib/auth/session";
-import { buildAccessReport, reportToCsv, reportToJson, type AccessReport } from "@/lib/domain/mining/csv-report";
+import { buildAccessReport, CsvError, reportToCsv, reportToJson, type AccessReport } from "@/lib/domain/mining/csv-report";
 import { toUserError } from "@/lib/errors";
 import { createDraftTemplates } from "@/lib/services/roles/create-draft-templates";
 
@@ -24,6 +24,8 @@ export async function accessReportAction(_prev: ReportState, form: FormData): Pr
     const report = buildAccessReport(await file.text(), { format, timeLimitMs: 8000 });
     return { ok: true, report, csv: reportToCsv(report), json: reportToJson(report), fileName: file.name, seconds: (Date.now() - t0) / 1000 };
   } catch (err) {
+    // A bad file is the user's to fix: say which row and column.
+    if (err instanceof CsvError) return { ok: false, message: `This file cannot be analysed: ${err.message}` };
     return { ok: false, message: toUserError(err).message };
   }
 }
