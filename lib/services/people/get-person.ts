@@ -2,13 +2,14 @@ import { z } from "zod";
 import { can } from "@/lib/auth/can";
 import { personOperations } from "@/db/queries/operations";
 import { getPerson as loadPerson, managerChain, personAccess } from "@/db/queries/people";
+import { personSodConflicts } from "@/db/queries/sod";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 
 const input = z.object({ id: z.string().uuid() });
 
 /**
- * A person's page: HR record, accounts, grants with their sources. Allowed for the person,
+ * A person's page: HR record, accounts, grants with their sources, separation-of-duties conflicts held now. Allowed for the person,
  * their management line, admins, security and auditors. Unknown or malformed id → not found.
  */
 export async function getPersonPage({ ctx, input: raw }: { ctx: Ctx; input: unknown }) {
@@ -22,6 +23,6 @@ export async function getPersonPage({ ctx, input: raw }: { ctx: Ctx; input: unkn
   }
   const person = await loadPerson(ctx.db, id);
   if (!person) throw new NotFoundError("No such person.");
-  const [access, operations] = await Promise.all([personAccess(ctx.db, id), personOperations(ctx.db, id, 30)]);
-  return { ...person, ...access, operations };
+  const [access, operations, sodConflicts] = await Promise.all([personAccess(ctx.db, id), personOperations(ctx.db, id, 30), personSodConflicts(ctx.db, id)]);
+  return { ...person, ...access, operations, sodConflicts };
 }

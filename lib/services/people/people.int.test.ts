@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { applications, entitlements, grants, people, roleTemplates } from "@/db/schema";
+import { applications, entitlements, grants, people, roleTemplates, sodPolicies, sodPolicyEntitlements } from "@/db/schema";
 import type { Actor } from "@/lib/auth/can";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import { testDrivers, type TestDb } from "@/lib/testing/test-db";
@@ -75,6 +75,54 @@ for (const driver of testDrivers()) {
       expect(bySource.birthright.roleName).toBe("Sales baseline");
       expect(bySource.request.grantedBy).toBe("Mia Manager");
       expect(bySource.request.reason).toBe("needed for onboarding");
+    });
+
+    it("person page lists the SoD policies the person violates now (both sides held)", async () => {
+      const [erp] = await t.db.insert(applications).values({ key: "erp", name: "ERP" }).returning();
+      const [bank] = await t.db.insert(applications).values({ key: "bank", name: "Bank" }).returning();
+      const [create, approve, pay] = await t.db
+        .insert(entitlements)
+        .values([
+          { applicationId: erp!.id, externalId: "vendor.create", name: "Create vendors" },
+          { applicationId: erp!.id, externalId: "po.approve", name: "Approve payments" },
+          { applicationId: bank!.id, externalId: "pay.release", name: "Release payments" },
+        ])
+        .returning();
+      const [vp, half, off] = await t.db
+        .insert(sodPolicies)
+        .values([
+          { name: "Vendor vs payment", severity: "critical", action: "block" },
+          { name: "Only one side held", severity: "high" },
+          { name: "Disabled policy", enabled: false },
+        ])
+        .returning();
+      await t.db.insert(sodPolicyEntitlements).values([
+        { policyId: vp!.id, entitlementId: create!.id, side: "a" },
+        { policyId: vp!.id, entitlementId: approve!.id, side: "b" },
+        { policyId: vp!.id, entitlementId: pay!.id, side: "b" },
+        { policyId: half!.id, entitlementId: create!.id, side: "a" },
+        { policyId: half!.id, entitlementId: approve!.id, side: "b" }, // held only through an expired grant
+        { policyId: off!.id, entitlementId: create!.id, side: "a" },
+        { policyId: off!.id, entitlementId: pay!.id, side: "b" },
+      ]);
+      await t.db.insert(grants).values([
+        { personId: ids.sub, entitlementId: create!.id, source: "request" },
+        { personId: ids.sub, entitlementId: pay!.id, source: "request" },
+        // An expired grant of the other side counts for nothing.
+        { personId: ids.sub, entitlementId: approve!.id, source: "request", expiresAt: new Date(Date.now() - 86_400_000) },
+        // Olga holds only one side.
+        { personId: ids.other, entitlementId: create!.id, source: "request" },
+      ]);
+      const page = await getPersonPage({ ctx: { db: t.db, actor: actor(ids.rep, ["employee", "manager"]) }, input: { id: ids.sub } });
+      expect(page.sodConflicts).toEqual([
+        {
+          policyId: vp!.id, policyName: "Vendor vs payment", description: "", severity: "critical", action: "block",
+          sideA: [{ entitlementId: create!.id, entitlementName: "Create vendors", applicationId: erp!.id, applicationName: "ERP" }],
+          sideB: [{ entitlementId: pay!.id, entitlementName: "Release payments", applicationId: bank!.id, applicationName: "Bank" }],
+        },
+      ]);
+      const olga = await getPersonPage({ ctx: { db: t.db, actor: actor(ids.other, ["employee"]) }, input: { id: ids.other } });
+      expect(olga.sodConflicts).toEqual([]);
     });
 
     it("unknown and malformed ids are not found (admins included)", async () => {

@@ -24,7 +24,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   const res = await runForPage(() => getPersonPage({ ctx, input: { id } }));
   if (!res.ok) return res.view;
-  const { person: p, manager, reports, accounts, grants, operations } = res.data;
+  const { person: p, manager, reports, accounts, grants, operations, sodConflicts } = res.data;
   // Same access rule as the page itself (checked again inside the service).
   const timeline = await getPersonTimeline({ ctx, input: { personId: p.id } });
   const active = grants.filter((g) => g.status === "active");
@@ -59,6 +59,25 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
                 </div>
               ))}
           </dl>
+        </Card>
+        <Card title="Separation of duties" className="lg:col-span-3 lg:order-last">
+          {sodConflicts.length === 0 ? (
+            <p className="text-sm text-slate-600">No conflicts</p>
+          ) : (
+            <ul className="space-y-2 text-sm" data-testid="sod-conflicts">
+              {sodConflicts.map((c) => (
+                <li key={c.policyId}>
+                  <span className="font-medium">{c.policyName}</span>{" "}
+                  <Badge tone={c.severity === "critical" || c.severity === "high" ? "red" : "yellow"}>{c.severity}</Badge>{" "}
+                  <Badge>{c.action === "block" ? "blocks" : "needs approval"}</Badge>
+                  <span className="block text-xs text-slate-600">
+                    {c.sideA.map((e) => `${e.applicationName}: ${e.entitlementName}`).join(", ")} <span aria-label="conflicts with">⟷</span>{" "}
+                    {c.sideB.map((e) => `${e.applicationName}: ${e.entitlementName}`).join(", ")}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
         <Card title={`Accounts (${accounts.length})`} className="lg:col-span-2">
           {accounts.length === 0 ? (
