@@ -227,8 +227,10 @@ export async function decisionHistoryStamp(db: Queryable) {
  * Steps waiting for `approverId` (or for someone whose approvals `approverId` holds as delegate: the
  * approver's HR attribute approvalDelegateId), with the item, request, beneficiary and requester.
  */
-export async function inboxSteps(db: Queryable, approverId: string, stepIds?: string[]) {
-  const conds: SQL[] = [eq(approvalSteps.status, "pending"), approverOrDelegate(approverId)];
+export async function inboxSteps(db: Queryable, approverId: string, stepIds?: string[], now: Date = new Date()) {
+  const conds: SQL[] = [eq(approvalSteps.status, "pending"), approverOrDelegate(approverId, now)];
+  // As a delegate, one's own request (as requester or beneficiary) is not shown: nobody approves it for themselves.
+  conds.push(or(eq(approvalSteps.approverId, approverId), and(ne(accessRequests.requesterId, approverId), ne(accessRequests.beneficiaryId, approverId)))!);
   if (stepIds) conds.push(inArray(approvalSteps.id, stepIds.length ? stepIds : ["00000000-0000-0000-0000-000000000000"]));
   const beneficiary = sql<string>`(SELECT b.display_name FROM people b WHERE b.id = ${accessRequests.beneficiaryId})`;
   const beneficiaryTitle = sql<string>`(SELECT b.title || ', ' || b.department FROM people b WHERE b.id = ${accessRequests.beneficiaryId})`;
@@ -254,11 +256,18 @@ export async function inboxSteps(db: Queryable, approverId: string, stepIds?: st
     .orderBy(asc(approvalSteps.createdAt), asc(approvalSteps.id));
 }
 
-/** SQL: the step's approver is `personId`, or has named `personId` as their approval delegate. */
-export function approverOrDelegate(personId: string): SQL {
+/**
+ * SQL: the step's approver is `personId`, or has named `personId` as their approval delegate (HR attributes on the
+ * approver's row: approvalDelegateId, and optionally approvalDelegateUntil, an ISO-8601 UTC timestamp such as
+ * "2030-01-31T23:59:59.999Z" after which the delegation no longer counts; none = open-ended, the HR convention).
+ * The end is compared as text: ISO UTC timestamps order correctly and a malformed value never fails the query (a bare
+ * date "2030-01-31" ends at the start of that day).
+ */
+export function approverOrDelegate(personId: string, now: Date = new Date()): SQL {
   return or(
     eq(approvalSteps.approverId, personId),
-    sql`${approvalSteps.approverId} IN (SELECT d.id FROM people d WHERE d.attributes->>'approvalDelegateId' = ${personId})`,
+    sql`${approvalSteps.approverId} IN (SELECT d.id FROM people d WHERE d.attributes->>'approvalDelegateId' = ${personId}
+      AND (d.attributes->>'approvalDelegateUntil' IS NULL OR d.attributes->>'approvalDelegateUntil' > ${now.toISOString()}))`,
   )!;
 }
 

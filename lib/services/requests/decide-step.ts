@@ -1,6 +1,6 @@
 /**
  * decideStep: approve or deny one approval step. Only the routed approver (or the person they named as their
- * approval delegate: HR attribute approvalDelegateId) can even see the step: the step is loaded with
+ * approval delegate: HR attribute approvalDelegateId, until approvalDelegateUntil if set) can even see the step: the step is loaded with
  * `approver_id = actor` in the WHERE clause, so anyone else gets "not found" and nothing changes. Nobody approves
  * their own request or access for themselves, even if a step were somehow routed to them.
  * Approving the last stage turns the item into a desired grant and plans its operations in the same transaction;
@@ -55,7 +55,7 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideStepInput>, now:
     .from(approvalSteps)
     .innerJoin(accessRequestItems, eq(accessRequestItems.id, approvalSteps.itemId))
     .innerJoin(accessRequests, eq(accessRequests.id, accessRequestItems.requestId))
-    .where(and(eq(approvalSteps.id, input.stepId), eq(approvalSteps.status, "pending"), approverOrDelegate(actorId)))
+    .where(and(eq(approvalSteps.id, input.stepId), eq(approvalSteps.status, "pending"), approverOrDelegate(actorId, now)))
     .for("update");
   if (!row) throw new NotFoundError("No such approval is waiting for you (it may have been decided already).");
   const { step, item, request } = row;
@@ -140,7 +140,7 @@ export async function bulkApprove({ ctx, input: raw, now = new Date() }: { ctx: 
   const parsed = bulkApproveInput.safeParse(raw);
   if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? "Invalid selection");
   // Only steps routed to the actor come back (ownership in SQL); the rest are "not found".
-  const mine = await inboxSteps(ctx.db, ctx.actor.personId, parsed.data.stepIds);
+  const mine = await inboxSteps(ctx.db, ctx.actor.personId, parsed.data.stepIds, now);
   const byId = new Map(mine.map((s) => [s.stepId, s]));
   const approved: DecideResult[] = [];
   const skipped: Array<{ stepId: string; reason: string }> = [];

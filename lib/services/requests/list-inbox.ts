@@ -1,5 +1,6 @@
 /**
- * listInbox: the approvals waiting for the actor (routed to them, or to someone whose delegate they are; filtered in
+ * listInbox: the approvals waiting for the actor (routed to them, or to someone whose delegate they are until the
+ * delegation's end (approvalDelegateUntil); filtered in
  * SQL), each with the context an approver needs to decide without rubber-stamping: who asks for whom, what, why
  * (justification), the risk score and its reasons, how many comparable colleagues hold it, SoD conflicts, the
  * beneficiary's current access count, the route reasons, and the earlier stages' decisions.
@@ -12,7 +13,7 @@ import type { Ctx } from "@/lib/services/context";
 
 export async function listInbox({ ctx, now = new Date() }: { ctx: Ctx; input?: unknown; now?: Date }) {
   if (!can(ctx.actor, "request.view")) throw new ForbiddenError();
-  const steps = await inboxSteps(ctx.db, ctx.actor.personId);
+  const steps = await inboxSteps(ctx.db, ctx.actor.personId, undefined, now);
   const beneficiaryIds = [...new Set(steps.map((s) => s.beneficiaryId))];
   const [counts, history] = await Promise.all([accessCounts(ctx.db, beneficiaryIds, now), stepsOfItems(ctx.db, [...new Set(steps.map((s) => s.itemId))])]);
   // Peer adoption, per beneficiary (one aggregate each; an inbox holds a handful of people).
