@@ -24,6 +24,7 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
   links.push({ href: "/notifications", label: "Notifications" });
+  if (can(actor, "request.view")) links.push({ href: "/settings", label: "Settings" });
   const admin: Link[] = [];
   if (can(actor, "operations.view")) admin.push({ href: "/lifecycle", label: "Lifecycle" }, { href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });
   if (can(actor, "analytics.run")) admin.push({ href: "/analytics/access-report", label: "Access analysis" });
