@@ -1,22 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import net from "node:net";
+import tls from "node:tls";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { notifications, people } from "@/db/schema";
+import { resetEnvCache, smtpConfig } from "@/lib/env";
 import { testDrivers, type TestDb } from "@/lib/testing/test-db";
 import { sendEmailOutbox } from "./send-email-outbox";
 import { sendMail } from "./smtp";
 
 /** A tiny SMTP server for the test: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, QUIT; records what it received. */
-type Received = { helo: string; auth: string | null; from: string; to: string[]; data: string; commands: string[] };
-function fakeSmtp(opts: { rejectRcpt?: (addr: string) => boolean; password: string }) {
+type Received = { helo: string; auth: string | null; from: string; to: string[]; data: string; commands: string[]; tls: boolean };
+function fakeSmtp(opts: { rejectRcpt?: (addr: string) => boolean; password: string; tls?: { key: Buffer; cert: Buffer } }) {
   const got: Received[] = [];
   const server = net.createServer((sock) => {
-    const cur: Received = { helo: "", auth: null, from: "", to: [], data: "", commands: [] };
+    const cur: Received = { helo: "", auth: null, from: "", to: [], data: "", commands: [], tls: false };
     let buf = "";
     let inData = false;
-    const say = (s: string) => sock.write(`${s}\r\n`);
+    let stream: net.Socket = sock;
+    const say = (s: string) => stream.write(`${s}\r\n`);
     say("220 test.local ESMTP ready");
-    sock.on("data", (d) => {
+    const onData = (d: Buffer) => {
       buf += d.toString("utf8");
       for (;;) {
         if (inData) {
@@ -39,6 +46,7 @@ function fakeSmtp(opts: { rejectRcpt?: (addr: string) => boolean; password: stri
           case "EHLO":
             cur.helo = line.slice(5);
             say("250-test.local");
+            if (opts.tls && !cur.tls) say("250-STARTTLS");
             say("250-AUTH PLAIN");
             say("250 8BITMIME");
             break;
@@ -68,18 +76,34 @@ function fakeSmtp(opts: { rejectRcpt?: (addr: string) => boolean; password: stri
             inData = true;
             say("354 end with <CRLF>.<CRLF>");
             break;
+          case "STARTTLS": {
+            if (!opts.tls) {
+              say("502 not implemented");
+              break;
+            }
+            say("220 go ahead");
+            sock.off("data", onData);
+            const secure = new tls.TLSSocket(sock, { isServer: true, key: opts.tls.key, cert: opts.tls.cert });
+            secure.on("data", onData);
+            secure.on("error", () => {});
+            stream = secure;
+            cur.tls = true;
+            buf = "";
+            return;
+          }
           case "RSET":
             say("250 ok");
             break;
           case "QUIT":
             say("221 bye");
-            sock.end();
+            stream.end();
             return;
           default:
             say("502 not implemented");
         }
       }
-    });
+    };
+    sock.on("data", onData);
     sock.on("error", () => {});
   });
   return {
@@ -194,6 +218,73 @@ for (const driver of testDrivers()) {
       expect(logs.join("\n") + JSON.stringify(r)).not.toContain("wrong-Secret-99");
       const [row] = await t.db.select().from(notifications).where(eq(notifications.id, n!.id));
       expect(row!.sentAt).toBeNull();
+    });
+
+    it("STARTTLS: upgrades the connection, then EHLO again and authenticates inside TLS", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "gh-smtp-"));
+      try {
+        execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+          "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "k.pem"), "-out", path.join(dir, "c.pem")], { stdio: "ignore" });
+        const cert = readFileSync(path.join(dir, "c.pem"));
+        const secure = fakeSmtp({ password: PASSWORD, tls: { key: readFileSync(path.join(dir, "k.pem")), cert } });
+        const p = await secure.start();
+        try {
+          const opts = { host: "127.0.0.1", port: p, user: "gatehouse", password: PASSWORD, starttls: true, timeoutMs: 5000 };
+          // An unknown certificate is refused (verification is on by default), before any credential is sent.
+          await expect(sendMail(opts, { from: "a@x.test", to: ["b@x.test"], subject: "s", text: "t" })).rejects.toThrow(/TLS handshake/);
+          await sendMail({ ...opts, tlsOptions: { ca: cert } }, { from: "a@x.test", to: ["b@x.test"], subject: "Über", text: "héllo\n.dot" });
+          expect(secure.got).toHaveLength(1);
+          const m = secure.got[0]!;
+          expect(m.tls).toBe(true);
+          expect(m.commands).toEqual(["EHLO", "STARTTLS", "EHLO", "AUTH", "MAIL", "RCPT", "DATA", "QUIT"]);
+          expect(m.auth).toBe(`\0gatehouse\0${PASSWORD}`);
+          expect(m.data).toMatch(/^Subject: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/m);
+          expect(m.data).toMatch(/^Content-Transfer-Encoding: base64$/m);
+        } finally {
+          await secure.stop();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("configuration comes from lib/env.ts: none without SMTP_HOST, STARTTLS on by default for port 587", () => {
+      const keys = ["SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_STARTTLS"] as const;
+      const saved = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
+      try {
+        for (const k of keys) delete process.env[k];
+        resetEnvCache();
+        expect(smtpConfig()).toBeNull();
+        process.env.SMTP_HOST = "mail.x.test";
+        resetEnvCache();
+        expect(smtpConfig()).toMatchObject({ host: "mail.x.test", port: 587, starttls: true, from: "gatehouse@mail.x.test" });
+        process.env.SMTP_PORT = "25";
+        process.env.SMTP_FROM = "Gatehouse <gh@x.test>";
+        resetEnvCache();
+        expect(smtpConfig()).toMatchObject({ port: 25, starttls: false, from: "Gatehouse <gh@x.test>" });
+        process.env.SMTP_STARTTLS = "1";
+        resetEnvCache();
+        expect(smtpConfig()?.starttls).toBe(true);
+      } finally {
+        for (const k of keys) {
+          if (saved[k] === undefined) delete process.env[k];
+          else process.env[k] = saved[k];
+        }
+        resetEnvCache();
+      }
+    });
+
+    it("a server that never answers times out", async () => {
+      const mute = net.createServer((sock) => sock.on("error", () => {}));
+      await new Promise<void>((r) => mute.listen(0, "127.0.0.1", () => r()));
+      const p = (mute.address() as net.AddressInfo).port;
+      try {
+        await expect(sendMail({ host: "127.0.0.1", port: p, starttls: false, timeoutMs: 300 }, { from: "a@x.test", to: ["b@x.test"], subject: "s", text: "t" })).rejects.toThrow(
+          /did not answer within 300 ms/,
+        );
+      } finally {
+        await new Promise<void>((r) => mute.close(() => r()));
+      }
     });
 
     it("STARTTLS required but not offered: refused before any credential is sent", async () => {

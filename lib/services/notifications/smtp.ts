@@ -215,7 +215,8 @@ function connect(host: string, port: number, timeoutMs: number): Promise<net.Soc
 
 function upgrade(socket: net.Socket, host: string, timeoutMs: number, extra?: tls.ConnectionOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const t = tls.connect({ servername: net.isIP(host) ? undefined : host, ...extra, socket });
+    // host: what the certificate is checked against (with a socket given, Node would otherwise check "localhost").
+    const t = tls.connect({ host, servername: net.isIP(host) ? undefined : host, ...extra, socket });
     const timer = setTimeout(() => {
       t.destroy();
       reject(new SmtpError(`TLS handshake with ${host} did not finish within ${timeoutMs} ms`));
