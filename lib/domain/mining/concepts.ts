@@ -16,6 +16,7 @@
  *          Memory O(sum over candidates of |U| + L),
  *          capped by POOL_MAX_WORDS for the sampled intersections.
  */
+import { MaxHeap } from "./heap";
 
 /** Pairwise-intersection candidates stop once the pool holds this many 32-bit words (~48 MB). */
 export const POOL_MAX_WORDS = 12_000_000;
@@ -53,61 +54,8 @@ function bitIndex(t: number): number {
   return 31 - Math.clz32(t);
 }
 
-/** Max-heap of (float key, int value) in parallel typed-ish arrays. */
-export class IntMaxHeap {
-  private keys: number[] = [];
-  private vals: number[] = [];
-  get size(): number {
-    return this.keys.length;
-  }
-  clear(): void {
-    this.keys.length = 0;
-    this.vals.length = 0;
-  }
-  topKey(): number {
-    return this.keys.length ? this.keys[0] : -Infinity;
-  }
-  push(k: number, v: number): void {
-    const keys = this.keys;
-    const vals = this.vals;
-    let i = keys.length;
-    keys.push(k);
-    vals.push(v);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (keys[p] >= k) break;
-      keys[i] = keys[p];
-      vals[i] = vals[p];
-      i = p;
-    }
-    keys[i] = k;
-    vals[i] = v;
-  }
-  pop(): number {
-    const keys = this.keys;
-    const vals = this.vals;
-    const top = vals[0];
-    const k = keys.pop()!;
-    const v = vals.pop()!;
-    const n = keys.length;
-    if (n) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && keys[r] > keys[l] ? r : l;
-        if (keys[c] <= k) break;
-        keys[i] = keys[c];
-        vals[i] = vals[c];
-        i = c;
-      }
-      keys[i] = k;
-      vals[i] = v;
-    }
-    return top;
-  }
-}
+/** Max-heap of (float key, int value): the shared heap specialised to numbers. */
+export class IntMaxHeap extends MaxHeap<number> {}
 
 export function conceptCols(c: { words: Int32Array; masks: Uint32Array }): number[] {
   const cols: number[] = [];

@@ -45,6 +45,7 @@
  */
 
 import { ConceptPool, generateCandidates, IntMaxHeap } from "./concepts";
+import { MaxHeap } from "./heap";
 import { mulberry32 } from "../random";
 
 export { mulberry32 };
@@ -114,58 +115,6 @@ function bitIndex(t: number): number {
 const defaultClock = (): number =>
   typeof performance !== "undefined" && typeof performance.now === "function" ? performance.now() : Date.now();
 
-/** Max-heap keyed by a float priority. */
-class MaxHeap<T> {
-  private keys: number[] = [];
-  private vals: T[] = [];
-  get size(): number {
-    return this.keys.length;
-  }
-  topKey(): number {
-    return this.keys.length ? this.keys[0] : -Infinity;
-  }
-  push(k: number, v: T): void {
-    const keys = this.keys;
-    const vals = this.vals;
-    let i = keys.length;
-    keys.push(k);
-    vals.push(v);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (keys[p] >= k) break;
-      keys[i] = keys[p];
-      vals[i] = vals[p];
-      i = p;
-    }
-    keys[i] = k;
-    vals[i] = v;
-  }
-  pop(): T | undefined {
-    const keys = this.keys;
-    const vals = this.vals;
-    if (!keys.length) return undefined;
-    const top = vals[0];
-    const k = keys.pop()!;
-    const v = vals.pop()!;
-    const n = keys.length;
-    if (n) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && keys[r] > keys[l] ? r : l;
-        if (keys[c] <= k) break;
-        keys[i] = keys[c];
-        vals[i] = vals[c];
-        i = c;
-      }
-      keys[i] = k;
-      vals[i] = v;
-    }
-    return top;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // reduced matrix
