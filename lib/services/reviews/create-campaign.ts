@@ -26,6 +26,7 @@ import { resolveRoles } from "@/lib/domain/policy";
 import { triageItem, type TriageFacts } from "@/lib/domain/review-triage";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
+import { afterGeneration } from "./auto-decide";
 
 const uuids = z.array(z.string().uuid()).max(5000).optional();
 export const createCampaignInput = z.object({
@@ -235,6 +236,8 @@ export async function generateCampaign(db: Queryable, campaignId: string, jobId:
       await tx.update(jobs).set({ status: "succeeded", finishedAt: new Date(), message: `${items.length} items ready`, result: { items: items.length, ...counts, buildSeconds: Math.round(buildSeconds * 100) / 100, insertSeconds: Math.round(insertSeconds * 100) / 100 } }).where(eq(jobs.id, jobId));
       await recordAudit(tx, { actorKind: "system", action: "review.campaign_generated", targetKind: "review_campaign", targetId: campaignId, data: { jobId, items: items.length, ...counts } });
     });
+    // Auto-decision: shadow → record what would be kept; on → keep the no_action items now (lib/services/reviews/auto-decide).
+    if (c.autoDecide !== "off") await afterGeneration(db, campaignId, now);
     return { items: items.length };
   } catch (err) {
     await db.delete(reviewItems).where(eq(reviewItems.campaignId, campaignId));
