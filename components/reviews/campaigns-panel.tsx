@@ -59,7 +59,7 @@ function Table({ rows, mine, exportable }: { rows: Row[]; mine?: boolean; export
               )}
               {mine && c.openNoAction > 0 && <span className="text-xs text-slate-500">{c.openNoAction} need no action</span>}
             </td>
-            <td className="p-2 text-right">{exportable && <a className="text-brand-700 underline" href={`/api/v1/reviews/${c.id}/evidence.csv`}>Evidence CSV</a>}</td>
+            <td className="p-2 text-right">{exportable && (<><a className="text-brand-700 underline" href={`/api/v1/reviews/${c.id}/evidence.csv`}>Evidence CSV</a>{" · "}<a className="text-brand-700 underline" href={`/api/v1/reviews/${c.id}/evidence.pdf`}>Download PDF</a></>)}</td>
           </tr>
         ))}
       </tbody>
