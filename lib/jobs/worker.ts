@@ -494,6 +494,11 @@ export class ProvisioningWorker {
           .then(({ closeDueCampaigns }) => closeDueCampaigns(this.handle.db, new Date()))
           .then((r) => (r.length > 0 || r.launched.length > 0) && this.options.log?.(`reviews: ${r.length} closed, ${r.launched.length} launched`))
           .catch((e) => console.error("[worker] review campaign closing:", e instanceof Error ? e.message : e));
+        // Reviewers with undecided items: in-app reminders 3 days before and on the due date (once each).
+        import("@/lib/services/reviews/remind")
+          .then(({ remindReviewers }) => remindReviewers(this.handle.db, new Date()))
+          .then((r) => r.sent > 0 && this.options.log?.(`reviews: ${r.sent} reminders`))
+          .catch((e) => console.error("[worker] review reminders:", e instanceof Error ? e.message : e));
         // Email notifications to the SMTP relay (does nothing unless SMTP_HOST is set).
         import("@/lib/services/notifications/send-email-outbox")
           .then(({ sendEmailOutbox }) => sendEmailOutbox(this.handle.db, { now: new Date(), batch: 50 }))
