@@ -41,7 +41,7 @@ export async function exportEvidence({ ctx, input }: { ctx: Ctx; input: { campai
   const rows = items.map(({ item, ...n }) => {
     const r = receipts.get(item.id);
     const a = audit.get(item.id);
-    const decidedBy = item.decision ? (n.decidedByName ?? (item.decidedById ? item.decidedById : "default decision (system)")) : "";
+    const decidedBy = item.decision ? (n.decidedByName ?? (item.decidedById ? item.decidedById : item.comment?.startsWith("auto-decided:") ? "auto-decision (system)" : "default decision (system)")) : "";
     return [
       item.id, c.name, n.personName, n.employeeId, n.applicationName, n.entitlementName, n.reviewerName ?? "", item.recommendation, (item.reasons ?? []).join("; "), item.stale ?? "",
       item.decision ?? "", decidedBy, iso(item.decidedAt), item.comment ?? "", r?.id ?? "", r?.kind ?? "", r?.status ?? "", iso(r?.finishedAt), a?.seq ?? "", a?.hash ?? "",

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { ReviewBoard } from "@/components/reviews/review-board";
-import { PageHeader } from "@/components/ui/card";
+import { Card, PageHeader } from "@/components/ui/card";
 import { fmtDate } from "@/components/ui/dates";
 import { pageCtx } from "@/lib/services/ctx";
 import { getReviewerView } from "@/lib/services/reviews/list-reviews";
+import { getAutoDecideStatus, pct } from "@/lib/services/reviews/auto-decide";
 import { runForPage } from "@/lib/services/run";
 
 export const metadata: Metadata = { title: "Access review" };
@@ -15,6 +16,8 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   const res = await runForPage(() => getReviewerView({ ctx, input: { campaignId: id } }));
   if (!res.ok) return res.view;
   const v = res.data;
+  // Admins and auditors: auto-decision mode and the measured shadow agreement (null for everyone else).
+  const auto = await getAutoDecideStatus({ ctx, input: { campaignId: id } }).catch(() => null);
   return (
     <>
       <PageHeader
@@ -22,6 +25,19 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         subtitle={`Due ${fmtDate(v.campaign.dueAt)}. Undecided items then get the default decision (${v.campaign.defaultDecision === "recommendation" ? "follow the recommendation" : v.campaign.defaultDecision}). A revoke removes the access at once.`}
         actions={<a href="/reviews" className="text-sm text-brand-700 underline">All reviews</a>}
       />
+      {auto && (
+        <Card title="Auto-decision" className="mb-4">
+          <p className="text-sm">
+            Mode: <strong>{auto.mode}</strong>.{" "}
+            {auto.evidence.hadShadow
+              ? `Shadow: ${auto.evidence.shadowItems} no-action items would be kept; reviewers kept ${auto.evidence.kept} of the ${auto.evidence.decided} they decided (agreement ${pct(auto.evidence.agreement)})${auto.evidence.campaignId !== auto.campaignId ? `, measured in "${auto.evidence.campaignName}"` : ""}.`
+              : "No shadow period recorded yet."}{" "}
+            Switching on needs {auto.thresholds.minDecided} decided items and {pct(auto.thresholds.minAgreement)} agreement{auto.eligible ? " (met)" : ""}.{" "}
+            <a className="text-brand-700 underline" href={`/api/v1/reviews/${id}/evidence.csv`}>Evidence CSV</a>{" · "}
+            <a className="text-brand-700 underline" href={`/api/v1/reviews/${id}/evidence.pdf`}>Download PDF</a>
+          </p>
+        </Card>
+      )}
       <ReviewBoard initial={v} />
     </>
   );
