@@ -37,6 +37,10 @@ const schema = z.object({
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().optional(),
   SMTP_STARTTLS: z.enum(["1", "0", "true", "false", "yes", "no"]).optional(),
+  /** Auto-decision of "no action" review items is allowed after a shadow period with at least this many decided items… */
+  GATEHOUSE_AUTO_DECIDE_MIN_ITEMS: z.coerce.number().int().positive().default(50),
+  /** …and at least this agreement (a fraction) between the shadow decisions and the reviewers. */
+  GATEHOUSE_AUTO_DECIDE_MIN_AGREEMENT: z.coerce.number().gt(0).max(1).default(0.95),
   GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

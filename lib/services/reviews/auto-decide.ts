@@ -26,18 +26,16 @@ import { can } from "@/lib/auth/can";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 import { addSecondStage } from "./decide-item";
+import { env } from "@/lib/env";
 
 export const SHADOW_ACTION = "review.auto_decide_shadow";
 
 export type AutoDecideThresholds = { minDecided: number; minAgreement: number };
 
-export function defaultThresholds(env: Record<string, string | undefined> = process.env): AutoDecideThresholds {
-  const items = Number(env.GATEHOUSE_AUTO_DECIDE_MIN_ITEMS);
-  const agr = Number(env.GATEHOUSE_AUTO_DECIDE_MIN_AGREEMENT);
-  return {
-    minDecided: Number.isInteger(items) && items > 0 ? items : 50,
-    minAgreement: Number.isFinite(agr) && agr > 0 && agr <= 1 ? agr : 0.95,
-  };
+/** The server's thresholds (lib/env.ts: GATEHOUSE_AUTO_DECIDE_MIN_ITEMS, GATEHOUSE_AUTO_DECIDE_MIN_AGREEMENT). */
+export function defaultThresholds(): AutoDecideThresholds {
+  const e = env();
+  return { minDecided: e.GATEHOUSE_AUTO_DECIDE_MIN_ITEMS, minAgreement: e.GATEHOUSE_AUTO_DECIDE_MIN_AGREEMENT };
 }
 
 export type ShadowAgreement = {
