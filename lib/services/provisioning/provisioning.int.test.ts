@@ -18,6 +18,7 @@ import { testDrivers, type TestDb } from "@/lib/testing/test-db";
 import { planPeople } from "./plan";
 import { reconcileAll } from "./reconcile";
 import { retryIncident } from "./retry-incident";
+import { testPerson } from "@/lib/testing/fixtures";
 
 process.env.GATEHOUSE_SECRET_KEY ??= "provisioning-int-test-key";
 resetEnvCache();
@@ -35,18 +36,7 @@ async function scimGroup(app: ScimApp, name: string): Promise<string> {
   return String(((await r.json()) as { id: string }).id);
 }
 
-const person = (n: string, extra: Partial<typeof people.$inferInsert> = {}) => ({
-  id: randomUUID(),
-  employeeId: `E-${n}-${randomUUID().slice(0, 6)}`,
-  givenName: n,
-  familyName: "Test",
-  displayName: `${n} Test`,
-  email: `${n.toLowerCase()}@example.test`,
-  department: "Engineering",
-  title: "Engineer",
-  location: "Remote",
-  ...extra,
-});
+const person = testPerson;
 
 for (const driver of testDrivers()) {
   describe(`provisioning on ${driver.label}`, () => {

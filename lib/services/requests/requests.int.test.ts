@@ -27,22 +27,12 @@ import { getCatalog } from "./get-catalog";
 import { listInbox } from "./list-inbox";
 import { listMyRequests } from "./list-my-requests";
 import { nlDraft } from "./nl-draft";
+import { testPerson } from "@/lib/testing/fixtures";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const mkPerson = (n: string, extra: Partial<typeof people.$inferInsert> = {}) => ({
-  id: randomUUID(),
-  employeeId: `E-${n}-${randomUUID().slice(0, 6)}`,
-  givenName: n,
-  familyName: "Test",
-  displayName: `${n} Test`,
-  email: `${n.toLowerCase()}@example.test`,
-  department: "Engineering",
-  title: "Engineer",
-  location: "Remote",
-  ...extra,
-});
+const mkPerson = testPerson;
 const actorOf = (p: { id: string; displayName: string; email: string }, roles: Actor["roles"] = ["employee"], owned: string[] = []): Actor => ({
   personId: p.id, name: p.displayName, email: p.email, roles, ownedApplicationIds: owned,
 });

@@ -17,23 +17,14 @@ import { testDrivers, type TestDb } from "@/lib/testing/test-db";
 import { remindOverdueTasks } from "./manual-fulfilment";
 import { confirmManualTask, listMyTasks } from "./manual-tasks";
 import { uploadAccountList } from "./upload-accounts";
+import { testPerson } from "@/lib/testing/fixtures";
 
 process.env.GATEHOUSE_SECRET_KEY ??= "manual-int-test-key";
 resetEnvCache();
 
 const fast = { concurrency: 8, maxAttempts: 3, backoffMs: () => 100, sweepIntervalMs: 150, pollingIntervalSeconds: 0.5, leaseMs: 10_000, redeliverMs: 3_000, lifecycleSweepMs: 0, reminderIntervalMs: 0 };
 
-const person = (n: string) => ({
-  id: randomUUID(),
-  employeeId: `E-${n}-${randomUUID().slice(0, 6)}`,
-  givenName: n,
-  familyName: "Test",
-  displayName: `${n} Test`,
-  email: `${n.toLowerCase()}@example.test`,
-  department: "Facilities",
-  title: "Staff",
-  location: "HQ",
-});
+const person = (n: string) => testPerson(n, { department: "Facilities", title: "Staff", location: "HQ" });
 
 async function until<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
