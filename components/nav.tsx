@@ -23,8 +23,9 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
   if (actor.roles.includes("app_owner") || can(actor, "admin.area")) links.push({ href: "/tasks", label: "Tasks" });
   if (can(actor, "people.list")) links.push({ href: "/people", label: "People" });
   links.push({ href: "/applications", label: "Applications" });
-  links.push({ href: "/notifications", label: "Notifications" });
-  if (can(actor, "request.view")) links.push({ href: "/settings", label: "Settings" });
+  // Personal links sit beside the name, so the main row stays one line.
+  const personal: Link[] = [{ href: "/notifications", label: "Notifications" }];
+  if (can(actor, "request.view")) personal.push({ href: "/settings", label: "Settings" });
   const admin: Link[] = [];
   if (can(actor, "operations.view")) admin.push({ href: "/lifecycle", label: "Lifecycle" }, { href: "/operations", label: "Operations" }, { href: "/incidents", label: "Incidents" });
   if (can(actor, "analytics.run")) admin.push({ href: "/analytics/access-report", label: "Access analysis" });
@@ -45,12 +46,12 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
         </div>
       )}
       <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-4 py-3">
-        <div className="flex items-center gap-6">
+        <div className="flex items-center gap-5">
           <a href="/dashboard" className="text-lg font-bold text-brand-900">
             Gatehouse
           </a>
           <nav aria-label="Main">
-            <ul className="flex flex-wrap gap-4 text-sm">
+            <ul className="flex flex-wrap gap-x-3 gap-y-1 text-sm">
               {links.map((l) => (
                 <li key={l.href}>
                   <a href={l.href} className="text-slate-700 hover:text-brand-700">
@@ -62,11 +63,16 @@ export function Nav({ actor, demoBanner }: { actor: Actor; demoBanner: boolean }
             </ul>
           </nav>
         </div>
-        <div className="flex items-center gap-3 text-sm">
-          <span>
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          <span title={roles.length > 0 ? roles.join(", ").replace(/_/g, " ") : undefined}>
             <span className="font-medium" data-testid="actor-name">{actor.name}</span>
-            {roles.length > 0 && <span className="ml-2 text-xs text-slate-500">({roles.join(", ").replace(/_/g, " ")})</span>}
+            {roles.length > 0 && <span className="sr-only"> ({roles.join(", ").replace(/_/g, " ")})</span>}
           </span>
+          {personal.map((l) => (
+            <a key={l.href} href={l.href} className="text-slate-600 hover:text-brand-700">
+              {l.label}
+            </a>
+          ))}
           <a href="/api/auth/signout" className="rounded border border-slate-300 px-2 py-1 text-slate-700 hover:bg-slate-50">
             Sign out
           </a>
