@@ -90,6 +90,8 @@ function CreateCampaign({ applications }: { applications: Array<{ id: string; na
           name: f.get("name"),
           reviewerKind: f.get("reviewerKind"),
           defaultDecision: f.get("defaultDecision"),
+          recurrence: f.get("recurrence") ?? "none",
+          secondStage: f.get("secondStage") ?? "none",
           dueAt: new Date(`${f.get("dueAt")}T23:59:59Z`).toISOString(),
           scope: { ...(apps.length ? { applicationIds: apps } : {}), ...(departments.length ? { departments } : {}), ...(f.get("privilegedOnly") ? { privilegedOnly: true } : {}) },
           launch: true,
@@ -107,6 +109,16 @@ function CreateCampaign({ applications }: { applications: Array<{ id: string; na
       <label className="flex flex-col">If nobody decides by the due date
         <select name="defaultDecision" className="mt-1 rounded border border-slate-300 px-2 py-1">
           <option value="keep">Keep</option><option value="recommendation">Follow the recommendation</option><option value="revoke">Revoke</option>
+        </select>
+      </label>
+      <label className="flex flex-col">Repeat
+        <select name="recurrence" className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <option value="none">Once</option><option value="quarterly">Every quarter</option>
+        </select>
+      </label>
+      <label className="flex flex-col">Second stage
+        <select name="secondStage" className="mt-1 rounded border border-slate-300 px-2 py-1">
+          <option value="none">None</option><option value="security">Security confirms kept privileged access</option>
         </select>
       </label>
       <label className="flex flex-col">Applications (none = all)
