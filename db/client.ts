@@ -111,6 +111,12 @@ export async function openDb(opts: OpenOptions = {}): Promise<DbHandle> {
   };
 }
 
+/** drizzle's execute() returns rows directly on postgres.js and `{ rows }` on PGlite: this hides the difference. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
 export function migrationsFolder(): string {
   return path.join(/*turbopackIgnore: true*/ process.cwd(), "db", "migrations");
 }

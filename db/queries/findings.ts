@@ -1,9 +1,8 @@
 import { eq, sql, type SQL } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
-import { birthrightRules, jobs } from "@/db/schema";
-import type { Condition } from "@/lib/domain/policy";
+import { rowsOf, type Queryable } from "@/db/client";
+import { jobs } from "@/db/schema";
 import { rulePredicate } from "./policy-sql";
-import { rowsOf } from "./people";
+import { activeBirthrightRules } from "./rules";
 
 /**
  * Problems the portal finds in live data (the demo organisation plants each kind):
@@ -11,12 +10,12 @@ import { rowsOf } from "./people";
  * their end date, privileged holders, orphan accounts. Counts are of people (or accounts).
  */
 export async function findingCounts(db: Queryable, dormantDays = 90, privilegedThreshold = 5) {
-  const rules = await db.select().from(birthrightRules).where(eq(birthrightRules.enabled, true));
+  const rules = await activeBirthrightRules(db);
   // Drift: which roles each person's attributes give, computed once per person (people × rules),
   // then role-sourced grants anti-joined against it — not a rule evaluation per grant.
   const given = rules.length
     ? sql.join(
-        rules.map((r) => sql`SELECT p.id AS person_id, ${r.roleId}::text AS role_id FROM people p WHERE p.status <> 'terminated' AND (${rulePredicate(r.conditions as Condition[])})`),
+        rules.map((r) => sql`SELECT p.id AS person_id, ${r.roleId}::text AS role_id FROM people p WHERE p.status <> 'terminated' AND (${rulePredicate(r.conditions)})`),
         sql` UNION `,
       )
     : sql`SELECT NULL::uuid AS person_id, NULL::text AS role_id WHERE false`;

@@ -10,8 +10,8 @@
  */
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
+import { rowsOf } from "@/db/client";
 
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? (r as T[]) : (((r as { rows?: T[] }).rows ?? []) as T[]));
 
 /** The operations belonging to each HR event (CTE `eo`): event id, operation columns. */
 const EVENT_OPS = sql`

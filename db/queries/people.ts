@@ -1,6 +1,7 @@
 import { and, asc, count, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { accounts, applicationOwners, applications, entitlements, grants, people, portalRoleAssignments } from "@/db/schema";
+import { rowsOf } from "@/db/client";
 
 /** Facts about a person needed to build their portal Actor. */
 export async function actorFacts(db: Queryable, personId: string) {
@@ -137,11 +138,6 @@ export async function personAccess(db: Queryable, personId: string) {
   return { accounts: accs, grants: gs };
 }
 
-/** drizzle's execute() returns rows directly on postgres.js and `{ rows }` on PGlite. */
-export function rowsOf<T>(r: unknown): T[] {
-  if (Array.isArray(r)) return r as T[];
-  return ((r as { rows?: T[] }).rows ?? []) as T[];
-}
 
 export type DemoPersona = { id: string; persona: string; displayName: string; title: string; department: string };
 

@@ -18,7 +18,8 @@ import {
   sodPolicies,
   sodPolicyEntitlements,
 } from "@/db/schema";
-import { inReportingLine, rowsOf } from "./people";
+import { rowsOf } from "@/db/client";
+import { inReportingLine } from "./people";
 
 /** Active, unexpired grants (the desired state that counts as "holds"). */
 export const activeGrant = (now: Date): SQL => and(eq(grants.status, "active"), or(isNull(grants.expiresAt), gt(grants.expiresAt, now)))!;

@@ -5,10 +5,10 @@
 import { and, asc, eq, gte, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import {
-  accessRequestItems, accessRequests, applicationOwners, applications, auditEvents, birthrightRules, entitlements, grants, jobs, operations, people,
-  reviewItems, roleEntitlements, roleTemplates, sodPolicies, sodPolicyEntitlements, type CampaignScope,
+  accessRequestItems, accessRequests, applicationOwners, applications, auditEvents, entitlements, grants, jobs, operations, people,
+  reviewItems, roleEntitlements, sodPolicies, sodPolicyEntitlements, type CampaignScope,
 } from "@/db/schema";
-import type { Condition, Rule } from "@/lib/domain/policy";
+import { activeBirthrightRules } from "./rules";
 
 /** Active grants a campaign's scope selects, with what triage and reviewer resolution need. */
 export async function scopeGrants(db: Queryable, scope: CampaignScope, grantIds?: string[]) {
@@ -41,11 +41,7 @@ export async function organisationFacts(db: Queryable) {
       attributes: people.attributes,
     }).from(people),
     db.select({ personId: grants.personId, entitlementId: grants.entitlementId, privileged: entitlements.privileged }).from(grants).innerJoin(entitlements, eq(entitlements.id, grants.entitlementId)).where(eq(grants.status, "active")),
-    db
-      .select({ id: birthrightRules.id, name: birthrightRules.name, roleId: birthrightRules.roleId, conditions: birthrightRules.conditions, enabled: birthrightRules.enabled })
-      .from(birthrightRules)
-      .innerJoin(roleTemplates, and(eq(roleTemplates.id, birthrightRules.roleId), eq(roleTemplates.status, "published")))
-      .where(eq(birthrightRules.enabled, true)),
+    activeBirthrightRules(db),
     db.select({ roleId: roleEntitlements.roleId, entitlementId: roleEntitlements.entitlementId }).from(roleEntitlements),
     db
       .select({ policyId: sodPolicies.id, name: sodPolicies.name, entitlementId: sodPolicyEntitlements.entitlementId, side: sodPolicyEntitlements.side })
@@ -54,7 +50,7 @@ export async function organisationFacts(db: Queryable) {
       .where(eq(sodPolicies.enabled, true)),
     db.select().from(applicationOwners).orderBy(asc(applicationOwners.personId)),
   ]);
-  return { persons, held, rules: rules.map((r) => ({ ...r, conditions: r.conditions as Condition[] })) as Rule[], roleEnts, sod, owners };
+  return { persons, held, rules, roleEnts, sod, owners };
 }
 
 /** Campaigns with progress (all of them: for admins). */

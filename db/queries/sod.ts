@@ -3,7 +3,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { rowsOf } from "./people";
+import { rowsOf } from "@/db/client";
 
 export type SodSideEntitlement = { entitlementId: string; entitlementName: string; applicationId: string; applicationName: string };
 export type PersonSodConflict = {

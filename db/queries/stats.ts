@@ -1,7 +1,7 @@
 import { count, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { accounts, applications, grants, incidents, operations, people } from "@/db/schema";
-import { rowsOf } from "./people";
+import { rowsOf } from "@/db/client";
 
 export async function healthCounts(db: Queryable) {
   const [[p], [a], [g]] = await Promise.all([

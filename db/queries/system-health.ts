@@ -16,6 +16,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
+import { rowsOf } from "@/db/client";
 
 export type SystemHealth = {
   applicationId: string;
@@ -31,7 +32,6 @@ export type SystemHealth = {
 };
 
 const DAY = 86_400_000;
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? (r as T[]) : (((r as { rows?: T[] }).rows ?? []) as T[]));
 
 export type HealthFacts = { lastReconciledAt: Date | null; accounts: number; driftedAccounts: number; failedOps7d: number; openIncidents: number };
 

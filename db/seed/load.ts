@@ -39,6 +39,7 @@ import {
   type GeneratedOrg,
   type PlantedKind,
 } from "./generate";
+import { rowsOf } from "@/db/client";
 
 export type SeedOptions = {
   people: number;
@@ -133,12 +134,6 @@ async function withIndexesDeferred(tx: Queryable, tables: string[], fn: () => Pr
   for (const ix of indexes) await tx.execute(sql.raw(`DROP INDEX "${ix.name}"`));
   await fn();
   for (const ix of indexes) await tx.execute(sql.raw(ix.def));
-}
-
-/** drizzle's execute returns rows directly (postgres.js) or { rows } (PGlite). */
-function rowsOf<T>(res: unknown): T[] {
-  if (Array.isArray(res)) return res as T[];
-  return ((res as { rows?: T[] }).rows ?? []) as T[];
 }
 
 /** True when the people table has at least one row. */

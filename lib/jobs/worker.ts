@@ -37,6 +37,7 @@ import { PROFILE_FIELDS } from "@/lib/domain/planner";
 import { connectorFor as defaultConnectorFor, type ConnectorFor } from "@/lib/services/provisioning/connector-for";
 import { openManualTask } from "@/lib/services/systems/manual-fulfilment";
 import { PROVISION_QUEUE, startQueue, type Boss } from "./queue";
+import { rowsOf } from "@/db/client";
 
 export type WorkerOptions = {
   /** Operations executed at once by this process (pg-boss batch size). Default 8. */
@@ -86,7 +87,6 @@ export function resolveOptions(o: WorkerOptions = {}): Resolved {
   };
 }
 
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? (r as T[]) : (((r as { rows?: T[] }).rows ?? []) as T[]));
 const ms = (n: number) => sql.raw(`interval '${Math.max(0, Math.round(n))} milliseconds'`);
 
 /** No earlier open operation of the same person in the same application; hard dependency succeeded. */

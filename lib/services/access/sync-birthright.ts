@@ -10,8 +10,9 @@
  */
 import { and, eq, inArray, lte } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { birthrightRules, grants, people, roleEntitlements, roleTemplates } from "@/db/schema";
-import { resolveRoles, type Condition, type Rule } from "@/lib/domain/policy";
+import { activeBirthrightRules } from "@/db/queries/rules";
+import { grants, people, roleEntitlements } from "@/db/schema";
+import { resolveRoles, type Rule } from "@/lib/domain/policy";
 
 export type BirthrightChange = { personId: string; added: string[]; scheduled: string[]; revoked: string[]; kept: string[] };
 
@@ -21,13 +22,7 @@ export async function syncBirthrightGrants(
   opts: { now: Date; moverOverlapDays: number; actorId?: string | null },
 ): Promise<BirthrightChange[]> {
   if (personIds.length === 0) return [];
-  const rules: Rule[] = (
-    await tx
-      .select({ id: birthrightRules.id, name: birthrightRules.name, roleId: birthrightRules.roleId, conditions: birthrightRules.conditions, enabled: birthrightRules.enabled })
-      .from(birthrightRules)
-      .innerJoin(roleTemplates, and(eq(roleTemplates.id, birthrightRules.roleId), eq(roleTemplates.status, "published")))
-      .where(eq(birthrightRules.enabled, true))
-  ).map((r) => ({ ...r, conditions: r.conditions as Condition[] }));
+  const rules: Rule[] = await activeBirthrightRules(tx);
   const roleEnts = new Map<string, string[]>();
   const reIds = [...new Set(rules.map((r) => r.roleId))];
   if (reIds.length) {

@@ -17,10 +17,11 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { birthrightRules, grants, people, reviewCampaigns, reviewItems, roleEntitlements, roleTemplates } from "@/db/schema";
+import { grants, people, reviewCampaigns, reviewItems, roleEntitlements } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Change } from "@/lib/domain/lifecycle";
-import { resolveRoles, type Condition, type Rule } from "@/lib/domain/policy";
+import { resolveRoles, type Rule } from "@/lib/domain/policy";
+import { activeBirthrightRules } from "@/db/queries/rules";
 
 export const MOVER_REVIEW_PREFIX = "Access kept after move: ";
 export const MOVER_REVIEW_DUE_DAYS = 7;
@@ -41,13 +42,7 @@ export async function createMoverReview(
   if (!p || !p.managerId || p.status === "terminated") return null;
 
   // Roles the new attributes give (published roles, enabled rules), and their entitlements.
-  const rules: Rule[] = (
-    await tx
-      .select({ id: birthrightRules.id, name: birthrightRules.name, roleId: birthrightRules.roleId, conditions: birthrightRules.conditions, enabled: birthrightRules.enabled })
-      .from(birthrightRules)
-      .innerJoin(roleTemplates, and(eq(roleTemplates.id, birthrightRules.roleId), eq(roleTemplates.status, "published")))
-      .where(eq(birthrightRules.enabled, true))
-  ).map((r) => ({ ...r, conditions: r.conditions as Condition[] }));
+  const rules: Rule[] = await activeBirthrightRules(tx);
   const roleIds = [...resolveRoles({ ...p, attributes: p.attributes ?? {} }, rules).keys()];
   const given = new Set<string>();
   if (roleIds.length) {

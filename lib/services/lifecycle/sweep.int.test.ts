@@ -4,9 +4,9 @@ import { accountEntitlements, accounts, applications, birthrightRules, entitleme
 import { verifyAuditChain } from "@/lib/audit";
 import { testDrivers, type TestDb } from "@/lib/testing/test-db";
 import { runLifecycleSweep } from "./sweep";
+import { rowsOf } from "@/db/client";
 
 const now = new Date("2026-11-22T09:00:00Z");
-const rowsOf = <T,>(r: unknown): T[] => (Array.isArray(r) ? (r as T[]) : (((r as { rows?: T[] }).rows ?? []) as T[]));
 
 for (const driver of testDrivers()) {
   describe(`lifecycle sweep on ${driver.label}`, () => {

@@ -27,6 +27,7 @@ import { recordAudit, type AuditInput } from "@/lib/audit";
 import { dueLeavers, type HrPerson } from "@/lib/domain/lifecycle";
 import { expireGrants, syncBirthrightGrants } from "@/lib/services/access/sync-birthright";
 import { planPeople } from "@/lib/services/provisioning/plan";
+import { rowsOf } from "@/db/client";
 
 export type SweepResult = {
   skipped?: "locked";
@@ -40,7 +41,6 @@ export type SweepResult = {
   completedEvents: number;
 };
 
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? (r as T[]) : (((r as { rows?: T[] }).rows ?? []) as T[]));
 /** One lock id for the sweep (any constant bigint; named for grep-ability). */
 const SWEEP_LOCK = sql`hashtext('gatehouse.lifecycle.sweep')`;
 

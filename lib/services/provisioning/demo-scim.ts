@@ -15,6 +15,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { demoAppToken } from "./connector-for";
+import { rowsOf } from "@/db/client";
 
 const USER = "urn:ietf:params:scim:schemas:core:2.0:User";
 const GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -39,7 +40,6 @@ const err = (status: number, detail: string, scimType?: string): ScimReply => ({
   body: { schemas: [ERROR], status: String(status), ...(scimType ? { scimType } : {}), detail },
 });
 
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? (r as T[]) : (((r as { rows?: T[] }).rows ?? []) as T[]));
 async function q<T = Json>(db: Queryable, query: ReturnType<typeof sql>): Promise<T[]> {
   return rowsOf<T>(await db.execute(query));
 }

@@ -13,8 +13,8 @@ import { can } from "@/lib/auth/can";
 import type { Condition } from "@/lib/domain/policy";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
+import { rowsOf } from "@/db/client";
 
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? (r as T[]) : (((r as { rows?: T[] }).rows ?? []) as T[]));
 
 const OPS: Array<[string, Condition["op"]]> = [[">=", "gte"], ["<=", "lte"], ["!=", "neq"], ["^=", "startsWith"], ["=", "eq"]];
 const SYMBOL: Record<Condition["op"], string> = { eq: "=", neq: "!=", gte: ">=", lte: "<=", startsWith: "^=", in: "in" };

@@ -25,6 +25,7 @@ import { can } from "@/lib/auth/can";
 import type { Condition } from "@/lib/domain/policy";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
+import { rowsOf } from "@/db/client";
 
 export const conditionSchema = z.object({
   attribute: z.string().trim().min(1).max(80).regex(/^[A-Za-z0-9_.]+$/, "Attribute names are letters, digits, _ and ."),
@@ -60,7 +61,6 @@ export type RoleChangePreview = {
 
 type RuleRow = { id: string; roleId: string; conditions: Condition[]; enabled: boolean; published: boolean };
 
-const rowsOf = <T>(r: unknown): T[] => (Array.isArray(r) ? (r as T[]) : (((r as { rows?: T[] }).rows ?? []) as T[]));
 
 /** The rule set before and after the change (in memory), and the template it concerns. */
 async function loadSides(db: Queryable, change: RoleChange) {
