@@ -11,11 +11,10 @@ export const metadata: Metadata = { title: "Approvals" };
 export default async function ApprovalsPage() {
   const ctx = await pageCtx();
   const res = await runForPage(() => listInbox({ ctx }));
-  if (!res.ok) return res.view;
   return (
     <>
       <PageHeader title="Approvals" subtitle="Access requests waiting for your decision, with what you need to decide: who, what, why, the risk and its reasons, and what their peers hold." />
-      <ApprovalInbox entries={res.data} decide={decideAction} bulk={bulkApproveAction} />
+      <ApprovalInbox entries={res} decide={decideAction} bulk={bulkApproveAction} />
     </>
   );
 }

@@ -11,8 +11,7 @@ export const metadata: Metadata = { title: "Incidents" };
 export default async function IncidentsPage() {
   const ctx = await pageCtx();
   const res = await runForPage(() => listIncidents({ ctx }));
-  if (!res.ok) return res.view;
-  const { incidents, mayRetry } = res.data;
+  const { incidents, mayRetry } = res;
   return (
     <>
       <PageHeader title="Provisioning incidents" subtitle="Operations the worker gave up on. Fix the cause in the target, then retry." />

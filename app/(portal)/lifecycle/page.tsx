@@ -25,8 +25,7 @@ export default async function LifecyclePage({ searchParams }: { searchParams: Pr
   const ctx = await pageCtx();
   const sp = await searchParams;
   const res = await runForPage(() => getLifecycleOverview({ ctx, input: { kind: sp.kind || undefined, page: sp.page ?? 1, view: sp.view || undefined } }));
-  if (!res.ok) return res.view;
-  const { stats, events, leavers, kind, page, view } = res.data;
+  const { stats, events, leavers, kind, page, view } = res;
   return (
     <>
       <PageHeader

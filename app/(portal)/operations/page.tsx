@@ -14,8 +14,7 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
   const ctx = await pageCtx();
   const sp = await searchParams;
   const res = await runForPage(() => getOperationsPage({ ctx, input: { status: sp.status ?? "" } }));
-  if (!res.ok) return res.view;
-  const { summary, recent, status } = res.data;
+  const { summary, recent, status } = res;
   return (
     <>
       <PageHeader

@@ -13,8 +13,7 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
   const ctx = await pageCtx();
   const sp = await searchParams;
   const res = await runForPage(() => searchPeople({ ctx, input: sp }));
-  if (!res.ok) return res.view;
-  const { rows, total, filter, scope } = res.data;
+  const { rows, total, filter, scope } = res;
   const values = await distinctPeopleValues(ctx.db);
   const params = { q: filter.q, department: filter.department, location: filter.location, status: filter.status, employmentType: filter.employmentType };
   const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";

@@ -11,7 +11,6 @@ export const metadata: Metadata = { title: "My requests" };
 export default async function MyRequestsPage() {
   const ctx = await pageCtx();
   const res = await runForPage(() => listMyRequests({ ctx }));
-  if (!res.ok) return res.view;
   return (
     <>
       <PageHeader
@@ -19,7 +18,7 @@ export default async function MyRequestsPage() {
         subtitle="Requests you filed and requests filed for you, with where each one is: approvals, then provisioning."
         actions={<a href="/requests/new" className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700">Request access</a>}
       />
-      <MyRequestsLive initial={res.data} me={ctx.actor.personId} load={myRequestsAction} />
+      <MyRequestsLive initial={res} me={ctx.actor.personId} load={myRequestsAction} />
     </>
   );
 }

@@ -22,15 +22,14 @@ export default async function ReviewsPage() {
     ]);
     return { campaigns, dashboard, apps: (apps as Array<{ id: string; name: string }>).map((a) => ({ id: a.id, name: a.name })) };
   });
-  if (!res.ok) return res.view;
   return (
     <>
       <PageHeader
         title="Access reviews"
         subtitle="Certification campaigns arrive pre-analysed: each item carries a recommendation and its reasons, so you decide the few that need you."
       />
-      <CampaignsPanel initial={res.data.campaigns} applications={res.data.apps} />
-      {res.data.dashboard && <div className="mt-8"><ReviewDashboard data={res.data.dashboard} /></div>}
+      <CampaignsPanel initial={res.campaigns} applications={res.apps} />
+      {res.dashboard && <div className="mt-8"><ReviewDashboard data={res.dashboard} /></div>}
     </>
   );
 }

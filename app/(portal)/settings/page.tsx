@@ -13,8 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function SettingsPage() {
   const ctx = await pageCtx();
   const res = await runForPage(() => getMyDelegation({ ctx }));
-  if (!res.ok) return res.view;
-  const d = res.data;
+  const d = res;
   const today = new Date().toISOString().slice(0, 10);
   return (
     <>

@@ -10,8 +10,7 @@ export const metadata: Metadata = { title: "Roles and rules" };
 export default async function RolesPage() {
   const ctx = await pageCtx();
   const res = await runForPage(() => listRoleTemplates({ ctx }));
-  if (!res.ok) return res.view;
-  const rows = res.data;
+  const rows = res;
   return (
     <>
       <PageHeader

@@ -14,8 +14,7 @@ export default async function ApplicationPage({ params, searchParams }: { params
   const { id } = await params;
   const sp = await searchParams;
   const res = await runForPage(() => getApplicationPage({ ctx, input: { id, page: sp.page ?? 1, status: sp.status } }));
-  if (!res.ok) return res.view;
-  const { app, entitlements, owners, accounts, health, page, status } = res.data;
+  const { app, entitlements, owners, accounts, health, page, status } = res;
   return (
     <>
       <PageHeader

@@ -23,8 +23,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   const ctx = await pageCtx();
   const { id } = await params;
   const res = await runForPage(() => getPersonPage({ ctx, input: { id } }));
-  if (!res.ok) return res.view;
-  const { person: p, manager, reports, accounts, grants, operations, sodConflicts } = res.data;
+  const { person: p, manager, reports, accounts, grants, operations, sodConflicts } = res;
   // Same access rule as the page itself (checked again inside the service).
   const timeline = await getPersonTimeline({ ctx, input: { personId: p.id } });
   const active = grants.filter((g) => g.status === "active");

@@ -15,8 +15,7 @@ export default async function NewRequestPage({ searchParams }: { searchParams: P
   const ctx = await pageCtx();
   const sp = await searchParams;
   const res = await runForPage(() => getCatalog({ ctx, input: sp }));
-  if (!res.ok) return res.view;
-  const c = res.data;
+  const c = res;
   const self = c.beneficiary.id === ctx.actor.personId;
   const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
   return (

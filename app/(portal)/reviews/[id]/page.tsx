@@ -14,8 +14,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   const ctx = await pageCtx();
   const res = await runForPage(() => getReviewerView({ ctx, input: { campaignId: id } }));
-  if (!res.ok) return res.view;
-  const v = res.data;
+  const v = res;
   // Admins and auditors: auto-decision mode and the measured shadow agreement (null for everyone else).
   const auto = await getAutoDecideStatus({ ctx, input: { campaignId: id } }).catch(() => null);
   return (

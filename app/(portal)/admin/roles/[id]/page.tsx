@@ -16,8 +16,7 @@ export default async function RolePage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const ctx = await pageCtx();
   const res = await runForPage(() => getRoleTemplate({ ctx, input: { id } }));
-  if (!res.ok) return res.view;
-  const { template: t, entitlements, rules, catalog } = res.data;
+  const { template: t, entitlements, rules, catalog } = res;
   const draft = t.status === "draft";
   return (
     <>

@@ -26,8 +26,7 @@ export default async function SystemPage({ params }: { params: Promise<{ id: str
     );
   }
   const res = await runForPage(() => getSystem({ ctx, input: { id } }));
-  if (!res.ok) return res.view;
-  const s = res.data;
+  const s = res;
   const values: SystemFormValues = {
     id: s.id,
     key: s.key,

@@ -5,9 +5,9 @@ import { ForbiddenError, NotFoundError } from "@/lib/errors";
  * For Server Components: run a service verb; unknown ids become notFound() (404), refusals
  * forbidden() (HTTP 403 and app/forbidden.tsx): the server refuses, it does not merely hide links.
  */
-export async function runForPage<T>(fn: () => Promise<T>): Promise<{ ok: true; data: T } | { ok: false; view: React.ReactElement }> {
+export async function runForPage<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return { ok: true, data: await fn() };
+    return await fn();
   } catch (err) {
     if (err instanceof NotFoundError) notFound();
     if (err instanceof ForbiddenError) forbidden();
