@@ -14,7 +14,7 @@ import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import type { HrRecord, RowError } from "@/lib/domain/hr-import";
 import { detectEvents, type HrPerson, type LifecycleEvent } from "@/lib/domain/lifecycle";
-import { ForbiddenError, ValidationError } from "@/lib/errors";
+import { ForbiddenError } from "@/lib/errors";
 import { syncBirthrightGrants, type BirthrightChange } from "@/lib/services/access/sync-birthright";
 import { createMoverReview } from "@/lib/services/lifecycle/mover-review";
 import { planPeople } from "@/lib/services/provisioning/plan";
@@ -182,7 +182,6 @@ export async function applyHrRecords({ ctx, input: raw, records, rowErrors = [] 
     return result;
   } catch (e) {
     if (e instanceof Rollback) return { ...e.result, applied: false };
-    if (e instanceof ValidationError) throw e;
     throw e;
   }
 }
