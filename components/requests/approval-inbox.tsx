@@ -11,15 +11,22 @@ type Act = (prev: DecideState, form: FormData) => Promise<DecideState>;
 const riskTone = (s: number | null) => (s == null ? "gray" : s <= 3 ? "green" : s <= 6 ? "yellow" : "red");
 
 /** The inbox: one card per pending approval; decided cards disappear at once (the server confirms). */
+type Decided = { stepId: string; title: string; message: string };
+
 export function ApprovalInbox({ entries, decide, bulk }: { entries: InboxEntry[]; decide: Act; bulk: Act }) {
   const [gone, setGone] = useState<Set<string>>(new Set());
+  // Outcomes are kept here, not in the card: a server refresh after the decision (e.g. the session cookie
+  // being renewed) drops the decided step from `entries`, and the outcome must stay on screen.
+  const [decided, setDecided] = useState<Decided[]>([]);
+  const onDecided = (d: Decided) => setDecided((list) => (list.some((x) => x.stepId === d.stepId) ? list : [...list, d]));
   const [bulkState, bulkAction, bulkPending] = useActionState(bulk, null);
   useEffect(() => {
     if (bulkState?.stepIds?.length) setGone((g) => new Set([...g, ...bulkState.stepIds!]));
   }, [bulkState]);
-  const visible = entries.filter((e) => !gone.has(e.stepId));
+  const done = new Set(decided.map((d) => d.stepId));
+  const visible = entries.filter((e) => !gone.has(e.stepId) && !done.has(e.stepId));
   const lowRisk = visible.filter((e) => e.lowRisk);
-  if (!visible.length) return <EmptyState title="Nothing waiting for you">New approvals appear here and in your notifications.</EmptyState>;
+  if (!visible.length && !decided.length) return <EmptyState title="Nothing waiting for you">New approvals appear here and in your notifications.</EmptyState>;
   return (
     <div className="space-y-4">
       {lowRisk.length > 1 && (
@@ -32,21 +39,24 @@ export function ApprovalInbox({ entries, decide, bulk }: { entries: InboxEntry[]
           {bulkState && <span role="status">{bulkState.message}</span>}
         </form>
       )}
-      {visible.map((e) => <InboxCard key={e.stepId} e={e} decide={decide} />)}
+      {decided.map((d) => (
+        <section key={d.stepId} aria-label={d.title} className="rounded-lg border border-slate-200 bg-slate-50 p-3 text-sm">
+          <span className="font-medium">{d.title}</span>: <span role="status">{d.message}</span>
+        </section>
+      ))}
+      {visible.map((e) => <InboxCard key={e.stepId} e={e} decide={decide} onDecided={onDecided} />)}
     </div>
   );
 }
 
-function InboxCard({ e, decide }: { e: InboxEntry; decide: Act }) {
+function InboxCard({ e, decide, onDecided }: { e: InboxEntry; decide: Act; onDecided: (d: Decided) => void }) {
   const [state, action, pending] = useActionState(decide, null);
   const title = `${e.applicationName} ${e.entitlementName} for ${e.beneficiaryName}`;
-  // Decided: the card collapses to the outcome at once (the server has committed it).
-  if (state?.ok)
-    return (
-      <section aria-label={title} className="rounded-lg border border-slate-200 bg-slate-50 p-3 text-sm">
-        <span className="font-medium">{title}</span>: <span role="status">{state.message}</span>
-      </section>
-    );
+  // Decided: hand the outcome to the inbox, which shows it in place of the card (the server has committed it).
+  useEffect(() => {
+    if (state?.ok) onDecided({ stepId: e.stepId, title, message: state.message ?? "" });
+  }, [state, e.stepId, title, onDecided]);
+  if (state?.ok) return null;
   return (
     <section id={`step-${e.stepId}`} aria-label={title} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="flex flex-wrap items-start justify-between gap-2">
