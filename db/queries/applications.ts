@@ -1,13 +1,14 @@
-import { and, asc, count, eq, ilike, sql } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import { and, asc, count, eq, ilike, isNull, sql } from "drizzle-orm";
+import { rowsOf, type Queryable } from "@/db/client";
 import { accounts, applicationOwners, applications, entitlements, people } from "@/db/schema";
 
 /** Public columns only: config and secrets never leave the server through here. */
 export const applicationPublicColumns = {
   id: applications.id, key: applications.key, name: applications.name, description: applications.description,
   category: applications.category, connectorKind: applications.connectorKind, criticality: applications.criticality,
-  deprovisionAction: applications.deprovisionAction, retentionDays: applications.retentionDays,
+  deprovisionAction: applications.deprovisionAction, retentionDays: applications.retentionDays, leaverPolicy: applications.leaverPolicy,
   reconcilePolicy: applications.reconcilePolicy, enabled: applications.enabled, lastReconciledAt: applications.lastReconciledAt,
+  aliases: applications.aliases,
 };
 
 export async function listApplications(db: Queryable, q?: string) {
@@ -17,7 +18,7 @@ export async function listApplications(db: Queryable, q?: string) {
     .from(accounts)
     .groupBy(accounts.applicationId)
     .as("counts");
-  const ents = db.select({ applicationId: entitlements.applicationId, n: count().as("n") }).from(entitlements).groupBy(entitlements.applicationId).as("ents");
+  const ents = db.select({ applicationId: entitlements.applicationId, n: count().as("n") }).from(entitlements).where(isNull(entitlements.removedAt)).groupBy(entitlements.applicationId).as("ents");
   const rows = await db
     .select({ ...applicationPublicColumns, activeAccounts: sql<number>`coalesce(${counts.active}, 0)`, entitlementCount: sql<number>`coalesce(${ents.n}, 0)` })
     .from(applications)
@@ -31,30 +32,48 @@ export async function listApplications(db: Queryable, q?: string) {
 export async function getApplication(db: Queryable, id: string) {
   const [app] = await db.select(applicationPublicColumns).from(applications).where(eq(applications.id, id));
   if (!app) return null;
-  const holders = sql<number>`(SELECT count(DISTINCT g.person_id) FROM grants g WHERE g.entitlement_id = "entitlements"."id" AND g.status = 'active')`;
-  const ents = await db
+  // Counts per entitlement in two grouped passes over the application's own entitlements (by id, so the planner
+  // reads them through the entitlement indexes), not three correlated subqueries per entitlement.
+  const rows = await db
     .select({
       id: entitlements.id, externalId: entitlements.externalId, name: entitlements.name, description: entitlements.description,
       kind: entitlements.kind, level: entitlements.level, sensitivity: entitlements.sensitivity, privileged: entitlements.privileged,
-      requestable: entitlements.requestable, maxDurationDays: entitlements.maxDurationDays, holders,
+      requestable: entitlements.requestable, maxDurationDays: entitlements.maxDurationDays,
+      removedAt: entitlements.removedAt, lastSeenAt: entitlements.lastSeenAt,
+      ownerEmail: sql<string | null>`(SELECT p.email FROM people p WHERE p.id = "entitlements"."owner_id")`,
     })
     .from(entitlements)
     .where(eq(entitlements.applicationId, id))
     .orderBy(asc(entitlements.name));
+  const ids = rows.map((e) => e.id);
+  const list = sql.join(ids.map((e) => sql`${e}::uuid`), sql`, `);
+  const [held, target] = ids.length
+    ? await Promise.all([
+        db.execute(sql`SELECT g.entitlement_id AS id, count(DISTINCT g.person_id)::int AS holders, (count(*) FILTER (WHERE g.source = 'adopted'))::int AS adopted
+          FROM grants g WHERE g.status = 'active' AND g.entitlement_id IN (${list}) GROUP BY g.entitlement_id`),
+        // What the system really holds (last read back or provisioned), whether granted or not: drift shows as a difference.
+        db.execute(sql`SELECT ae.entitlement_id AS id, count(*)::int AS n FROM account_entitlements ae JOIN accounts a ON a.id = ae.account_id
+          WHERE ae.entitlement_id IN (${list}) AND a.status <> 'deleted' GROUP BY ae.entitlement_id`),
+      ])
+    : [[], []];
+  const heldBy = new Map(rowsOf<{ id: string; holders: number; adopted: number }>(held).map((r) => [r.id, r]));
+  const inTargetBy = new Map(rowsOf<{ id: string; n: number }>(target).map((r) => [r.id, r.n]));
+  const ents = rows.map((e) => ({ ...e, holders: heldBy.get(e.id)?.holders ?? 0, inTarget: inTargetBy.get(e.id) ?? 0, adopted: heldBy.get(e.id)?.adopted ?? 0 }));
   const owners = await db
     .select({ id: people.id, displayName: people.displayName, email: people.email })
     .from(applicationOwners)
     .innerJoin(people, eq(people.id, applicationOwners.personId))
     .where(eq(applicationOwners.applicationId, id));
-  return { app, entitlements: ents.map((e) => ({ ...e, holders: Number(e.holders) })), owners };
+  return { app, entitlements: ents.map((e) => ({ ...e, holders: Number(e.holders), inTarget: Number(e.inTarget), adopted: Number(e.adopted) })), owners };
 }
 
 export async function applicationAccounts(db: Queryable, id: string, page: number, pageSize: number, status?: string) {
   const where = and(eq(accounts.applicationId, id), status ? eq(accounts.status, status as "active") : undefined);
   const rows = await db
     .select({
-      id: accounts.id, username: accounts.username, status: accounts.status, lastLoginAt: accounts.lastLoginAt, reconState: accounts.reconState,
+      id: accounts.id, username: accounts.username, status: accounts.status, lastLoginAt: accounts.lastLoginAt, lastLoginSource: accounts.lastLoginSource, reconState: accounts.reconState,
       personId: people.id, personName: people.displayName, personStatus: people.status,
+      serviceUntil: accounts.serviceUntil, serviceOwnerName: sql<string | null>`(SELECT o.display_name FROM people o WHERE o.id = ${accounts.serviceOwnerId})`,
     })
     .from(accounts)
     .leftJoin(people, eq(people.id, accounts.personId))

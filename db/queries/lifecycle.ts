@@ -131,7 +131,11 @@ export async function openLeavers(db: Queryable, limit = 100): Promise<OpenLeave
 }
 
 export type TimelineGrant = { entitlement: string; application: string; source: string; reason: string; at: string };
-export type TimelineOperation = { id: string; kind: string; application: string; entitlement: string | null; status: string; createdAt: string; finishedAt: string | null; lastError: string | null };
+export type TimelineOperation = {
+  id: string; kind: string; application: string; entitlement: string | null; status: string; createdAt: string; finishedAt: string | null; lastError: string | null;
+  /** What an enable did to the account's credential (connector's answer): a rehire's new random password, or none. */
+  credential: "reset" | "none" | "unchanged" | null;
+};
 export type TimelineEntry = {
   event: { id: string; kind: string; source: string; status: string; receivedAt: string; completedAt: string | null; changes: Record<string, { from: unknown; to: unknown }> };
   grantsAdded: TimelineGrant[];
@@ -159,9 +163,9 @@ export async function personTimeline(db: Queryable, personId: string): Promise<T
       FROM grants g JOIN entitlements e ON e.id = g.entitlement_id JOIN applications a ON a.id = e.application_id
       WHERE g.person_id = ${personId}::uuid AND (g.granted_at >= ${first}::timestamptz OR g.revoked_at >= ${first}::timestamptz)`),
   );
-  const ops = rowsOf<{ id: string; kind: string; application: string; entitlement: string | null; status: string; created_at: string; finished_at: string | null; last_error: string | null }>(
+  const ops = rowsOf<{ id: string; kind: string; application: string; entitlement: string | null; status: string; created_at: string; finished_at: string | null; last_error: string | null; credential: TimelineOperation["credential"] }>(
     await db.execute(sql`
-      SELECT o.id, o.kind, a.name AS application, e.name AS entitlement, o.status, o.created_at::text, o.finished_at::text, o.last_error
+      SELECT o.id, o.kind, a.name AS application, e.name AS entitlement, o.status, o.created_at::text, o.finished_at::text, o.last_error, o.result->>'credential' AS credential
       FROM operations o JOIN applications a ON a.id = o.application_id LEFT JOIN entitlements e ON e.id = o.entitlement_id
       WHERE o.person_id = ${personId}::uuid AND o.created_at >= ${first}::timestamptz AND (o.cause_kind LIKE 'hr.%' OR o.cause_kind LIKE 'lifecycle.%')
       ORDER BY o.created_at, o.sequence`),
@@ -175,7 +179,7 @@ export async function personTimeline(db: Queryable, personId: string): Promise<T
       event: { id: ev.id, kind: ev.kind, source: ev.source, status: ev.status, receivedAt: ev.received_at, completedAt: ev.completed_at, changes: ev.changes ?? {} },
       grantsAdded: grants.filter((g) => g.source === "birthright" && inWindow(g.granted_at, ev.effective_at, ev.next_eff)).map((g) => ({ entitlement: g.entitlement, application: g.application, source: g.source, reason: g.reason, at: g.granted_at })),
       grantsRemoved: grants.filter((g) => inWindow(g.revoked_at, ev.effective_at, ev.next_eff)).map((g) => ({ entitlement: g.entitlement, application: g.application, source: g.source, reason: g.revoke_reason ?? "", at: g.revoked_at! })),
-      operations: ops.filter((o) => inWindow(o.created_at, ev.received_at, ev.next_at)).map((o) => ({ id: o.id, kind: o.kind, application: o.application, entitlement: o.entitlement, status: o.status, createdAt: o.created_at, finishedAt: o.finished_at, lastError: o.last_error })),
+      operations: ops.filter((o) => inWindow(o.created_at, ev.received_at, ev.next_at)).map((o) => ({ id: o.id, kind: o.kind, application: o.application, entitlement: o.entitlement, status: o.status, createdAt: o.created_at, finishedAt: o.finished_at, lastError: o.last_error, credential: o.credential ?? null })),
     }))
     .reverse();
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { applications, entitlements, incidents, operations, people } from "@/db/schema";
+import { rowsOf } from "@/db/client";
+import { applications, circuitBreakers, entitlements, incidents, operations, people } from "@/db/schema";
 
 export const OPERATION_STATUSES = ["pending", "queued", "running", "succeeded", "failed", "dead", "cancelled"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -11,16 +12,63 @@ export type OperationsSummary = {
   open: number;
   succeededLast5Min: number;
   openIncidents: number;
+  /** Set when ready work has waited more than a minute and no operation was picked up in the last minute (no worker running?). */
+  stalled: { waiting: number; oldestReadyAt: string; lastPickupAt: string | null } | null;
+  /** Systems whose circuit breaker is open: their queue is paused while a probe checks them. */
+  paused: Array<{ applicationId: string; name: string; since: string | null; lastError: string | null; waiting: number }>;
   at: string;
 };
+
+/**
+ * "Nothing has picked up work for more than a minute": operations ready to run (pending and not waiting for a
+ * predecessor, or queued) in a system that is not paused, the oldest older than `staleMs`, and no operation started
+ * within `staleMs`. Backoffs and paused systems are waiting on purpose and do not count.
+ */
+export async function stalledWork(db: Queryable, staleMs = 60_000): Promise<OperationsSummary["stalled"]> {
+  const r = rowsOf<{ waiting: number; oldest: string | Date | null; last: string | Date | null }>(
+    await db.execute(sql`
+      SELECT (SELECT count(*)::int FROM operations o
+              WHERE o.status IN ('pending','queued')
+                AND NOT EXISTS (SELECT 1 FROM circuit_breakers cb WHERE cb.application_id = o.application_id AND cb.state = 'open')
+                AND NOT EXISTS (SELECT 1 FROM operations e WHERE e.person_id = o.person_id AND e.application_id = o.application_id AND e.id <> o.id
+                                AND e.status IN ('pending','queued','running','failed') AND (e.created_at, e.sequence, e.id) < (o.created_at, o.sequence, o.id))
+                AND (o.depends_on IS NULL OR EXISTS (SELECT 1 FROM operations d WHERE d.id = o.depends_on AND d.status = 'succeeded'))
+                AND o.created_at < now() - make_interval(secs => ${staleMs / 1000})) AS waiting,
+             (SELECT min(o.created_at) FROM operations o WHERE o.status IN ('pending','queued')
+                AND NOT EXISTS (SELECT 1 FROM circuit_breakers cb WHERE cb.application_id = o.application_id AND cb.state = 'open')) AS oldest,
+             (SELECT max(started_at) FROM operations) AS last`),
+  )[0];
+  if (!r || Number(r.waiting) === 0) return null;
+  const last = r.last ? new Date(r.last) : null;
+  if (last && Date.now() - last.getTime() < staleMs) return null;
+  return { waiting: Number(r.waiting), oldestReadyAt: new Date(r.oldest ?? Date.now()).toISOString(), lastPickupAt: last?.toISOString() ?? null };
+}
+
+/** Systems whose circuit breaker is open, with how much work waits for them. */
+export async function pausedSystems(db: Queryable): Promise<OperationsSummary["paused"]> {
+  const rows = await db
+    .select({
+      applicationId: circuitBreakers.applicationId,
+      name: applications.name,
+      since: circuitBreakers.openedAt,
+      lastError: circuitBreakers.lastError,
+      waiting: sql<number>`(SELECT count(*)::int FROM operations o WHERE o.application_id = ${circuitBreakers.applicationId} AND o.status IN ('pending','queued','failed'))`,
+    })
+    .from(circuitBreakers)
+    .innerJoin(applications, eq(applications.id, circuitBreakers.applicationId))
+    .where(eq(circuitBreakers.state, "open"));
+  return rows.map((r) => ({ ...r, since: r.since?.toISOString() ?? null, waiting: Number(r.waiting) }));
+}
 
 /** Counts by status (one grouped query) and headline figures for the live queue view. */
 export async function operationsSummary(db: Queryable): Promise<OperationsSummary> {
   const since = new Date(Date.now() - 5 * 60_000);
-  const [byStatus, [recent], [inc]] = await Promise.all([
+  const [byStatus, [recent], [inc], stalled, paused] = await Promise.all([
     db.select({ status: operations.status, n: sql<number>`count(*)::int` }).from(operations).groupBy(operations.status),
     db.select({ n: sql<number>`count(*)::int` }).from(operations).where(and(eq(operations.status, "succeeded"), gt(operations.finishedAt, since))),
     db.select({ n: sql<number>`count(*)::int` }).from(incidents).where(inArray(incidents.status, ["open", "retrying"])),
+    stalledWork(db),
+    pausedSystems(db),
   ]);
   const counts = Object.fromEntries(OPERATION_STATUSES.map((s) => [s, 0])) as Record<OperationStatus, number>;
   for (const r of byStatus) counts[r.status] = Number(r.n);
@@ -29,6 +77,8 @@ export async function operationsSummary(db: Queryable): Promise<OperationsSummar
     open: counts.pending + counts.queued + counts.running + counts.failed,
     succeededLast5Min: Number(recent?.n ?? 0),
     openIncidents: Number(inc?.n ?? 0),
+    stalled,
+    paused,
     at: new Date().toISOString(),
   };
 }
@@ -147,4 +197,26 @@ export async function openIncidents(db: Queryable, limit = 200): Promise<Inciden
     .orderBy(incidents.createdAt)
     .limit(limit);
   return rows as IncidentRow[];
+}
+
+export type IncidentGroups = {
+  bySystem: Array<{ applicationId: string; name: string; n: number }>;
+  byKind: Array<{ kind: string; n: number }>;
+};
+
+/** Incidents needing attention, counted per system and per kind (an operation kind, or "system"), for bulk retry. */
+export async function incidentGroups(db: Queryable): Promise<IncidentGroups> {
+  const kindExpr = sql<string>`coalesce(${operations.kind}, 'system')`;
+  const live = inArray(incidents.status, ["open", "retrying"]);
+  const [bySystem, byKind] = await Promise.all([
+    db
+      .select({ applicationId: applications.id, name: applications.name, n: sql<number>`count(*)::int` })
+      .from(incidents)
+      .innerJoin(applications, eq(applications.id, incidents.applicationId))
+      .where(live)
+      .groupBy(applications.id, applications.name)
+      .orderBy(applications.name),
+    db.select({ kind: kindExpr, n: sql<number>`count(*)::int` }).from(incidents).leftJoin(operations, eq(operations.id, incidents.operationId)).where(live).groupBy(kindExpr).orderBy(kindExpr),
+  ]);
+  return { bySystem: bySystem.map((r) => ({ ...r, n: Number(r.n) })), byKind: byKind.map((r) => ({ kind: String(r.kind), n: Number(r.n) })) };
 }

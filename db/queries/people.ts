@@ -6,12 +6,13 @@ import { rowsOf } from "@/db/client";
 /** Facts about a person needed to build their portal Actor. */
 export async function actorFacts(db: Queryable, personId: string) {
   const [p] = await db
-    .select({ id: people.id, name: people.displayName, email: people.email, status: people.status })
+    .select({ id: people.id, name: people.displayName, email: people.email, status: people.status, kind: people.kind })
     .from(people)
     .where(eq(people.id, personId));
   if (!p) return null;
   const roles = await db.select({ role: portalRoleAssignments.role }).from(portalRoleAssignments).where(eq(portalRoleAssignments.personId, personId));
-  const [{ n: reports }] = await db.select({ n: count() }).from(people).where(and(eq(people.managerId, personId), sql`${people.status} <> 'terminated'`));
+  // Sponsoring an agent (its manager_id) does not make someone a manager.
+  const [{ n: reports }] = await db.select({ n: count() }).from(people).where(and(eq(people.managerId, personId), sql`${people.status} <> 'terminated'`, eq(people.kind, "human")));
   const owned = await db.select({ id: applicationOwners.applicationId }).from(applicationOwners).where(eq(applicationOwners.personId, personId));
   return { ...p, portalRoles: roles.map((r) => r.role), reports: Number(reports), ownedApplicationIds: owned.map((o) => o.id) };
 }

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Condition } from "@/lib/domain/policy";
+import { IDP_GROUP_ATTRIBUTE, type Condition } from "@/lib/domain/policy";
 
 /**
  * Compile birthright conditions to a SQL predicate over `people p`, so "who does this rule
@@ -19,7 +19,28 @@ function column(attribute: string): SQL {
   return sql`(p.attributes ->> ${key})`;
 }
 
+/** `idpGroup` conditions: membership of an IdP group named by id or displayName (lib/domain/policy.ts). */
+function idpGroupSql(c: Condition): SQL {
+  const member = (pred: SQL) => sql`EXISTS (SELECT 1 FROM idp_group_members m JOIN idp_groups g ON g.id = m.group_id WHERE m.person_id = p.id AND (${pred}))`;
+  const named = (v: string | number) => sql`(m.group_id::text = ${String(v)} OR lower(g.display_name) = lower(${String(v).trim()}))`;
+  switch (c.op) {
+    case "eq":
+      return Array.isArray(c.value) ? sql`false` : member(named(c.value));
+    case "neq":
+      return Array.isArray(c.value) ? sql`true` : sql`NOT ${member(named(c.value))}`;
+    case "in": {
+      const vals = Array.isArray(c.value) ? c.value : [];
+      return vals.length ? member(sql.join(vals.map(named), sql` OR `)) : sql`false`;
+    }
+    case "startsWith":
+      return member(sql`lower(g.display_name) LIKE ${String(c.value).toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`) + "%"}`);
+    default:
+      return sql`false`;
+  }
+}
+
 export function conditionSql(c: Condition): SQL {
+  if (c.attribute === IDP_GROUP_ATTRIBUTE) return idpGroupSql(c);
   const col = column(c.attribute);
   const text = sql`lower((${col})::text)`;
   const num = sql`(CASE WHEN (${col})::text ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN (${col})::text::numeric END)`;

@@ -19,7 +19,7 @@ import {
   sodPolicyEntitlements,
 } from "@/db/schema";
 import { rowsOf } from "@/db/client";
-import { inReportingLine } from "./people";
+import { inReportingLine, managerChain } from "./people";
 
 /** Active, unexpired grants (the desired state that counts as "holds"). */
 export const activeGrant = (now: Date): SQL => and(eq(grants.status, "active"), or(isNull(grants.expiresAt), gt(grants.expiresAt, now)))!;
@@ -29,6 +29,11 @@ export async function personForRequest(db: Queryable, id: string) {
     .select({
       id: people.id, displayName: people.displayName, department: people.department, title: people.title, level: people.level,
       managerId: people.managerId, employmentType: people.employmentType, status: people.status, attributes: people.attributes,
+      kind: people.kind,
+      // An agent's sponsor and backups: the only people who may request access for it, and its first approver.
+      // Qualified on purpose: a bare ${people.id} would render as "id" and bind to agents.id inside the subquery.
+      agentSponsorId: sql<string | null>`(SELECT a.sponsor_id FROM agents a WHERE a.person_id = "people"."id")`,
+      agentBackupIds: sql<string[] | null>`(SELECT a.backup_sponsor_ids FROM agents a WHERE a.person_id = "people"."id")`,
     })
     .from(people)
     .where(eq(people.id, id));
@@ -37,8 +42,10 @@ export async function personForRequest(db: Queryable, id: string) {
 
 /** Whether `personId` is in the reporting line below `managerId` (recursive, in SQL). */
 export async function isInReportingLine(db: Queryable, managerId: string, personId: string): Promise<boolean> {
-  const [r] = await db.select({ n: count() }).from(people).where(and(eq(people.id, personId), inReportingLine(managerId)));
-  return Number(r?.n ?? 0) > 0;
+  // Walk UP from the person (≤ 32 managers) instead of enumerating the manager's whole line: a VP's or an agent's
+  // sponsor's line can be the whole organisation.
+  const chain = await managerChain(db, personId);
+  return chain.includes(managerId);
 }
 
 /** The actor's reporting line (for the beneficiary picker), active people only. */
@@ -114,13 +121,14 @@ export async function holdersAmong(db: Queryable, personIds: string[], now: Date
 export const entitlementColumns = {
   id: entitlements.id, name: entitlements.name, description: entitlements.description, level: entitlements.level,
   sensitivity: entitlements.sensitivity, privileged: entitlements.privileged, requestable: entitlements.requestable,
-  maxDurationDays: entitlements.maxDurationDays, ownerId: entitlements.ownerId,
+  maxDurationDays: entitlements.maxDurationDays, ownerId: entitlements.ownerId, removedAt: entitlements.removedAt,
   applicationId: applications.id, applicationName: applications.name, applicationKey: applications.key,
 };
 
 /** Requestable entitlements, searched by application or entitlement name, paginated. */
 export async function searchCatalog(db: Queryable, f: { q?: string; page: number; pageSize: number }) {
-  const conds: SQL[] = [eq(entitlements.requestable, true), eq(applications.enabled, true)];
+  // Entitlements discovery marked removed (the group is gone from the system) cannot be requested.
+  const conds: SQL[] = [eq(entitlements.requestable, true), eq(applications.enabled, true), isNull(entitlements.removedAt)];
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     conds.push(or(ilike(applications.name, like), ilike(applications.key, like), ilike(entitlements.name, like))!);

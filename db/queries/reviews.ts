@@ -3,10 +3,10 @@
  * query, whatever the campaign size); reviewer reads always carry `reviewer_id = actor` in the WHERE clause.
  */
 import { and, asc, eq, gte, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import { rowsOf, type Queryable } from "@/db/client";
 import {
-  accessRequestItems, accessRequests, applicationOwners, applications, auditEvents, entitlements, grants, jobs, operations, people,
-  reviewItems, roleEntitlements, sodPolicies, sodPolicyEntitlements, type CampaignScope,
+  accessRequestItems, accessRequests, accounts, applicationOwners, applications, approvalSteps, auditEvents, entitlements, grants, jobs, operations, orphanReviewItems, people,
+  portalRoleAssignments, reviewItems, roleEntitlements, sodPolicies, sodPolicyEntitlements, type CampaignScope,
 } from "@/db/schema";
 import { activeBirthrightRules } from "./rules";
 
@@ -17,11 +17,15 @@ export async function scopeGrants(db: Queryable, scope: CampaignScope, grantIds?
   if (scope.applicationIds?.length) where.push(inArray(entitlements.applicationId, scope.applicationIds));
   if (scope.entitlementIds?.length) where.push(inArray(grants.entitlementId, scope.entitlementIds));
   if (scope.departments?.length) where.push(inArray(people.department, scope.departments));
+  if (scope.idpGroups?.length) {
+    const named = sql.join(scope.idpGroups.map((v) => sql`(g.id::text = ${v} OR lower(g.display_name) = lower(${v.trim()}))`), sql` OR `);
+    where.push(sql`EXISTS (SELECT 1 FROM idp_group_members m JOIN idp_groups g ON g.id = m.group_id WHERE m.person_id = ${people.id} AND (${named}))`);
+  }
   if (scope.privilegedOnly) where.push(eq(entitlements.privileged, true));
   if (scope.changedSince) where.push(gte(grants.grantedAt, new Date(scope.changedSince)));
   return db
     .select({
-      grantId: grants.id, personId: grants.personId, entitlementId: grants.entitlementId, source: grants.source, grantedAt: grants.grantedAt,
+      grantId: grants.id, personId: grants.personId, entitlementId: grants.entitlementId, source: grants.source, grantedAt: grants.grantedAt, grantedById: grants.grantedById,
       lastUsedAt: grants.lastUsedAt, applicationId: entitlements.applicationId, entitlementName: entitlements.name, privileged: entitlements.privileged,
       entitlementOwnerId: entitlements.ownerId, applicationName: applications.name, lastReconciledAt: applications.lastReconciledAt,
     })
@@ -38,7 +42,7 @@ export async function organisationFacts(db: Queryable) {
     db.select({
       id: people.id, displayName: people.displayName, department: people.department, title: people.title, level: people.level, location: people.location,
       employmentType: people.employmentType, status: people.status, costCenter: people.costCenter, endDate: people.endDate, managerId: people.managerId,
-      attributes: people.attributes,
+      attributes: people.attributes, kind: people.kind,
     }).from(people),
     db.select({ personId: grants.personId, entitlementId: grants.entitlementId, privileged: entitlements.privileged }).from(grants).innerJoin(entitlements, eq(entitlements.id, grants.entitlementId)).where(eq(grants.status, "active")),
     activeBirthrightRules(db),
@@ -56,20 +60,23 @@ export async function organisationFacts(db: Queryable) {
 /** Campaigns with progress (all of them: for admins). */
 export async function campaignsWithProgress(db: Queryable, reviewerId?: string) {
   const mine = reviewerId ? sql`AND ri.reviewer_id = ${reviewerId}` : sql``;
+  const mineO = reviewerId ? sql`AND o.reviewer_id = ${reviewerId}` : sql``;
   const r = await db.execute(sql`
     SELECT c.id, c.name, c.status, c.reviewer_kind AS "reviewerKind", c.due_at AS "dueAt", c.default_decision AS "defaultDecision", c.created_at AS "createdAt",
-      count(ri.id)::int AS total, count(ri.decision)::int AS decided,
+      (count(ri.id) + (SELECT count(*) FROM orphan_review_items o WHERE o.campaign_id = c.id ${mineO}))::int AS total,
+      (count(ri.decision) + (SELECT count(o.decision) FROM orphan_review_items o WHERE o.campaign_id = c.id ${mineO}))::int AS decided,
+      (SELECT count(*) FROM orphan_review_items o WHERE o.campaign_id = c.id ${mineO})::int AS orphans,
       count(*) FILTER (WHERE ri.recommendation = 'no_action' AND ri.decision IS NULL)::int AS "openNoAction",
       (SELECT row_to_json(j) FROM (SELECT j.id, j.status, j.done, j.total, j.message FROM jobs j
         WHERE j.kind = 'review.generate' AND j.input->>'campaignId' = c.id::text ORDER BY j.created_at DESC LIMIT 1) j) AS job
     FROM review_campaigns c LEFT JOIN review_items ri ON ri.campaign_id = c.id ${mine}
     GROUP BY c.id
-    ${reviewerId ? sql`HAVING count(ri.id) > 0` : sql``}
+    ${reviewerId ? sql`HAVING count(ri.id) > 0 OR EXISTS (SELECT 1 FROM orphan_review_items o WHERE o.campaign_id = c.id ${mineO})` : sql``}
     ORDER BY c.created_at DESC
     LIMIT 200`);
   const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{
     id: string; name: string; status: string; reviewerKind: string; dueAt: string | null; defaultDecision: string; createdAt: string;
-    total: number; decided: number; openNoAction: number; job: { id: string; status: string; done: number; total: number; message: string } | null;
+    total: number; decided: number; orphans: number; openNoAction: number; job: { id: string; status: string; done: number; total: number; message: string } | null;
   }>;
   return rows;
 }
@@ -211,10 +218,24 @@ export async function progressByReviewer(db: Queryable, campaignId?: string, lim
       count(ri.decision)::int AS decided, (count(*) - count(ri.decision))::int AS open
     FROM review_items ri JOIN review_campaigns c ON c.id = ri.campaign_id LEFT JOIN people p ON p.id = ri.reviewer_id
     WHERE ${which}
-    GROUP BY ri.reviewer_id, p.display_name
-    ORDER BY open DESC, count(*) DESC, name
-    LIMIT ${limit}`);
-  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ reviewerId: string | null; name: string; decided: number; open: number }>;
+    GROUP BY ri.reviewer_id, p.display_name`);
+  const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ reviewerId: string | null; name: string; decided: number; open: number }>;
+  return pickReviewers(rows, limit);
+}
+
+/**
+ * Which reviewers a chart of `limit` bars shows: those who decided something first (most decided first, so the
+ * one reviewer who acted is never hidden behind the biggest piles), then the largest open piles; everyone else is
+ * summed in one last bar "N other reviewers".
+ */
+export function pickReviewers<T extends { reviewerId: string | null; name: string; decided: number; open: number }>(rows: T[], limit = 15): Array<T | { reviewerId: null; name: string; decided: number; open: number; others: number }> {
+  const acted = rows.filter((x) => x.decided > 0).sort((a, b) => b.decided - a.decided || b.open - a.open || a.name.localeCompare(b.name));
+  const idle = rows.filter((x) => x.decided === 0).sort((a, b) => b.open - a.open || a.name.localeCompare(b.name));
+  const ordered = [...acted, ...idle];
+  if (ordered.length <= limit) return ordered;
+  const shown = ordered.slice(0, limit - 1);
+  const rest = ordered.slice(limit - 1);
+  return [...shown, { reviewerId: null, name: `${rest.length} other reviewers`, decided: rest.reduce((n, x) => n + x.decided, 0), open: rest.reduce((n, x) => n + x.open, 0), others: rest.length }];
 }
 
 export async function decisionsByRecommendation(db: Queryable, campaignId?: string) {
@@ -250,4 +271,131 @@ export async function timeToRevoke(db: Queryable, campaignId?: string) {
   const [row] = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ revoked: number; finished: number; medianSeconds: number | null; p95Seconds: number | null }>;
   const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
   return { revoked: Number(row?.revoked ?? 0), finished: Number(row?.finished ?? 0), medianSeconds: num(row?.medianSeconds), p95Seconds: num(row?.p95Seconds) };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const day = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().slice(0, 10) : "?");
+const quote = (t: string | null | undefined) => (t && t.trim() ? `: “${t.trim().slice(0, 200)}”` : "");
+
+/**
+ * How each grant came to be, in sentences a reviewer reads on the item: for access requests who asked, when and
+ * why, then each approval stage (who, when, comment) or the automatic approval with its reason; for other
+ * sources who granted it and when. Two bulk queries for the requests, whatever the number of items.
+ */
+export async function grantHistories(db: Queryable, grantIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (grantIds.length === 0) return out;
+  const rows: Array<{ id: string; source: string; sourceRef: string | null; grantedAt: Date; adoptedAt: Date | null; reason: string; grantedBy: string | null }> = [];
+  for (let i = 0; i < grantIds.length; i += 1000) {
+    rows.push(...(await db
+      .select({ id: grants.id, source: grants.source, sourceRef: grants.sourceRef, grantedAt: grants.grantedAt, adoptedAt: grants.adoptedAt, reason: grants.reason, grantedBy: people.displayName })
+      .from(grants)
+      .leftJoin(people, eq(people.id, grants.grantedById))
+      .where(inArray(grants.id, grantIds.slice(i, i + 1000)))));
+  }
+  const itemIds = [...new Set(rows.filter((r) => r.source === "request" && r.sourceRef && UUID.test(r.sourceRef)).map((r) => r.sourceRef!))];
+  const requests = new Map<string, { requester: string; createdAt: Date; justification: string; route: string | null; routeReason: string | null; channel: string }>();
+  const steps = new Map<string, Array<{ stage: number; kind: string; status: string; by: string | null; at: Date | null; comment: string | null }>>();
+  for (let i = 0; i < itemIds.length; i += 1000) {
+    const chunk = itemIds.slice(i, i + 1000);
+    const reqs = await db
+      .select({ itemId: accessRequestItems.id, requester: people.displayName, createdAt: accessRequests.createdAt, justification: accessRequests.justification, route: accessRequestItems.route, routeReason: accessRequestItems.routeReason, channel: accessRequests.channel })
+      .from(accessRequestItems)
+      .innerJoin(accessRequests, eq(accessRequests.id, accessRequestItems.requestId))
+      .innerJoin(people, eq(people.id, accessRequests.requesterId))
+      .where(inArray(accessRequestItems.id, chunk));
+    for (const r of reqs) requests.set(r.itemId, r);
+    const st = await db
+      .select({ itemId: approvalSteps.itemId, stage: approvalSteps.stage, kind: approvalSteps.approverKind, status: approvalSteps.status, by: people.displayName, at: approvalSteps.decidedAt, comment: approvalSteps.comment })
+      .from(approvalSteps)
+      .leftJoin(people, eq(people.id, approvalSteps.decidedById))
+      .where(inArray(approvalSteps.itemId, chunk))
+      .orderBy(asc(approvalSteps.stage));
+    for (const s of st) steps.set(s.itemId, [...(steps.get(s.itemId) ?? []), s]);
+  }
+  const kindLabel: Record<string, string> = { manager: "manager", app_owner: "application owner", security: "security", sponsor: "sponsor", delegate: "delegate", auto: "automatic" };
+  for (const g of rows) {
+    const lines: string[] = [];
+    const rq = g.sourceRef ? requests.get(g.sourceRef) : undefined;
+    if (g.source === "request" && rq) {
+      lines.push(`Requested by ${rq.requester} on ${day(rq.createdAt)}${rq.channel === "plain_language" ? " (in plain language)" : ""}${quote(rq.justification)}`);
+      const decided = (steps.get(g.sourceRef!) ?? []).filter((s) => s.status === "approved" || s.status === "denied" || s.status === "escalated");
+      if (decided.length === 0 && rq.route === "auto") lines.push(`Approved automatically on ${day(g.grantedAt)}${rq.routeReason ? ` (${rq.routeReason})` : ""}`);
+      for (const s of decided) lines.push(`${s.status === "approved" ? "Approved" : s.status === "denied" ? "Denied" : "Escalated"} by ${s.by ?? "?"} (${kindLabel[s.kind] ?? s.kind}) on ${day(s.at)}${quote(s.comment)}`);
+    } else if (g.source === "birthright" || g.source === "role") {
+      lines.push(`Given by ${g.source === "birthright" ? "a birthright rule" : "a role"} on ${day(g.grantedAt)}`);
+    } else if (g.source === "review") {
+      lines.push(`Kept by an access review on ${day(g.grantedAt)}${quote(g.reason)}`);
+    } else if (g.source === "adopted") {
+      lines.push(`Existing access, adopted on ${day(g.adoptedAt ?? g.grantedAt)}: held in the system before Gatehouse; nobody decided it here`);
+    } else if (g.source === "import") {
+      lines.push(`Imported on ${day(g.grantedAt)}${quote(g.reason)}`);
+    } else {
+      lines.push(`${g.source === "request" ? "Requested" : "Granted"}${g.grantedBy ? ` by ${g.grantedBy}` : ""} on ${day(g.grantedAt)}${quote(g.reason)}`);
+    }
+    out.set(g.id, lines);
+  }
+  return out;
+}
+
+/**
+ * Open orphan accounts (an open orphan_account finding on an active account that still belongs to nobody) of the
+ * given applications (all when none), with what the review item says: the groups the account holds and when it was
+ * first seen. Oldest finding first, for stable generation.
+ */
+export async function openOrphanAccounts(db: Queryable, applicationIds?: string[]) {
+  const apps = applicationIds?.length ? sql`AND f.application_id IN (${sql.join(applicationIds.map((a) => sql`${a}::uuid`), sql`, `)})` : sql``;
+  const r = await db.execute(sql`
+    SELECT f.id AS "findingId", a.id AS "accountId", a.username AS "userName", a.last_login_at AS "lastLoginAt", f.application_id AS "applicationId",
+      ap.name AS "applicationName", f.first_seen_at AS "firstSeenAt",
+      coalesce((SELECT array_agg(e.name ORDER BY e.name) FROM account_entitlements ae JOIN entitlements e ON e.id = ae.entitlement_id WHERE ae.account_id = a.id), ARRAY[]::text[]) AS groups
+    FROM drift_findings f
+    JOIN accounts a ON a.id = f.account_id
+    JOIN applications ap ON ap.id = f.application_id
+    WHERE f.kind = 'orphan_account' AND f.status = 'open' AND a.person_id IS NULL AND a.status = 'active' ${apps}
+    ORDER BY ap.name, a.username, f.id`);
+  return rowsOf<{ findingId: string; accountId: string; userName: string; lastLoginAt: string | Date | null; applicationId: string; applicationName: string; firstSeenAt: string | Date; groups: string[] }>(r);
+}
+
+/** Administrators (portal role admin, not terminated), by id: the fallback reviewers of orphan accounts. */
+export async function adminIds(db: Queryable): Promise<string[]> {
+  const r = await db
+    .select({ id: portalRoleAssignments.personId })
+    .from(portalRoleAssignments)
+    .innerJoin(people, eq(people.id, portalRoleAssignments.personId))
+    .where(and(eq(portalRoleAssignments.role, "admin"), sql`${people.status} <> 'terminated'`))
+    .orderBy(asc(portalRoleAssignments.personId));
+  return r.map((x) => x.id);
+}
+
+/** Orphan items of a campaign: one reviewer's (ownership in SQL), or all of them (evidence). */
+export async function orphanItemsOf(db: Queryable, campaignId: string, reviewerId?: string) {
+  const linked = sql<string | null>`(SELECT display_name FROM people x WHERE x.id = ${orphanReviewItems.linkedPersonId})`;
+  const owner = sql<string | null>`(SELECT display_name FROM people x WHERE x.id = ${orphanReviewItems.ownerId})`;
+  const reviewer = sql<string | null>`(SELECT display_name FROM people x WHERE x.id = ${orphanReviewItems.reviewerId})`;
+  const decider = sql<string | null>`(SELECT display_name FROM people x WHERE x.id = ${orphanReviewItems.decidedById})`;
+  return db
+    .select({
+      item: orphanReviewItems, userName: accounts.username, accountStatus: accounts.status, applicationName: applications.name,
+      linkedName: linked, ownerName: owner, reviewerName: reviewer, decidedByName: decider,
+      operation: { id: operations.id, kind: operations.kind, status: operations.status, finishedAt: operations.finishedAt },
+    })
+    .from(orphanReviewItems)
+    .innerJoin(accounts, eq(accounts.id, orphanReviewItems.accountId))
+    .innerJoin(applications, eq(applications.id, orphanReviewItems.applicationId))
+    .leftJoin(operations, eq(operations.id, orphanReviewItems.operationId))
+    .where(and(eq(orphanReviewItems.campaignId, campaignId), reviewerId ? eq(orphanReviewItems.reviewerId, reviewerId) : undefined))
+    .orderBy(asc(applications.name), asc(accounts.username));
+}
+
+/** The audit events of a campaign's orphan decisions, by item (for the evidence). */
+export async function orphanDecisionAudit(db: Queryable, campaignId: string) {
+  const rows = await db
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash, targetId: auditEvents.targetId })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetKind, "orphan_review_item"), eq(auditEvents.action, "review.orphan_decided"), sql`${auditEvents.data}->>'campaignId' = ${campaignId}`))
+    .orderBy(asc(auditEvents.seq));
+  const out = new Map<string, { seq: number; hash: string }>();
+  for (const r of rows) if (r.targetId) out.set(r.targetId, { seq: r.seq, hash: r.hash });
+  return out;
 }

@@ -24,7 +24,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string) => UUID.test(s);
 
 /** People the SCIM client may see (not deleted through SCIM). */
-export const scimVisible: SQL = sql`NOT (${people.status} = 'terminated' AND coalesce(${people.attributes}->>'scimDeleted', '') <> '')`;
+// Agents and service accounts are governed in Gatehouse, not by the IdP: inbound SCIM neither sees nor changes them.
+export const scimVisible: SQL = sql`(NOT (${people.status} = 'terminated' AND coalesce(${people.attributes}->>'scimDeleted', '') <> '') AND ${people.kind} = 'human')`;
 
 const manager = alias(people, "scim_manager");
 const personColumns = {
@@ -88,6 +89,8 @@ export async function renameEmployeeId(db: Queryable, personId: string, employee
 
 type Col = { expr: SQL; kind: "string" | "boolean" | "dateTime"; caseExact: boolean };
 const attr = (k: string) => sql`nullif(${people.attributes}->>${k}, '')`;
+/** An attribute the SCIM client unassigned (mapping.ts `scimUnset`) is absent, whatever the person keeps. */
+const unlessUnset = (key: string, e: SQL) => sql`(CASE WHEN position(${`,${key},`} in ',' || coalesce(${people.attributes}->>'scimUnset', '') || ',') > 0 THEN NULL ELSE ${e} END)`;
 const E = URN.enterprise.toLowerCase();
 
 /** Columns for the attributes the database can answer exactly (key: canonical lower-case path). */
@@ -95,18 +98,18 @@ const COLUMNS: Record<string, Col> = {
   id: { expr: sql`${people.id}::text`, kind: "string", caseExact: true },
   externalid: { expr: attr("scimExternalId"), kind: "string", caseExact: true },
   username: { expr: sql`coalesce(${attr("scimUserName")}, ${people.email})`, kind: "string", caseExact: false },
-  displayname: { expr: sql`coalesce(${attr("scimDisplayName")}, nullif(${people.displayName}, ''))`, kind: "string", caseExact: false },
-  "name.givenname": { expr: sql`nullif(${people.givenName}, '')`, kind: "string", caseExact: false },
-  "name.familyname": { expr: sql`nullif(${people.familyName}, '')`, kind: "string", caseExact: false },
+  displayname: { expr: unlessUnset("displayName", sql`coalesce(${attr("scimDisplayName")}, nullif(trim(${people.displayName}), ''))`), kind: "string", caseExact: false },
+  "name.givenname": { expr: unlessUnset("name", unlessUnset("name.givenName", sql`nullif(${people.givenName}, '')`)), kind: "string", caseExact: false },
+  "name.familyname": { expr: unlessUnset("name", unlessUnset("name.familyName", sql`nullif(${people.familyName}, '')`)), kind: "string", caseExact: false },
   title: { expr: sql`nullif(${people.title}, '')`, kind: "string", caseExact: false },
   usertype: {
-    expr: sql`coalesce(${attr("scimUserType")}, CASE ${people.employmentType} WHEN 'contractor' THEN 'Contractor' WHEN 'intern' THEN 'Intern' ELSE 'Employee' END)`,
+    expr: unlessUnset("userType", sql`coalesce(${attr("scimUserType")}, CASE ${people.employmentType} WHEN 'contractor' THEN 'Contractor' WHEN 'intern' THEN 'Intern' ELSE 'Employee' END)`),
     kind: "string", caseExact: false,
   },
-  active: { expr: sql`(${people.status} <> 'terminated')`, kind: "boolean", caseExact: false },
+  active: { expr: unlessUnset("active", sql`(${people.status} <> 'terminated')`), kind: "boolean", caseExact: false },
   "meta.created": { expr: sql`date_trunc('milliseconds', ${people.createdAt})`, kind: "dateTime", caseExact: false },
   "meta.lastmodified": { expr: sql`date_trunc('milliseconds', ${people.updatedAt})`, kind: "dateTime", caseExact: false },
-  [`${E}:employeenumber`]: { expr: sql`CASE WHEN ${people.employeeId} LIKE 'scim-%' THEN NULL ELSE ${people.employeeId} END`, kind: "string", caseExact: false },
+  [`${E}:employeenumber`]: { expr: unlessUnset("employeeNumber", sql`CASE WHEN ${people.employeeId} LIKE 'scim-%' THEN NULL ELSE ${people.employeeId} END`), kind: "string", caseExact: false },
   [`${E}:department`]: { expr: sql`nullif(${people.department}, '')`, kind: "string", caseExact: false },
   [`${E}:costcenter`]: { expr: sql`nullif(${people.costCenter}, '')`, kind: "string", caseExact: false },
   [`${E}:organization`]: { expr: attr("organization"), kind: "string", caseExact: false },
@@ -142,7 +145,7 @@ function leaf(n: Extract<FilterNode, { kind: "pr" | "cmp" }>): Compiled {
   const v = n.value;
   if (v === null) return { sql: n.op === "eq" ? sql`(${col.expr} IS NULL)` : sql`(${col.expr} IS NOT NULL)`, exact: true };
   if (col.kind === "boolean") {
-    const test = sql`(${col.expr} = ${v === true})`;
+    const test = sql`coalesce(${col.expr} = ${v === true}, false)`;
     return { sql: n.op === "eq" ? test : sql`NOT ${test}`, exact: true };
   }
   if (col.kind === "dateTime") {
@@ -190,8 +193,16 @@ export function filterToSql(n: FilterNode): Compiled {
       const e = filterToSql(n.expr);
       return e.exact ? { sql: sql`(NOT ${e.sql})`, exact: true } : TRUE;
     }
-    case "valuePath":
-      return TRUE;
+    case "valuePath": {
+      // `emails[type eq "work" and value eq "x"]` / `emails[type eq "work"].value eq "x"` (Entra ID): the
+      // `value eq` conjunct narrows to a superset like `emails.value eq "x"` does.
+      const r = n.resolved;
+      const sup = r && r.root ? SUPERSETS[`${r.attr.name.toLowerCase()}.value`] : undefined;
+      if (!sup) return TRUE;
+      const conjuncts = (f: FilterNode): FilterNode[] => (f.kind === "and" ? [...conjuncts(f.left), ...conjuncts(f.right)] : [f]);
+      const eqValue = conjuncts(n.filter).find((c) => c.kind === "cmp" && c.op === "eq" && c.value !== null && c.resolved?.sub?.name === "value");
+      return eqValue && eqValue.kind === "cmp" ? { sql: sup(String(eqValue.value)), exact: false } : TRUE;
+    }
     default:
       return leaf(n);
   }

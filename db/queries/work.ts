@@ -8,7 +8,19 @@ export async function pendingWork(db: Queryable, personId: string) {
     db.select({ n: count() }).from(approvalSteps).where(and(eq(approvalSteps.approverId, personId), eq(approvalSteps.status, "pending"))),
     db.select({ n: count() }).from(reviewItems).where(and(eq(reviewItems.reviewerId, personId), isNull(reviewItems.decision))),
     db.select({ n: count() }).from(manualTasks).where(and(eq(manualTasks.assigneeId, personId), eq(manualTasks.status, "open"))),
-    db.select({ n: count() }).from(notifications).where(and(eq(notifications.personId, personId), isNull(notifications.readAt))),
+    unreadNotifications(db, personId).then((n) => [{ n }]),
   ]);
   return { approvals: Number(a.n), reviewItems: Number(r.n), manualTasks: Number(m.n), notifications: Number(n.n) };
+}
+
+/**
+ * Unread in-app notices of a person: the one count the dashboard, the navigation and the Notifications page show
+ * (the mail outbox rows of the same notice are not "unread notifications").
+ */
+export async function unreadNotifications(db: Queryable, personId: string): Promise<number> {
+  const [r] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.personId, personId), eq(notifications.channel, "in_app"), isNull(notifications.readAt)));
+  return Number(r?.n ?? 0);
 }

@@ -18,18 +18,32 @@ export const accounts = pgTable(
     externalId: text("external_id"),
     username: text("username").notNull(),
     status: accountStatus("status").notNull().default("pending"),
+    /**
+     * Last sign-in to the application, as the system (or an uploaded usage file) reports it; propagated to the
+     * grants of the account's person in the application (lib/services/usage/record-usage.ts).
+     */
     lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+    /** Where lastLoginAt came from: the connector's attribute ("ldap:authTimestamp", "scim:<path>") or "csv". */
+    lastLoginSource: text("last_login_source"),
     /** Reconciliation classification of this account, if any. */
     reconState: text("recon_state", { enum: ["matched", "orphan", "unmanaged", "drift"] }),
     attributes: jsonb("attributes").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
+    /**
+     * An account that matches no person, kept by an orphan review as a service account: who owns it and until when
+     * (at most a year). Its orphan finding is accepted until then and open again after (lib/services/reviews/orphans.ts).
+     */
+    serviceOwnerId: uuid("service_owner_id").references(() => people.id, { onDelete: "set null" }),
+    serviceUntil: timestamp("service_until", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("accounts_app_username_uq").on(t.applicationId, sql`lower(${t.username})`),
     index("accounts_person_idx").on(t.personId),
     index("accounts_app_status_idx").on(t.applicationId, t.status),
+    // An application's accounts page by page, in username order, without sorting them all.
+    index("accounts_app_username_idx").on(t.applicationId, t.username),
   ],
 );
 

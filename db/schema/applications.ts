@@ -10,6 +10,8 @@ export const applications = pgTable(
     key: text("key").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** Other names people use for the application in plain-language requests ("gh", "sfdc"); lower-case, no duplicates. */
+    aliases: text("aliases").array().notNull().default([]),
     category: text("category").notNull().default("other"),
     connectorKind: connectorKind("connector_kind").notNull().default("manual"),
     /** Non-secret connector settings (base URL, base DN, prefix, rate limits...). */
@@ -20,6 +22,11 @@ export const applications = pgTable(
     /** What a leaver's account becomes: disable now, delete after `retentionDays`. */
     deprovisionAction: text("deprovision_action", { enum: ["disable", "delete"] }).notNull().default("disable"),
     retentionDays: integer("retention_days").notNull().default(30),
+    /**
+     * What else happens to a leaver's account when it is disabled: `disable_and_remove_memberships` (default) also
+     * revokes every group/entitlement it holds; `disable` keeps them (e.g. for a legal hold) until the delete.
+     */
+    leaverPolicy: text("leaver_policy", { enum: ["disable", "disable_and_remove_memberships"] }).notNull().default("disable_and_remove_memberships"),
     /** Reconciliation policy: report drift only, or remediate it through the planner. */
     reconcilePolicy: text("reconcile_policy", { enum: ["report", "remediate"] }).notNull().default("report"),
     supportsSessionRevoke: boolean("supports_session_revoke").notNull().default(false),

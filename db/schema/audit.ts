@@ -11,7 +11,7 @@ export const auditEvents = pgTable(
     seq: bigint("seq", { mode: "number" }).primaryKey(),
     at: timestamp("at", { withTimezone: true, mode: "string" }).notNull(),
     actorId: text("actor_id"),
-    actorKind: text("actor_kind", { enum: ["person", "system", "worker", "api", "cli"] }).notNull(),
+    actorKind: text("actor_kind", { enum: ["person", "system", "worker", "api", "cli", "agent"] }).notNull(),
     action: text("action").notNull(),
     targetKind: text("target_kind"),
     targetId: text("target_id"),

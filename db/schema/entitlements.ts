@@ -21,6 +21,10 @@ export const entitlements = pgTable(
     /** Time-bound access: requests may not exceed this many days (null = no limit). */
     maxDurationDays: integer("max_duration_days"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Last time discovery (reconciliation) saw it in the target; null = never discovered (declared by hand). */
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    /** Discovery no longer finds it in the target. Kept (grants and reviews refer to it); back when seen again. */
+    removedAt: timestamp("removed_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("entitlements_app_external_uq").on(t.applicationId, t.externalId),

@@ -10,6 +10,8 @@ export const entitlementKind = pgEnum("entitlement_kind", ["group", "role", "per
 export const permissionLevel = pgEnum("permission_level", ["read", "edit", "admin"]);
 export const sensitivity = pgEnum("sensitivity", ["low", "medium", "high", "critical"]);
 export const accountStatus = pgEnum("account_status", ["pending", "active", "disabled", "deleted"]);
-export const grantSource = pgEnum("grant_source", ["birthright", "role", "request", "review", "manual", "import"]);
+export const grantSource = pgEnum("grant_source", ["birthright", "role", "request", "review", "manual", "import", "adopted"]);
 export const grantStatus = pgEnum("grant_status", ["active", "pending", "revoked", "expired", "suspended"]);
 export const portalRole = pgEnum("portal_role", ["admin", "auditor", "security"]);
+/** What kind of identity a people row is: a human from HR, or an AI agent / service account (db/schema/agents.ts). */
+export const identityKind = pgEnum("identity_kind", ["human", "agent", "service_account"]);

@@ -12,3 +12,7 @@ export * from "./reviews";
 export * from "./jobs";
 export * from "./audit";
 export * from "./lifecycle";
+export * from "./held-runs";
+export * from "./idp-groups";
+export * from "./drift";
+export * from "./agents";

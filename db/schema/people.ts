@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
-import { employmentType, personStatus, portalRole } from "./enums";
+import { employmentType, identityKind, personStatus, portalRole } from "./enums";
 
 /** People: the HR identity. One row per human, kept across rehire (history stays linked). */
 export const people = pgTable(
@@ -20,10 +20,16 @@ export const people = pgTable(
     managerId: uuid("manager_id").references((): AnyPgColumn => people.id, { onDelete: "set null" }),
     employmentType: employmentType("employment_type").notNull().default("employee"),
     status: personStatus("status").notNull().default("active"),
+    /** human (from HR) or a governed non-human identity (agent, service account); see db/schema/agents.ts. */
+    kind: identityKind("kind").notNull().default("human"),
     startDate: date("start_date"),
     endDate: date("end_date"),
     /** Any other HR attribute (e.g. team, region); rules may refer to them. */
     attributes: jsonb("attributes").$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+    /** Bumped by sign-out, portal-role removal and termination: sessions signed with an older value are over. */
+    sessionVersion: integer("session_version").notNull().default(0),
+    /** Effective time of the last HR change applied to this person: older HR data (a stale snapshot) is skipped. */
+    lastHrEffectiveAt: timestamp("last_hr_effective_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -45,6 +45,8 @@ export const operations = pgTable(
     idempotencyKey: text("idempotency_key").notNull(),
     /** A running operation whose lease expired (worker killed) may be claimed again. */
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    /** First failed attempt of the current run of failures (the retry budget counts from here); null once it succeeds or is retried by hand. */
+    firstFailedAt: timestamp("first_failed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -92,6 +94,27 @@ export const manualTasks = pgTable(
   (t) => [index("manual_tasks_assignee_idx").on(t.assigneeId, t.status)],
 );
 
+/**
+ * Per-system circuit breaker (lib/jobs/breaker.ts). Consecutive retryable failures open it: the system's queue
+ * pauses and a probe (the connector's testConnection) runs every few seconds; the first good answer closes it and
+ * the waiting operations are due at once. `incidentId` is the system-level incident opened with it (resolved when
+ * it closes). One row per application, created on its first failure.
+ */
+export const circuitBreakers = pgTable("circuit_breakers", {
+  applicationId: uuid("application_id")
+    .primaryKey()
+    .references(() => applications.id, { onDelete: "cascade" }),
+  state: text("state", { enum: ["closed", "open"] }).notNull().default("closed"),
+  consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+  lastError: text("last_error"),
+  openedAt: timestamp("opened_at", { withTimezone: true }),
+  nextProbeAt: timestamp("next_probe_at", { withTimezone: true }),
+  lastProbeAt: timestamp("last_probe_at", { withTimezone: true }),
+  incidentId: uuid("incident_id").references(() => incidents.id, { onDelete: "set null" }),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type CircuitBreaker = typeof circuitBreakers.$inferSelect;
 export type Operation = typeof operations.$inferSelect;
 export type NewOperation = typeof operations.$inferInsert;
 export type Incident = typeof incidents.$inferSelect;

@@ -1,0 +1,2 @@
+ALTER TABLE "people" ADD COLUMN "last_hr_effective_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "applications" ADD COLUMN "leaver_policy" text DEFAULT 'disable_and_remove_memberships' NOT NULL;

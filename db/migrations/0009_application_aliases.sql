@@ -1,0 +1,1 @@
+ALTER TABLE "applications" ADD COLUMN "aliases" text[] DEFAULT '{}' NOT NULL;

@@ -1,0 +1,4 @@
+CREATE INDEX "accounts_app_username_idx" ON "accounts" USING btree ("application_id","username");--> statement-breakpoint
+CREATE INDEX "grants_active_person_entitlement_idx" ON "grants" USING btree ("person_id","entitlement_id","source") WHERE "grants"."status" = 'active';--> statement-breakpoint
+CREATE INDEX "grants_active_entitlement_person_idx" ON "grants" USING btree ("entitlement_id","person_id","source") WHERE "grants"."status" = 'active';--> statement-breakpoint
+CREATE INDEX "grants_active_last_use_idx" ON "grants" USING btree (coalesce("last_used_at", "granted_at")) WHERE "grants"."status" = 'active';
