@@ -24,10 +24,20 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().default("Company SSO"),
+  /** Comma-separated emails made admin at their first SSO sign-in (the first admin of a new instance). */
+  GATEHOUSE_BOOTSTRAP_ADMINS: z.string().optional(),
   GATEHOUSE_WORKER: z.enum(["embedded", "off"]).optional(),
+  /** A failing provisioning operation is retried for this long (from its first failure) before it is dead-lettered. */
+  GATEHOUSE_RETRY_BUDGET_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /** Longest wait between two attempts of a failing operation (exponential backoff with jitter up to this). */
+  GATEHOUSE_BACKOFF_CAP_SECONDS: z.coerce.number().positive().max(24 * 3600).default(300),
+  /** While a system's circuit breaker is open, it is probed this often. */
+  GATEHOUSE_PROBE_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(5),
   GATEHOUSE_SEED_PEOPLE: z.coerce.number().int().positive().default(1200),
   GATEHOUSE_SEED: z.coerce.number().int().default(42),
   GATEHOUSE_HR_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** `gatehouse mcp` (stdio): the agent or personal token the server acts as. */
+  GATEHOUSE_TOKEN: z.string().min(10).optional(),
   /** Optional chat webhook (Slack/Teams-style incoming webhook): pending approvals are posted there. */
   GATEHOUSE_CHAT_WEBHOOK_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   /** Optional SMTP relay for email notifications (unset: they stay in the outbox page). */
@@ -42,6 +52,17 @@ const schema = z.object({
   /** …and at least this agreement (a fraction) between the shadow decisions and the reviewers. */
   GATEHOUSE_AUTO_DECIDE_MIN_AGREEMENT: z.coerce.number().gt(0).max(1).default(0.95),
   GATEHOUSE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // Mass-change guard (lib/services/guard): a run removing more than this is held for an admin's release.
+  GATEHOUSE_GUARD_PEOPLE_PCT: z.coerce.number().min(0).max(100).default(5),
+  GATEHOUSE_GUARD_MIN_PEOPLE: z.coerce.number().int().min(1).default(5),
+  GATEHOUSE_GUARD_MAX_ACCOUNTS: z.coerce.number().int().min(0).default(25),
+  /** Optional language model behind the plain-language parser: an OpenAI-compatible base URL (…/v1, or an Azure deployment URL). */
+  GATEHOUSE_NL_LLM_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  GATEHOUSE_NL_LLM_MODEL: z.string().default("gpt-4o-mini"),
+  GATEHOUSE_NL_LLM_API_KEY: z.string().optional(),
+  /** Azure OpenAI only: the api-version query parameter (the key is then sent as the api-key header). */
+  GATEHOUSE_NL_LLM_API_VERSION: z.string().optional(),
+  GATEHOUSE_NL_LLM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(8000),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -116,4 +137,17 @@ export function smtpConfig(): SmtpConfig | null {
   if (!e.SMTP_HOST) return null;
   const starttls = e.SMTP_STARTTLS ? ["1", "true", "yes"].includes(e.SMTP_STARTTLS) : e.SMTP_PORT === 587;
   return { host: e.SMTP_HOST, port: e.SMTP_PORT, user: e.SMTP_USER || undefined, password: e.SMTP_PASSWORD, from: e.SMTP_FROM || `gatehouse@${e.SMTP_HOST}`, starttls };
+}
+
+/** Mass-change guard thresholds (README: configuration). */
+export function guardThresholds(): { peoplePct: number; minPeople: number; maxAccounts: number } {
+  const e = env();
+  return { peoplePct: e.GATEHOUSE_GUARD_PEOPLE_PCT, minPeople: e.GATEHOUSE_GUARD_MIN_PEOPLE, maxAccounts: e.GATEHOUSE_GUARD_MAX_ACCOUNTS };
+}
+
+/** The language model behind the plain-language parser, or null when GATEHOUSE_NL_LLM_URL is unset (the parser alone). */
+export function nlLlmConfig(): { baseUrl: string; model: string; apiKey?: string; apiVersion?: string; timeoutMs: number } | null {
+  const e = env();
+  if (!e.GATEHOUSE_NL_LLM_URL) return null;
+  return { baseUrl: e.GATEHOUSE_NL_LLM_URL, model: e.GATEHOUSE_NL_LLM_MODEL, apiKey: e.GATEHOUSE_NL_LLM_API_KEY || undefined, apiVersion: e.GATEHOUSE_NL_LLM_API_VERSION || undefined, timeoutMs: e.GATEHOUSE_NL_LLM_TIMEOUT_MS };
 }

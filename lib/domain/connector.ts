@@ -21,6 +21,11 @@ export type AccountSpec = {
   employeeNumber?: string;
   department?: string;
   title?: string;
+  /**
+   * The manager's userName in this target; "" or null = no manager (removed on update). LDAP writes the manager
+   * entry's DN to `manager`; SCIM the manager's id to the enterprise extension's `manager.value`.
+   */
+  manager?: string | null;
   active?: boolean;
   /** Password for systems that need one at creation (random, never stored by Gatehouse). */
   password?: string;
@@ -37,11 +42,15 @@ export type TargetAccount = {
   active: boolean;
   /** External ids of the entitlements (groups/roles) it holds in the target. */
   entitlements: string[];
+  /** Last sign-in the target records for the account (ISO date-time), and which attribute said so ("ldap:authTimestamp"). */
   lastLoginAt?: string | null;
+  lastLoginSource?: string | null;
   raw?: Record<string, unknown>;
 };
 
-export type TargetEntitlement = { externalId: string; name: string; kind: "group" | "role" | "permission" };
+export type TargetEntitlement = { externalId: string; name: string; kind: "group" | "role" | "permission"; description?: string | null };
+
+export type EnableResult = { credential: "reset" | "none" | "unchanged" };
 
 export type TestResult = { ok: boolean; message: string; details?: Record<string, unknown> };
 
@@ -51,7 +60,12 @@ export interface Connector {
   createAccount(spec: AccountSpec): Promise<{ externalId: string; userName: string; linked: boolean }>;
   updateAccount(ref: AccountRef, changes: Partial<AccountSpec>): Promise<void>;
   disableAccount(ref: AccountRef): Promise<void>;
-  enableAccount(ref: AccountRef): Promise<void>;
+  /**
+   * Enable a disabled account (a return from leave, a rehire). What happened to its credential is reported so the
+   * person's timeline can say it: "reset" (a new random password nobody knows: the person sets theirs through the
+   * target's password reset), "none" (the target holds no password, e.g. SCIM apps signing in through SSO).
+   */
+  enableAccount(ref: AccountRef): Promise<void | EnableResult>;
   deleteAccount(ref: AccountRef): Promise<void>;
   grant(ref: AccountRef, entitlementExternalId: string): Promise<void>;
   revoke(ref: AccountRef, entitlementExternalId: string): Promise<void>;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CsvError, parseCsvObjects, parseCsvRecords, toCsv } from "./csv";
+import { CsvError, csvEscape, parseCsvObjects, parseCsvRecords, toCsv } from "./csv";
 
 describe("csv", () => {
   it("parses quotes, embedded commas and newlines, CRLF, BOM, and reports line numbers", () => {
@@ -32,9 +32,42 @@ describe("csv", () => {
       fc.property(fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), { maxLength: 10 }), (rows) => {
         const text = toCsv(["h1", "h2"], rows);
         const back = parseCsvRecords(text).map((r) => r.fields);
-        const expected = [["h1", "h2"], ...rows].filter((r) => !(r.length === 1 && r[0] === ""));
+        // Text that a spreadsheet would run as a formula comes back with its ' prefix, otherwise unchanged.
+        const expected = [["h1", "h2"], ...rows.map((r) => r.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c)))].filter((r) => !(r.length === 1 && r[0] === ""));
         expect(back).toEqual(expected);
       }),
     );
+  });
+
+  describe("formula injection (OWASP CSV injection)", () => {
+    it.each([
+      ["=HYPERLINK(\"http://evil\",\"x\")", `"'=HYPERLINK(""http://evil"",""x"")"`],
+      ["+1+cmd|' /C calc'!A0", `"'+1+cmd|' /C calc'!A0"`],
+      ["-2+3", `"'-2+3"`],
+      ["@SUM(A1:A9)", `"'@SUM(A1:A9)"`],
+      ["\t=1+1", `"'\t=1+1"`],
+      ["\r=1+1", `"'\r=1+1"`],
+      ["=1,2", `"'=1,2"`],
+    ])("prefixes %j with a quote and quotes the cell", (value, cell) => {
+      expect(csvEscape(value)).toBe(cell);
+      expect(parseCsvRecords(`${cell}\n`)[0]!.fields).toEqual([`'${value}`]);
+    });
+
+    it.each([
+      ["plain", "plain"],
+      ["a=b", "a=b"],
+      ["x-1", "x-1"],
+      ["alice@example.com", "alice@example.com"],
+      ["'quoted", "'quoted"],
+      ["", ""],
+    ])("leaves %j alone", (value, cell) => {
+      expect(csvEscape(value)).toBe(cell);
+    });
+
+    it("leaves numbers alone (a negative number is data, not a formula)", () => {
+      expect(csvEscape(-3)).toBe("-3");
+      expect(csvEscape(0.5)).toBe("0.5");
+      expect(toCsv(["n", "s"], [[-1, "-1"]])).toBe(`n,s\n-1,"'-1"\n`);
+    });
   });
 });

@@ -100,9 +100,22 @@ export function parseCsvObjects(text: string): { header: string[]; rows: Array<{
   return { header, rows };
 }
 
+/**
+ * Formula (CSV) injection: a spreadsheet runs a cell that starts with = + - @ (or a tab / carriage return that it
+ * strips first) as a formula. As OWASP recommends, such a TEXT cell is prefixed with a single quote (shown as text,
+ * the value otherwise intact) and always quoted. Numbers (typeof number/bigint) are left as they are: -3 is data.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function neutraliseFormula(s: string): string {
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+
 export function csvEscape(v: unknown): string {
-  const s = v === null || v === undefined ? "" : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const raw = v === null || v === undefined ? "" : String(v);
+  const numeric = typeof v === "number" || typeof v === "bigint";
+  const s = numeric ? raw : neutraliseFormula(raw);
+  return s !== raw || /[",\r\n\t]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function toCsv(header: string[], rows: unknown[][]): string {

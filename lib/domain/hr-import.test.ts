@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDate, parseHrCsv } from "./hr-import";
+import { parseAsOf, parseDate, parseHrCsv, reservedAttributesIn } from "./hr-import";
 
 describe("HR CSV import", () => {
   it("reads Gatehouse's own columns and keeps unknown ones as attributes", () => {
@@ -47,5 +47,56 @@ describe("HR CSV import", () => {
 
   it.each([["2026-02-30", undefined], ["02/03/2026", "2026-02-03"], ["31/12/2026", "2026-12-31"], ["", null], ["tomorrow", undefined]])("date %s → %s", (v, out) => {
     expect(parseDate(v)).toBe(out);
+  });
+});
+
+describe("HR CSV: text that cannot be stored", () => {
+  it("a NUL or a lone surrogate in a cell is an error on that row and column; the other rows stay valid", () => {
+    const csv = "employee_id,first_name,last_name,email,department,title\nE1,Ann,A\u0000,ann@x.test,Eng,Dev\nE2,Bob,B,bob@x.test,Eng,\ud800\nE3,Cat,C,cat@x.test,Eng,Dev";
+    const r = parseHrCsv(csv);
+    expect(r.records.map((x) => x.employeeId)).toEqual(["E3"]);
+    expect(r.errors).toEqual([
+      { line: 2, column: "last_name", message: expect.stringMatching(/NUL/) },
+      { line: 3, column: "title", message: expect.stringMatching(/surrogate/) },
+    ]);
+  });
+});
+
+describe("HR as-of times", () => {
+  it.each<[string, string | null | undefined]>([
+    ["", null],
+    ["2026-11-22", "2026-11-22T00:00:00.000Z"],
+    ["2026-11-22T10:30", "2026-11-22T10:30:00.000Z"],
+    ["2026-11-22 10:30:15Z", "2026-11-22T10:30:15.000Z"],
+    ["2026-11-22T10:30:00+02:00", "2026-11-22T08:30:00.000Z"],
+    ["2026-11-22T10:30:00-0500", "2026-11-22T15:30:00.000Z"],
+    ["2026-02-30", undefined],
+    ["yesterday", undefined],
+  ])("%j → %j", (v, expected) => {
+    expect(parseAsOf(v)).toBe(expected);
+  });
+
+  it("an as_of column gives each row its effective time; a bad one is a row error", () => {
+    const { records, errors } = parseHrCsv("employee_id,first_name,last_name,email,department,title,as of\nE1,A,B,a@x.test,D,T,2026-11-22T10:00Z\nE2,C,D,c@x.test,D,T,soon\n");
+    expect(records.map((r) => r.effectiveAt)).toEqual(["2026-11-22T10:00:00.000Z"]);
+    expect(errors).toEqual([expect.objectContaining({ line: 3, column: "as of" })]);
+  });
+
+  it("an empty status defaults to active but is marked as not given", () => {
+    const { records } = parseHrCsv("employee_id,first_name,last_name,email,department,title,status\nE1,A,B,a@x.test,D,T,\nE2,C,D,c@x.test,D,T,Active\n");
+    expect(records.map((r) => [r.status, r.statusGiven])).toEqual([["active", false], ["active", true]]);
+  });
+});
+
+describe("reserved attributes", () => {
+  it("a CSV column naming a Gatehouse field refuses the file", () => {
+    const { records, errors } = parseHrCsv("employee_id,first_name,last_name,email,department,title,Approval Delegate ID,team\nE1,A,B,a@x.test,D,T,someone,blue\n");
+    expect(records).toEqual([]);
+    expect(errors[0].message).toContain('"Approval Delegate ID"');
+  });
+
+  it("scim-owned names are reserved for the SCIM source only", () => {
+    expect(reservedAttributesIn(["team", "scimDeleted", "approvalDelegateUntil"], "csv")).toEqual(["scimDeleted", "approvalDelegateUntil"]);
+    expect(reservedAttributesIn(["team", "scimDeleted"], "scim")).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@
  * naming row (file line) and column. A file with errors changes nothing unless the caller
  * chooses to apply only the valid rows. O(rows × columns).
  */
+import { isSafeText, UNSAFE_TEXT_MESSAGE } from "./strict-input";
 import { CsvError, parseCsvRecords } from "./csv";
 
 export type HrRecord = {
@@ -26,11 +27,15 @@ export type HrRecord = {
   endDate: string | null;
   costCenter: string | null;
   attributes: Record<string, string>;
+  /** When HR's statement is true (ISO-8601 UTC): an `as_of` column or the event's time. Absent: the caller's as-of. */
+  effectiveAt?: string | null;
+  /** False when HR left the status empty (it then defaults to active): such a row cannot rehire a leaver. */
+  statusGiven?: boolean;
 };
 
 export type RowError = { line: number; column?: string; message: string };
 
-type Field = keyof Omit<HrRecord, "line" | "attributes">;
+type Field = keyof Omit<HrRecord, "line" | "attributes" | "statusGiven">;
 
 /** Documented alias table (README): canonical field → accepted header names. */
 export const HEADER_ALIASES: Record<Field, string[]> = {
@@ -48,7 +53,44 @@ export const HEADER_ALIASES: Record<Field, string[]> = {
   startDate: ["start_date", "start date", "hire date", "original hire date", "hire_date"],
   endDate: ["end_date", "end date", "termination date", "contract end date", "term date", "termination_date"],
   costCenter: ["cost_center", "cost center", "cost centre", "cost_centre"],
+  effectiveAt: ["as_of", "as of", "asof", "effective_at", "effective at", "effective date", "effective_date", "as of date", "snapshot time", "export time"],
 };
+
+/**
+ * Attribute names that belong to Gatehouse, not to HR: no HR source (CSV column, webhook `attributes`) may write
+ * them. Compared case- and punctuation-insensitively, so "Approval Delegate Id" is refused as well. The SCIM
+ * mapping's own keys are reserved for the inbound SCIM source only (see reservedAttributesIn).
+ */
+export const RESERVED_ATTRIBUTES = ["approvalDelegateId", "approvalDelegateUntil", "demoPersona", "lastHrEffectiveAt"] as const;
+export const SCIM_OWNED_ATTRIBUTES = ["scimExternalId", "scimUserName", "scimDisplayName", "scimUserType", "scimExtra", "scimDeleted"] as const;
+
+const reservedSquashed = new Set<string>(RESERVED_ATTRIBUTES.map((a) => a.toLowerCase()));
+const scimSquashed = new Set<string>(SCIM_OWNED_ATTRIBUTES.map((a) => a.toLowerCase()));
+
+/** The attribute names in `names` that this HR source may not write. */
+export function reservedAttributesIn(names: Iterable<string>, source: "csv" | "webhook" | "scim" | "admin"): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    const k = n.toLowerCase().replace(/[^a-z0-9]+/g, "");
+    if (reservedSquashed.has(k) || (source !== "scim" && scimSquashed.has(k))) out.push(n);
+  }
+  return out;
+}
+
+/**
+ * An as-of time: an ISO date (the start of that day, UTC) or date-time (UTC unless it carries an offset).
+ * Returns the ISO-8601 UTC string, null for empty, undefined when unreadable.
+ */
+export function parseAsOf(v: string): string | null | undefined {
+  const s = v.trim();
+  if (!s) return null;
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+  if (!m) return undefined;
+  if (parseDate(m[1]) !== m[1]) return undefined;
+  const zone = m[3] ? (m[3] === "Z" ? "Z" : m[3].length === 5 ? `${m[3].slice(0, 3)}:${m[3].slice(3)}` : m[3]) : "Z";
+  const t = Date.parse(`${m[1]}T${m[2] ?? "00:00:00"}${zone}`);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
 
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9#]+/g, "");
 const aliasIndex = new Map<string, Field>();
@@ -105,9 +147,18 @@ export function parseHrCsv(text: string): { records: HrRecord[]; errors: RowErro
   }
   if (recs.length === 0) return { records: [], errors: [{ line: 1, message: "The file is empty." }], header: [] };
   const header = recs[0].fields.map((h) => h.trim());
+  if (!header.every(isSafeText)) return { records: [], errors: [{ line: 1, message: `The header ${UNSAFE_TEXT_MESSAGE}.` }], header: [] };
   const { fields, missing } = mapHeader(header);
   if (missing.length) {
     return { records: [], errors: [{ line: 1, message: `Missing required column(s): ${missing.join(", ")}. See the README for accepted header names.` }], header };
+  }
+  const reserved = reservedAttributesIn(header.filter((h, j) => h && !fields[j]), "csv");
+  if (reserved.length) {
+    return {
+      records: [],
+      errors: [{ line: 1, column: reserved[0], message: `Column(s) ${reserved.map((c) => `"${c}"`).join(", ")} name Gatehouse's own fields; HR data cannot set them. Remove the column(s).` }],
+      header,
+    };
   }
   const records: HrRecord[] = [];
   const errors: RowError[] = [];
@@ -121,6 +172,9 @@ export function parseHrCsv(text: string): { records: HrRecord[]; errors: RowErro
     const colName = (f: Field) => header[fields.indexOf(f)] ?? f;
     const rowErrors: RowError[] = [];
     if (r.fields.length > header.length) rowErrors.push({ line: r.line, message: `has ${r.fields.length} fields, the header has ${header.length}` });
+    r.fields.forEach((v, j) => {
+      if (!isSafeText(v)) rowErrors.push({ line: r.line, column: header[j] ?? `column ${j + 1}`, message: UNSAFE_TEXT_MESSAGE });
+    });
     for (const f of REQUIRED) if (!get(f)) rowErrors.push({ line: r.line, column: colName(f), message: "is required" });
     const email = get("email");
     if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) rowErrors.push({ line: r.line, column: colName("email"), message: `"${email}" is not an email address` });
@@ -136,6 +190,8 @@ export function parseHrCsv(text: string): { records: HrRecord[]; errors: RowErro
     if (start === undefined) rowErrors.push({ line: r.line, column: colName("startDate"), message: `"${get("startDate")}" is not a date (YYYY-MM-DD)` });
     const end = parseDate(get("endDate"));
     if (end === undefined) rowErrors.push({ line: r.line, column: colName("endDate"), message: `"${get("endDate")}" is not a date (YYYY-MM-DD)` });
+    const asOf = parseAsOf(get("effectiveAt"));
+    if (asOf === undefined) rowErrors.push({ line: r.line, column: colName("effectiveAt"), message: `"${get("effectiveAt")}" is not an as-of time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM])` });
     if (start && end && end < start) rowErrors.push({ line: r.line, column: colName("endDate"), message: "is before the start date" });
     const id = get("employeeId");
     if (id && seenIds.has(id)) rowErrors.push({ line: r.line, column: colName("employeeId"), message: `"${id}" also appears on line ${seenIds.get(id)}` });
@@ -154,6 +210,7 @@ export function parseHrCsv(text: string): { records: HrRecord[]; errors: RowErro
       line: r.line, employeeId: id, givenName: get("givenName"), familyName: get("familyName"), email, department: get("department"),
       title: get("title"), level, location: get("location") || "Unknown", managerEmployeeId: get("managerEmployeeId") || null,
       employmentType: et!, status: st!, startDate: start ?? null, endDate: end ?? null, costCenter: get("costCenter") || null, attributes,
+      effectiveAt: asOf ?? null, statusGiven: get("status") !== "",
     });
   }
   // A manager must exist in the file or already in Gatehouse: the caller checks the latter.

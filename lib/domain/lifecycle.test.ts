@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectEvents, dueLeavers, type HrPerson } from "./lifecycle";
+import { detectEvents, dueLeavers, rehireRefusal, type HrPerson } from "./lifecycle";
 
 const today = "2026-11-22";
 const base: HrPerson = {
@@ -46,5 +46,23 @@ describe("lifecycle event detection", () => {
       { ...base, employeeId: "C3", status: "terminated" as const, endDate: "2026-01-01" },
     ];
     expect(dueLeavers(people, today).map((p) => p.employeeId)).toEqual(["C1"]);
+  });
+});
+
+describe("rehire needs HR to say so", () => {
+  const left = { status: "terminated" as const, endDate: "2026-11-20" };
+  it.each<[string, Parameters<typeof rehireRefusal>[0], Parameters<typeof rehireRefusal>[1], string | null, string | null]>([
+    ["explicit active, later start → rehire", left, { status: "active", startDate: "2026-12-01", statusGiven: true }, null, null],
+    ["explicit pre-hire, later start → rehire", left, { status: "pre_hire", startDate: "2026-12-01", statusGiven: true }, null, null],
+    ["stale row: the old start date", left, { status: "active", startDate: "2024-01-01", statusGiven: true }, null, "the start date 2024-01-01 is not after the last end date 2026-11-20"],
+    ["start on the last day is not after it", left, { status: "active", startDate: "2026-11-20", statusGiven: true }, null, "not after the last end date"],
+    ["empty status (defaulted to active)", left, { status: "active", startDate: "2026-12-01", statusGiven: false }, null, "the status is empty"],
+    ["no start date", left, { status: "active", startDate: null, statusGiven: true }, null, "there is no start date"],
+    ["no end date: the day the termination took effect counts", { status: "terminated", endDate: null }, { status: "active", startDate: "2026-11-10", statusGiven: true }, "2026-11-15", "not after the last end date 2026-11-15"],
+    ["not a leaver → nothing to refuse", { status: "active", endDate: null }, { status: "active", startDate: null, statusGiven: false }, null, null],
+  ])("%s", (_n, before, after, leftOn, expected) => {
+    const why = rehireRefusal(before, after, leftOn);
+    if (expected === null) expect(why).toBeNull();
+    else expect(why).toContain(expected);
   });
 });

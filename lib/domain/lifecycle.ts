@@ -84,3 +84,26 @@ export function detectEvents(before: HrPerson | null, afterRaw: HrPerson, today:
 export function dueLeavers<T extends HrPerson>(people: T[], today: string): T[] {
   return people.filter((p) => p.status !== "terminated" && Boolean(p.endDate) && p.endDate! < today);
 }
+
+/**
+ * Why HR data that would bring a leaver back is NOT a rehire (null when it is one).
+ *
+ * A stale snapshot lists a leaver as they were before they left (active, the old start date); applying it would
+ * re-enable their accounts. So a rehire needs HR to say so explicitly: a status given as active or pre-hire (an empty
+ * status defaults to active and does not count) and a start date after the person's last end date (else after the
+ * day their termination took effect, `leftOn`). Pure; O(1).
+ */
+export function rehireRefusal(
+  before: Pick<HrPerson, "status" | "endDate">,
+  after: Pick<HrPerson, "status" | "startDate"> & { statusGiven?: boolean },
+  leftOn: string | null,
+): string | null {
+  if (before.status !== "terminated") return null;
+  const lastEnd = before.endDate ?? leftOn;
+  const problems: string[] = [];
+  if (after.statusGiven === false || (after.status !== "active" && after.status !== "pre_hire")) problems.push(after.statusGiven === false ? "the status is empty" : `the status is ${after.status}`);
+  if (!after.startDate) problems.push("there is no start date");
+  else if (lastEnd && after.startDate <= lastEnd) problems.push(`the start date ${after.startDate} is not after the last end date ${lastEnd}`);
+  if (!problems.length) return null;
+  return `left${lastEnd ? ` (last end date ${lastEnd})` : ""}; a rehire needs an explicit active status and a start date after the last end date, but ${problems.join(" and ")}`;
+}

@@ -15,7 +15,8 @@
  *
  * Invariants: no grant before its account exists (a create_account in the same plan comes first and the grant
  * depends on it); no delete before disable; terminated people are disabled everywhere, sessions revoked first
- * on critical/high applications that support it; on_leave disables and keeps entitlements (escrow).
+ * on critical/high applications that support it, then (leaver policy, default) their memberships revoked; on_leave
+ * disables and keeps entitlements (escrow).
  */
 
 export type PersonStatus = "pre_hire" | "active" | "on_leave" | "terminated";
@@ -39,10 +40,17 @@ export type AccountProfile = {
   employeeNumber?: string;
   department?: string;
   title?: string;
+  /** The manager's userName ("" when the person has no manager): LDAP `manager`, SCIM enterprise `manager`. */
+  manager?: string;
 };
 
 export type AppPolicy = {
   deprovisionAction: "disable" | "delete";
+  /**
+   * A leaver's memberships: "disable_and_remove_memberships" (the default when absent) revokes every entitlement the
+   * account holds right after disabling it; "disable" keeps them until the account is deleted.
+   */
+  leaverPolicy?: "disable" | "disable_and_remove_memberships";
   retentionDays: number;
   criticality: Criticality;
   supportsSessionRevoke: boolean;
@@ -59,7 +67,7 @@ export type KnownAccount = {
 };
 
 /** Profile attributes pushed to targets; userName is never changed by the planner (renames break links). */
-export const PROFILE_FIELDS = ["givenName", "familyName", "displayName", "email", "title", "department", "employeeNumber"] as const;
+export const PROFILE_FIELDS = ["givenName", "familyName", "displayName", "email", "title", "department", "employeeNumber", "manager"] as const;
 
 /** Fields whose known value in the target differs from HR's (only fields the target is known to hold). */
 export function profileChanges(known: Partial<AccountProfile>, current: AccountProfile): Partial<AccountProfile> | null {
@@ -270,6 +278,11 @@ export function plan(input: PlannerInput): PlannedOperation[] {
           emit("disable", "The person has left");
           p.status = "disabled";
           p.disabledAt = null;
+        }
+        // Leaver policy: memberships go right after the disable (the sign-in is cut first), unless this
+        // application keeps them until the delete. Revokes converge: held entitlements are revoked on any re-plan.
+        if ((app.policy.leaverPolicy ?? "disable_and_remove_memberships") === "disable_and_remove_memberships" && app.policy.deprovisionAction !== "delete") {
+          for (const e of [...p.ents].sort()) emit("revoke", "The person has left: this application's leaver policy removes every membership", e);
         }
         deleteIfDue("The person has left");
         break;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conditionHolds, resolveRoles, type PersonAttributes, type Rule } from "./policy";
+import { conditionHolds, describeCondition, resolveRoles, type PersonAttributes, type Rule } from "./policy";
 
 const eng: PersonAttributes = { department: "Engineering", title: "Senior Software Engineer", level: 3, location: "Berlin", employmentType: "employee", status: "active", attributes: { team: "Platform" } };
 
@@ -39,5 +39,28 @@ describe("policy", () => {
   it("a mover loses roles their new attributes no longer give", () => {
     const moved = { ...eng, department: "Sales" };
     expect([...resolveRoles(moved, rules).keys()]).toEqual(["base"]);
+  });
+
+  describe("idpGroup conditions (IdP groups pushed over inbound SCIM)", () => {
+    const member: PersonAttributes = { ...eng, idpGroups: [{ id: "g-1", name: "Platform Engineers" }, { id: "g-2", name: "Berlin Office" }] };
+    it.each([
+      [{ attribute: "idpGroup", op: "eq", value: "platform engineers" }, true, false],
+      [{ attribute: "idpGroup", op: "eq", value: "g-2" }, true, false],
+      [{ attribute: "idpGroup", op: "eq", value: "Sales" }, false, false],
+      [{ attribute: "idpGroup", op: "neq", value: "Platform Engineers" }, false, true],
+      [{ attribute: "idpGroup", op: "in", value: ["Sales", "Berlin Office"] }, true, false],
+      [{ attribute: "idpGroup", op: "startsWith", value: "platform" }, true, false],
+      [{ attribute: "idpGroup", op: "gte", value: 1 }, false, false],
+    ] as const)("%j → member %s, non-member %s", (c, forMember, forOther) => {
+      expect(conditionHolds(member, c as never)).toBe(forMember);
+      expect(conditionHolds(eng, c as never)).toBe(forOther);
+    });
+
+    it("a rule on an IdP group gives its role to members only, and is described in words", () => {
+      const r: Rule = { id: "g", name: "Platform", roleId: "platform", enabled: true, conditions: [{ attribute: "idpGroup", op: "eq", value: "Platform Engineers" }] };
+      expect([...resolveRoles(member, [r]).keys()]).toEqual(["platform"]);
+      expect([...resolveRoles(eng, [r]).keys()]).toEqual([]);
+      expect(describeCondition(r.conditions[0]!)).toBe("member of IdP group Platform Engineers");
+    });
   });
 });

@@ -64,6 +64,24 @@ const cases: Array<{ name: string; facts: TriageFacts; rec: "no_action" | "revie
   { name: "rare among peers", facts: with_({ grant: { source: "request" }, givenByCurrentRole: false, peerShare: 0.1 }), rec: "review", first: /rare among peers: only 10% of 25 peers/ },
   { name: "drift without a move", facts: with_({ givenByCurrentRole: false }), rec: "remove", first: /no current role gives it any more/ },
   { name: "on leave", facts: with_({ person: { status: "on_leave" } }), rec: "review", first: /person is on leave/ },
+  {
+    name: "rare access a manager approved 2 days ago",
+    facts: with_({ grant: { source: "request", grantedAt: daysBefore(2), lastUsedAt: null, approvedBy: "Sandra Lefebvre" }, givenByCurrentRole: false, peerShare: 0.1 }),
+    rec: "no_action",
+    first: /^no action needed: approved by Sandra Lefebvre 2 days ago \(access request\)$/,
+  },
+  {
+    name: "rare access approved 45 days ago",
+    facts: with_({ grant: { source: "request", grantedAt: daysBefore(45), approvedBy: "Sandra Lefebvre" }, givenByCurrentRole: false, peerShare: 0.1 }),
+    rec: "review",
+    first: /rare among peers/,
+  },
+  {
+    name: "recently approved but one side of an SoD conflict",
+    facts: with_({ grant: { source: "request", grantedAt: daysBefore(1), approvedBy: "Sandra Lefebvre" }, givenByCurrentRole: true, sodConflicts: ["Pay and approve"] }),
+    rec: "review",
+    first: /separation-of-duties/,
+  },
   { name: "no peers, recent request", facts: with_({ grant: { source: "request" }, givenByCurrentRole: false, peerShare: null, peerCount: 0 }), rec: "no_action", first: /no peers to compare with/ },
 ];
 
@@ -103,6 +121,15 @@ describe("personSummary", () => {
       { recommendation: "remove", reasons: ["removal recommended: person left on 2026-10-01"] },
     ]);
     expect(s).toBe("Ada Lovelace (Engineer, Engineering): 4 items; 2 need no action, 1 to review, 1 removal recommended (person left on 2026-10-01).");
+  });
+  it("stays true as the reviewer decides: counts what is still open, then says when all is decided", () => {
+    const items = [
+      { recommendation: "no_action" as const, reasons: ["no action needed: same role"], decision: "keep" as const },
+      { recommendation: "review" as const, reasons: ["review recommended: unused for 143 days"], decision: null },
+      { recommendation: "remove" as const, reasons: ["removal recommended: person left on 2026-10-01"], decision: "revoke" as const },
+    ];
+    expect(personSummary({ name: "Ada" }, items)).toBe("Ada: 3 items; 2 decided (1 kept, 1 revoked); still open: 1 to review.");
+    expect(personSummary({ name: "Ada" }, items.map((i) => ({ ...i, decision: i.decision ?? ("keep" as const) })))).toBe("Ada: 3 items, all decided: 2 kept, 1 revoked.");
   });
   it("all clean", () => {
     expect(personSummary({ name: "Bo" }, [{ recommendation: "no_action", reasons: [] }])).toBe("Bo: 1 item, all consistent with their role and peers; no action needed.");

@@ -30,9 +30,11 @@ export type TriageFacts = {
     movedAt?: string | null;
   };
   grant: {
-    source: "birthright" | "role" | "request" | "review" | "manual" | "import";
+    source: "birthright" | "role" | "request" | "review" | "manual" | "import" | "adopted";
     grantedAt?: Date | string | null;
     lastUsedAt?: Date | string | null;
+    /** Who approved it, for access granted through a request (grants.granted_by_id). */
+    approvedBy?: string | null;
   };
   entitlementName: string;
   privileged: boolean;
@@ -62,6 +64,8 @@ export type TriageOptions = {
   recentMoveDays?: number;
   /** Privilege accumulation: holding at least this many privileged entitlements, and over twice the peers' median. */
   privilegedMany?: number;
+  /** A request approved by a person within this many days is a fresh human decision: rarity alone does not put it up for review. */
+  recentApprovalDays?: number;
 };
 
 export type Triage = { recommendation: Recommendation; reasons: string[]; stale: string | null };
@@ -88,6 +92,7 @@ export function triageItem(f: TriageFacts, o: TriageOptions): Triage {
   const peerRare = o.peerRare ?? 0.2;
   const recentMoveDays = o.recentMoveDays ?? 180;
   const privilegedMany = o.privilegedMany ?? 6;
+  const recentApprovalDays = o.recentApprovalDays ?? 30;
 
   const stale = staleNotice(f.system, now, staleDays);
   const used = daysAgo(f.grant.lastUsedAt, now);
@@ -97,6 +102,9 @@ export function triageItem(f: TriageFacts, o: TriageOptions): Triage {
 
   const remove: string[] = [];
   const review: string[] = [];
+  // Reasons that only say "nothing explains it" (rare, privileged without a role, never used): a person's
+  // approval of the request a few days ago explains it, so they do not send it back to review.
+  const soft = new Set<string>();
 
   // 1. The person should hold nothing (left, or contract ended).
   if (f.person.status === "terminated") remove.push(f.person.endDate ? `person left on ${f.person.endDate}` : "person has left (terminated)");
@@ -128,8 +136,9 @@ export function triageItem(f: TriageFacts, o: TriageOptions): Triage {
   else if (used === null && granted !== null && granted >= dormantDays) review.push(`never used in the ${granted} days since it was granted`);
 
   // 5. Privileged or rare access nothing explains.
-  if (f.privileged && !f.givenByCurrentRole) review.push(`privileged access not given by their role (${peers})`);
-  else if (!f.givenByCurrentRole && f.peerShare !== null && f.peerCount > 0 && f.peerShare < peerRare) review.push(`rare among peers: only ${peers}`);
+  const softPush = (r: string) => { review.push(r); soft.add(r); };
+  if (f.privileged && !f.givenByCurrentRole) softPush(`privileged access not given by their role (${peers})`);
+  else if (!f.givenByCurrentRole && f.peerShare !== null && f.peerCount > 0 && f.peerShare < peerRare) softPush(`rare among peers: only ${peers}`);
   // 6. Privilege accumulation: many privileged entitlements, far more than peers hold; each one is worth a look,
   // even those a role gives (the role may be why the pile started, not a reason to keep all of it).
   const held = f.privilegedHeld ?? 0;
@@ -139,6 +148,10 @@ export function triageItem(f: TriageFacts, o: TriageOptions): Triage {
   if (f.person.status === "on_leave") review.push("person is on leave");
 
   if (remove.length) return { recommendation: "remove", reasons: [`removal recommended: ${remove[0]}`, ...remove.slice(1), ...review], stale };
+  const approvedAgo = f.grant.source === "request" && f.grant.approvedBy ? granted : null;
+  if (review.length && approvedAgo !== null && approvedAgo <= recentApprovalDays && review.every((r) => soft.has(r))) {
+    return { recommendation: "no_action", reasons: [`no action needed: approved by ${f.grant.approvedBy} ${ago(approvedAgo)} (access request)`, ...review.map((r) => `noted: ${r}`)], stale };
+  }
   if (review.length) return { recommendation: "review", reasons: [`review recommended: ${review[0]}`, ...review.slice(1)], stale };
 
   // No action: say what explains the access.
@@ -149,6 +162,7 @@ export function triageItem(f: TriageFacts, o: TriageOptions): Triage {
   else if (granted !== null) why.push(`granted ${ago(granted)}`);
   if (byPolicy) why.push("granted by policy");
   else if (f.grant.source === "request") why.push("requested and approved");
+  else if (f.grant.source === "adopted") why.push("held before Gatehouse (adopted, never reviewed)");
   if (!f.givenByCurrentRole && (f.peerShare === null || f.peerShare < peerCommon)) {
     // Explained only by recent use: still no action, but say the peer picture honestly.
     why.push(peers);
@@ -169,19 +183,27 @@ export function staleNotice(system: TriageFacts["system"], now: Date, staleDays 
  */
 export function personSummary(
   p: { name: string; title?: string | null; department?: string | null },
-  items: ReadonlyArray<{ recommendation: Recommendation; reasons: readonly string[] }>,
+  items: ReadonlyArray<{ recommendation: Recommendation; reasons: readonly string[]; decision?: "keep" | "revoke" | null }>,
 ): string {
-  const n = { no_action: 0, review: 0, remove: 0 };
-  for (const i of items) n[i.recommendation] += 1;
   const role = [p.title, p.department].filter(Boolean).join(", ");
+  const who = `${p.name}${role ? ` (${role})` : ""}`;
+  const count = `${items.length} item${items.length === 1 ? "" : "s"}`;
+  // Counts speak of what is still open, so the sentence stays true as the reviewer decides.
+  const open = items.filter((i) => !i.decision);
+  const kept = items.filter((i) => i.decision === "keep").length;
+  const revoked = items.filter((i) => i.decision === "revoke").length;
+  const decided = kept + revoked;
+  const done = decided ? `${decided} decided (${[kept ? `${kept} kept` : "", revoked ? `${revoked} revoked` : ""].filter(Boolean).join(", ")})` : "";
+  if (items.length && open.length === 0) return `${who}: ${count}, all decided: ${[kept ? `${kept} kept` : "", revoked ? `${revoked} revoked` : ""].filter(Boolean).join(", ")}.`;
+  const n = { no_action: 0, review: 0, remove: 0 };
+  for (const i of open) n[i.recommendation] += 1;
   const parts: string[] = [];
   if (n.no_action) parts.push(`${n.no_action} need${n.no_action === 1 ? "s" : ""} no action`);
   if (n.review) parts.push(`${n.review} to review`);
   if (n.remove) {
-    const first = items.find((i) => i.recommendation === "remove")?.reasons[0]?.replace(/^removal recommended: /, "");
+    const first = open.find((i) => i.recommendation === "remove")?.reasons[0]?.replace(/^removal recommended: /, "");
     parts.push(`${n.remove} removal${n.remove === 1 ? "" : "s"} recommended${first ? ` (${first})` : ""}`);
   }
-  const count = `${items.length} item${items.length === 1 ? "" : "s"}`;
-  if (items.length && n.no_action === items.length) return `${p.name}${role ? ` (${role})` : ""}: ${count}, all consistent with their role and peers; no action needed.`;
-  return `${p.name}${role ? ` (${role})` : ""}: ${count}; ${parts.join(", ")}.`;
+  if (!decided && items.length && n.no_action === items.length) return `${who}: ${count}, all consistent with their role and peers; no action needed.`;
+  return `${who}: ${count}; ${done ? `${done}; still open: ` : ""}${parts.join(", ")}.`;
 }

@@ -61,6 +61,8 @@ const ROWS: Row[] = [
   { name: "contractor, high risk → sponsor, owner, security", item: contractor({ riskScore: 9 }), route: "owner_security", stages: [["sponsor", ["spon"]], ["app_owner", ["olga"]], ["security", ["sam", "sue"]]] },
   { name: "contractor without sponsor → manager acts as sponsor", item: contractor({ beneficiary: { id: "ben", employmentType: "contractor", managerId: "mia" } }), route: "manager", stages: [["sponsor", ["mia"]]], reason: /no sponsor on record/ },
   { name: "contractorsNeedSponsor off → contractor can be auto", item: contractor(), policy: { contractorsNeedSponsor: false }, route: "auto", stages: [] },
+  { name: "agent, low risk → its sponsor (never auto, even with contractorsNeedSponsor off)", item: item({ beneficiary: { id: "bot", employmentType: "agent", sponsorId: "spon", managerId: "spon" } }), policy: { contractorsNeedSponsor: false }, route: "manager", stages: [["sponsor", ["spon"]]], reason: /agent/ },
+  { name: "agent requested by its sponsor → the sponsor's manager approves", item: item({ beneficiary: { id: "bot", employmentType: "agent", sponsorId: "spon", managerId: "spon" }, requesterId: "spon", requesterIsBeneficiary: false, managerChain: ["mia"] }), route: "manager", stages: [["sponsor", ["mia"]]] },
   { name: "intern is not a contractor", item: item({ beneficiary: { id: "ben", employmentType: "intern", managerId: "mia" } }), route: "auto", stages: [] },
   // Self-approval avoidance
   {

@@ -17,6 +17,7 @@
  *     no SoD conflict, sensitivity below "high", and not a contractor (when
  *     contractorsNeedSponsor) → auto (no stages);
  *  4. otherwise → the manager (one stage).
+ * Agents and service accounts (employmentType "agent"): like contractors, always, and never auto-approved.
  * Contractors (when contractorsNeedSponsor): their sponsor (or, lacking one, their manager)
  * takes the manager's stage, and is the first stage ahead of owner and security.
  * Self-approval: the beneficiary never approves, and neither does the requester unless
@@ -134,7 +135,9 @@ export function routeItem(item: RoutingItem, policy: RoutingPolicy = DEFAULT_ROU
   }
   adoption = Math.min(1, Math.max(0, adoption));
   const sod = item.sodConflicts ?? [];
-  const isContractor = policy.contractorsNeedSponsor && item.beneficiary.employmentType === "contractor";
+  // AI agents and service accounts always go through their sponsor (like contractors) and are never auto-approved.
+  const isAgent = item.beneficiary.employmentType === "agent";
+  const isContractor = isAgent || (policy.contractorsNeedSponsor && item.beneficiary.employmentType === "contractor");
 
   // 1. Blocking SoD.
   const blocks = sod.filter((c) => c.action === "block");
@@ -162,7 +165,8 @@ export function routeItem(item: RoutingItem, policy: RoutingPolicy = DEFAULT_ROU
     if (risk > policy.autoApproveMaxRisk) blockers.push(`its risk score ${num(risk)} is above the auto-approval limit of ${num(policy.autoApproveMaxRisk)}`);
     if (adoption < policy.autoApproveMinPeerAdoption) blockers.push(`only ${pct(adoption)} of comparable colleagues hold it (automatic approval needs ${pct(policy.autoApproveMinPeerAdoption)})`);
     if (item.sensitivity === "high") blockers.push("the application is marked highly sensitive");
-    if (isContractor) blockers.push("the person is a contractor, and contractors need their sponsor's approval");
+    if (isAgent) blockers.push("the identity is an AI agent or service account, and agents get access only with a person's approval");
+    else if (isContractor) blockers.push("the person is a contractor, and contractors need their sponsor's approval");
     if (!blockers.length) {
       reasons.push(
         `Approved automatically: risk score ${num(risk)} is within the limit of ${num(policy.autoApproveMaxRisk)}, ${pct(adoption)} of comparable colleagues already hold it, it is not privileged and it breaks no separation-of-duties policy.`,
@@ -177,7 +181,7 @@ export function routeItem(item: RoutingItem, policy: RoutingPolicy = DEFAULT_ROU
 
   if (isContractor) {
     kinds = route === "manager" ? ["sponsor"] : ["sponsor", ...kinds];
-    if (route === "owner_security") reasons.push("The person is a contractor, so their sponsor approves first.");
+    if (route === "owner_security") reasons.push(isAgent ? "The identity is an agent, so its sponsor's side approves first." : "The person is a contractor, so their sponsor approves first.");
   }
 
   const stages = buildStages(item, kinds, policy, reasons);

@@ -52,6 +52,23 @@ describe("access report (wide format)", () => {
     expect([...held.get("Hopper, Grace")!].sort()).toEqual(["CRM", "Mail"]);
   });
 
+  it("names each role from its members' titles, with the share, uniquely (not 'Role 1')", () => {
+    // Several exact covers have 4 roles (the engineers' Slack may sit in its own role or with Git/Jira/CI); whichever
+    // the solver returns, the engineers' role is named from its members' most common title, with its share.
+    const eng = report.roles.find((r) => r.members.includes("eve") && r.applications.includes("Git"))!;
+    expect(eng.name).toBe("Engineer");
+    const share = /^(\d+) of (\d+) members$/.exec(eng.nameShare ?? "");
+    expect(share, eng.nameShare).not.toBeNull();
+    expect(Number(share![2])).toBe(eng.members.length);
+    expect(Number(share![1]) * 2).toBeGreaterThanOrEqual(eng.members.length);
+    expect(eng.nameWhy).toMatch(/Senior Engineer 1/);
+    // A namesake gets a name that tells it apart.
+    expect(report.roles.find((r) => r.applications.includes("Slack"))!.name).toMatch(/^Engineer/);
+    expect(report.roles.find((r) => r.applications.includes("CRM"))!).toMatchObject({ name: "Account Manager", nameShare: "3 of 4 members" });
+    expect(new Set(report.roles.map((r) => r.name)).size).toBe(report.roles.length);
+    expect(report.roles.every((r) => !/^Role \d/.test(r.name))).toBe(true);
+  });
+
   it("(3) lists applications with inconsistent access in a group", () => {
     const slack = report.inconsistentAccess.find((i) => i.application === "Slack");
     expect(slack).toMatchObject({ department: "Engineering", title: "Engineer", holders: 2, groupSize: 4 });
@@ -126,3 +143,20 @@ describe("bad files", () => {
     expect(() => parseAccessCsv("Employee_Name,Department,Job_Title,Git\na,E,T,yes\na,E,T,no\n")).toThrow(/row 3.*twice/);
   });
 });
+
+describe("report CSV export (formula injection)", () => {
+  it("prefixes names and titles that a spreadsheet would run as formulas", () => {
+    const evil = [
+      "Employee_Name,Department,Job_Title,Git,Jira",
+      '"=HYPERLINK(""http://evil.example"",""x"")",Engineering,@Engineer,yes,yes',
+      "+bob,Engineering,@Engineer,yes,yes",
+      "carol,Engineering,@Engineer,yes,no",
+      "dan,-Sales,Account Manager,no,yes",
+    ].join("\n");
+    const csv = reportToCsv(buildAccessReport(evil, { timeLimitMs: 500 }));
+    const cells = parseCsv(csv).flatMap((r) => r.fields);
+    for (const c of cells) expect(c).not.toMatch(/^[=+\-@\t\r]/);
+    expect(cells.some((c) => c.includes("'=HYPERLINK(\"http://evil.example\",\"x\")") || c.startsWith("'@Engineer") || c.includes("'+bob"))).toBe(true);
+  });
+});
+

@@ -18,6 +18,7 @@ import { CsvError, parseCsv, toCsv } from "./csv";
 import { topDownTemplates, pct } from "./attributes";
 import { findOutliers, normaliseLevel, type Grant, type Person } from "./peers";
 import { mineRoles } from "./role-mining";
+import { nameRoles } from "./naming";
 
 export { CsvError };
 
@@ -161,6 +162,11 @@ export interface AccessReport {
   assignments: number;
   roles: Array<{
     id: string;
+    /** Name from the members' most common title (or department + title family), unique in the report. */
+    name: string;
+    /** What the name rests on, e.g. "18 of 20 members", and why (members' titles and departments). */
+    nameShare: string;
+    nameWhy: string;
     members: string[];
     /** (2) applications (or application:entitlement) every member of the role holds */
     applications: string[];
@@ -210,10 +216,20 @@ export function buildAccessReport(
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, 3)
         .map(([title, members]) => ({ title, members, share: members / role.users.length }));
-      return { id: `R${i + 1}`, members: [...role.users].sort(), applications: [...role.permissions].sort(), typicalTitles };
+      return { id: `R${i + 1}`, name: "", nameShare: "", nameWhy: "", members: [...role.users].sort(), applications: [...role.permissions].sort(), typicalTitles };
     })
-    .sort((a, b) => b.members.length * b.applications.length - a.members.length * a.applications.length)
+    .sort((a, b) => b.members.length * b.applications.length - a.members.length * a.applications.length || (a.applications.join() < b.applications.join() ? -1 : a.applications.join() > b.applications.join() ? 1 : 0))
     .map((r, i) => ({ ...r, id: `R${i + 1}` }));
+  const names = nameRoles(
+    roles.map((r) => ({ users: r.members, permissions: r.applications })),
+    new Map([...parsed.people].map(([id, p]) => [id, { department: p.department, title: p.title }])),
+    new Map(pairs.map(([, p]) => [p, { application: p.includes(":") ? p.slice(0, p.indexOf(":")) : p, name: p }])),
+  );
+  roles.forEach((r, i) => {
+    r.name = names[i]!.name;
+    r.nameShare = names[i]!.share;
+    r.nameWhy = names[i]!.why;
+  });
 
   const attrs = new Map([...parsed.people].map(([id, p]) => [id, { department: p.department, title: p.title }]));
   const templates = topDownTemplates(attrs, access, { threshold: opts.threshold ?? 0.8, low: opts.low ?? 0.2 });
@@ -298,7 +314,7 @@ export function buildAccessReport(
 export function reportToCsv(report: AccessReport): string {
   const rows: Array<Array<string | number>> = [["section", "id", "subject", "detail", "value", "reason"]];
   for (const r of report.roles) {
-    rows.push(["role", r.id, `${r.members.length} members`, r.typicalTitles.map((t) => `${t.title} (${pct(t.share)})`).join("; "), r.members.join("; "), "typical job titles"]);
+    rows.push(["role", `${r.id} ${r.name}`, `${r.members.length} members (${r.nameShare})`, r.typicalTitles.map((t) => `${t.title} (${pct(t.share)})`).join("; "), r.members.join("; "), "typical job titles"]);
     for (const a of r.applications) rows.push(["role_application", r.id, a, "needed by every member", r.members.length, ""]);
   }
   for (const i of report.inconsistentAccess)

@@ -38,9 +38,11 @@ const pct = (x: number): string => `${Math.round(x * 100)}%`;
 export function findOutliers(
   people: readonly Person[],
   access: ReadonlyMap<string, ReadonlySet<string>>,
-  opts: { minPeers?: number; rareBelow?: number; commonAbove?: number } = {},
+  opts: { minPeers?: number; rareBelow?: number; commonAbove?: number; reasons?: boolean } = {},
 ): OutlierFinding[] {
   const minPeers = opts.minPeers ?? 2;
+  // reasons: false leaves them empty (a caller showing a page of findings explains only those: explainOutlier).
+  const explain = opts.reasons ?? true;
   const rareBelow = opts.rareBelow ?? 0.2;
   const commonAbove = opts.commonAbove ?? 0.8;
   const groupOf = (key: (p: Person) => string): Map<string, Person[]> => {
@@ -66,6 +68,18 @@ export function findOutliers(
     }
     return c;
   };
+  // Everyone compared with a group has the same number of peers (its size - 1), so the entitlements common
+  // enough to be "missing" are listed once per group instead of scanning the group's counts for each person.
+  const commonCache = new Map<Person[], Array<[string, number]>>();
+  const common = (g: Person[], peers: number): Array<[string, number]> => {
+    let l = commonCache.get(g);
+    if (!l) {
+      l = [];
+      for (const [e, k] of counts(g)) if (k / peers >= commonAbove) l.push([e, k]);
+      commonCache.set(g, l);
+    }
+    return l;
+  };
   const org = [...people];
   const out: OutlierFinding[] = [];
   for (const p of people) {
@@ -84,7 +98,6 @@ export function findOutliers(
     }
     const peers = group.length - 1;
     const mine = access.get(p.id) ?? new Set<string>();
-    const reasons: string[] = [];
     if (peers === 0) {
       out.push({
         person: p.id,
@@ -96,8 +109,6 @@ export function findOutliers(
       });
       continue;
     }
-    if (basis !== "department+title")
-      reasons.push(`fewer than ${minPeers} peers with the same department and title; compared with ${name} (${peers} people)`);
     const c = counts(group);
     const unusual: OutlierFinding["unusual"] = [];
     const missing: OutlierFinding["missing"] = [];
@@ -105,28 +116,34 @@ export function findOutliers(
       const share = ((c.get(e) ?? 0) - 1) / peers; // peers other than the person
       if (share < rareBelow) unusual.push({ entitlement: e, peerShare: share });
     }
-    for (const [e, k] of c) {
-      if (mine.has(e)) continue;
-      const share = k / peers;
-      if (share >= commonAbove) missing.push({ entitlement: e, peerShare: share });
-    }
+    for (const [e, k] of common(group, peers)) if (!mine.has(e)) missing.push({ entitlement: e, peerShare: k / peers });
     unusual.sort((a, b) => a.peerShare - b.peerShare || (a.entitlement < b.entitlement ? -1 : 1));
     missing.sort((a, b) => b.peerShare - a.peerShare || (a.entitlement < b.entitlement ? -1 : 1));
-    for (const u of unusual)
-      reasons.push(
-        u.peerShare === 0
-          ? `holds ${u.entitlement}, which none of ${peers} peers (${name}) hold`
-          : `holds ${u.entitlement}, held by only ${pct(u.peerShare)} of ${peers} peers (${name})`,
-      );
-    for (const m of missing) reasons.push(`lacks ${m.entitlement}, held by ${pct(m.peerShare)} of ${peers} peers (${name})`);
     let score = 0;
     for (const u of unusual) score += 1 - u.peerShare;
     for (const m of missing) score += m.peerShare;
     score /= Math.sqrt(mine.size + missing.length + 1);
-    out.push({ person: p.id, peerGroup: { basis, name, size: peers }, score, unusual, missing, reasons });
+    const f: OutlierFinding = { person: p.id, peerGroup: { basis, name, size: peers }, score, unusual, missing, reasons: [] };
+    if (explain) f.reasons = explainOutlier(f, minPeers);
+    out.push(f);
   }
   out.sort((a, b) => b.score - a.score || (a.person < b.person ? -1 : 1));
   return out;
+}
+
+/** The reasons of an outlier finding (what findOutliers puts in `reasons`), from its peer group, unusual and missing entitlements. */
+export function explainOutlier(f: Pick<OutlierFinding, "peerGroup" | "unusual" | "missing">, minPeers = 2): string[] {
+  const { basis, name, size: peers } = f.peerGroup;
+  const reasons: string[] = [];
+  if (basis !== "department+title") reasons.push(`fewer than ${minPeers} peers with the same department and title; compared with ${name} (${peers} people)`);
+  for (const u of f.unusual)
+    reasons.push(
+      u.peerShare === 0
+        ? `holds ${u.entitlement}, which none of ${peers} peers (${name}) hold`
+        : `holds ${u.entitlement}, held by only ${pct(u.peerShare)} of ${peers} peers (${name})`,
+    );
+  for (const m of f.missing) reasons.push(`lacks ${m.entitlement}, held by ${pct(m.peerShare)} of ${peers} peers (${name})`);
+  return reasons;
 }
 
 export interface Grant {

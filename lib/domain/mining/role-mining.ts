@@ -10,6 +10,10 @@
  *
  * Method (after Ene, Horne, Milosavljevic, Rao, Schreiber, Tarjan, "Fast exact and heuristic methods
  * for role minimization problems", SACMAT 2008, reimplemented from the idea, no code copied):
+ *  0. Exact path first (strategy "auto" or "exact", lib/domain/mining/exact.ts): simplicial ("essential")
+ *     and dominance reductions to a small kernel, then per connected component a clique lower bound,
+ *     colouring heuristics and an exact branch and bound. It gives the answer whenever its kernel fits
+ *     (MAX_KERNEL edges); the steps below are the fallback for kernels it cannot make explicit.
  *  1. Reduce: users with identical permission sets collapse to one row, permissions with identical user
  *     sets collapse to one column. A cover of the reduced matrix expands to a cover of the original.
  *  2. Two edges (u,p), (v,q) are compatible (may share a role) iff (u,q) and (v,p) are in UPA. A role is
@@ -45,6 +49,7 @@
  */
 
 import { ConceptPool, generateCandidates, IntMaxHeap } from "./concepts";
+import { solveExact, type ExactResult } from "./exact";
 import { MaxHeap } from "./heap";
 import { mulberry32 } from "../random";
 
@@ -56,7 +61,10 @@ export interface IndexedRole {
 }
 
 export interface MineOptions {
-  /** Wall-clock budget in milliseconds (default 10 000). */
+  /**
+   * Wall-clock budget in milliseconds (default 10 000). The exact path's reductions may run past it,
+   * up to 2.5 budgets (a loaded machine); the search after them stops at the budget.
+   */
   timeLimitMs?: number;
   /** Seed of the pseudo-random generator (deterministic given the same budget usage). */
   seed?: number;
@@ -69,7 +77,7 @@ export interface MineOptions {
    * matrices), "concepts" (lazy greedy over closed-biclique candidates; scales to large ones) or
    * "auto" (default: chosen from the size of the reduced matrix).
    */
-  strategy?: "auto" | "grow" | "concepts";
+  strategy?: "auto" | "exact" | "grow" | "concepts";
 }
 
 export interface IndexedMineResult {
@@ -80,6 +88,8 @@ export interface IndexedMineResult {
   reducedPermissions: number;
   essentialRoles: number;
   assignments: number;
+  /** Uncovered edges of the reduced matrix left after the exact path's reductions (absent if it gave up). */
+  kernelEdges?: number;
 }
 
 export interface MinedRole {
@@ -1276,56 +1286,88 @@ export function mineRolesIndexed(
   const report = (phase: string, roles: number): void =>
     options.onProgress?.(phase, { roles, lowerBound: lb, ms: clock() - t0 });
   const lowerBound = (): void => {
-    lb = sA.lowerBound(Math.max(50, budget * 0.1));
+    lb = Math.max(lb, sA.lowerBound(Math.max(50, budget * 0.1)));
     report("lower-bound", 0);
   };
-
-  // Portfolio: the concept-pool greedy first (fast, scales); on small reduced matrices also the
-  // grow greedy in both orientations; the best first solution is improved with the time left.
   const strategy = options.strategy ?? "auto";
-  const size = phaseSize;
-  let best: Phase | null = null;
-  let bestIsConcepts = false;
-  let transposed = false;
-  if (strategy !== "grow") {
-    sA.deadline = clock() + (strategy === "concepts" ? 0.6 : 0.45) * (deadline - clock());
-    best = firstSolutionLarge(sA);
-    bestIsConcepts = true;
-    report("greedy", size(best));
-  }
-  sA.deadline = deadline;
-  lowerBound();
-  const growToo = strategy === "grow" || (strategy === "auto" && m.edges <= GROW_MAX_EDGES);
-  if (growToo && (!best || size(best) > lb) && clock() < deadline) {
-    const sG = best ? new Solver(m, clock, deadline, rng) : sA;
-    sG.deadline = clock() + 0.45 * (deadline - clock());
-    const g = firstSolution(sG);
-    report("greedy-grow", size(g));
-    if (!best || size(g) < size(best)) {
-      best = g;
-      bestIsConcepts = false;
+
+  // Exact path first (exact.ts): reductions to a kernel, then exact search on it (its colouring
+  // heuristics give the cover when the search cannot finish). Only when the kernel is out of its
+  // reach do the heuristics below run.
+  let exactRes: ExactResult | null = null;
+  if (strategy === "auto" || strategy === "exact") {
+    // The kernel search may use the whole budget. The reductions are allowed to finish even past it
+    // (up to 2.5 budgets: on a loaded machine they may need more wall time than the budget, and
+    // without them the cover is far worse) while their pace, checked from half the budget on,
+    // projects their end before that; if they stop early and leave a kernel too large to make
+    // explicit, the heuristics below take over with the time left.
+    exactRes = solveExact(m, {
+      clock,
+      deadline,
+      reduceUntil: t0 + 2.5 * budget,
+      reduceSoft: t0 + 0.5 * budget,
+      rng,
+    });
+    if (exactRes) {
+      lb = exactRes.lowerBound;
+      report("exact", exactRes.roles.length);
     }
-    if (size(best) > lb && clock() < deadline) {
-      const mT = transposeReduced(m);
-      const sB = new Solver(mT, clock, clock() + 0.5 * (deadline - clock()), rng);
-      const other = firstSolution(sB);
-      report("greedy-transposed", size(other));
-      if (size(other) < size(best)) {
-        best = other;
+  }
+  let all: KRole[];
+  let mm: Reduced = m;
+  let transposed = false;
+  let essentialRoles = 0;
+  if (exactRes) {
+    all = sA.prune(exactRes.roles.map((r) => ({ rows: r.rows.slice(), cols: r.cols.slice() })), 0, true);
+    essentialRoles = exactRes.essential;
+  } else {
+    // Portfolio: the concept-pool greedy first (fast, scales); on small reduced matrices also the
+    // grow greedy in both orientations; the best first solution is improved with the time left.
+    const size = phaseSize;
+    let best: Phase | null = null;
+    let bestIsConcepts = false;
+    if (strategy !== "grow") {
+      sA.deadline = clock() + (strategy === "concepts" ? 0.6 : 0.45) * (deadline - clock());
+      best = firstSolutionLarge(sA);
+      bestIsConcepts = true;
+      report("greedy", size(best));
+    }
+    sA.deadline = deadline;
+    lowerBound();
+    const growToo = strategy === "grow" || (strategy === "auto" && m.edges <= GROW_MAX_EDGES);
+    // Without any solution yet, grow one even past the deadline: the answer must be an exact cover.
+    if (growToo && (!best || (size(best) > lb && clock() < deadline))) {
+      const sG = best ? new Solver(m, clock, deadline, rng) : sA;
+      sG.deadline = clock() + 0.45 * (deadline - clock());
+      const g = firstSolution(sG);
+      report("greedy-grow", size(g));
+      if (!best || size(g) < size(best)) {
+        best = g;
         bestIsConcepts = false;
-        transposed = true;
+      }
+      if (size(best) > lb && clock() < deadline) {
+        const mT = transposeReduced(m);
+        const sB = new Solver(mT, clock, clock() + 0.5 * (deadline - clock()), rng);
+        const other = firstSolution(sB);
+        report("greedy-transposed", size(other));
+        if (size(other) < size(best)) {
+          best = other;
+          bestIsConcepts = false;
+          transposed = true;
+        }
       }
     }
-  }
-  best = best!;
-  best.s.deadline = deadline;
-  if (bestIsConcepts) improveLarge(best, lb, rng, report);
-  else improve(best, lb, rng, report);
-  const fixed = best.fixed;
+    best = best!;
+    best.s.deadline = deadline;
+    if (bestIsConcepts) improveLarge(best, lb, rng, report);
+    else improve(best, lb, rng, report);
+    const fixed = best.fixed;
+    essentialRoles = fixed.length;
 
-  // trim for fewer |UA|+|PA| (weights are equal per reduced row/column, good enough)
-  let all = best.s.prune([...fixed, ...best.kernel], fixed.length, true);
-  const mm = best.s.m;
+    // trim for fewer |UA|+|PA| (weights are equal per reduced row/column, good enough)
+    all = best.s.prune([...fixed, ...best.kernel], fixed.length, true);
+    mm = best.s.m;
+  }
   // never worse than the trivial covers (one role per reduced row, or per reduced column)
   if (all.length > Math.min(mm.nR, mm.nC)) {
     all =
@@ -1350,8 +1392,9 @@ export function mineRolesIndexed(
     optimal: roles.length === lb,
     reducedUsers: m.nR,
     reducedPermissions: m.nC,
-    essentialRoles: fixed.length,
+    essentialRoles,
     assignments,
+    kernelEdges: exactRes?.kernelEdges,
   };
 }
 

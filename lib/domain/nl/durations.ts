@@ -19,6 +19,8 @@
  * year's if already past.
  */
 
+import * as chrono from "chrono-node";
+
 export const DEFAULT_TEMPORARY_DAYS = 7;
 export const MAX_DURATION_DAYS = 3650;
 
@@ -94,7 +96,10 @@ const NUM = String.raw`(\d{1,6}|a couple of|a couple|a few|several|couple|few|an
 const UNIT = String.raw`(days?|weeks?|wks?|fortnights?|months?|mos?|quarters?|years?|yrs?)`;
 const MONTH = String.raw`(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`;
 const WEEKDAY = String.raw`(sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tues?|wed|thu(?:rs?)?|fri|sat)`;
-const UNTIL = String.raw`(?:until|till|til|through|thru|up to|ending(?: on)?|expiring(?: on)?|expires(?: on)?)`;
+const UNTIL = String.raw`(?:until|till|til|through|thru|up to|up until|ending(?: on)?|expiring(?: on)?|expires(?: on)?|before|to)`;
+/** An end-date word followed by what may start a date ("until next Tuesday", "till 3/31"); chrono reads what follows. */
+const DATE_AFTER_MARKER =
+  /\b(?:until|till|til|through|thru|up to|up until|ending(?: on)?|expiring(?: on)?|expires(?: on)?|before|on|to|by)\s+(?=(?:the\s+)?(?:\d|next|this|coming|tomorrow|mid|end|early|late|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun))/g;
 
 function monthIndex(s: string): number {
   return MONTHS.findIndex((m) => m.startsWith(s.slice(0, 3)));
@@ -189,9 +194,73 @@ export function findDuration(text: string, today: string): DurationFound | Durat
   };
   scan(new RegExp(String.raw`\b${UNTIL}\s+${MONTH}\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`), (m) => dayMonth(monthIndex(m[1]), Number(m[2]), m[3]));
   scan(new RegExp(String.raw`\b${UNTIL}\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH}\b(?:,?\s+(\d{4})\b)?`), (m) => dayMonth(monthIndex(m[2]), Number(m[1]), m[3]));
+  // "until end of quarter", "through EOQ", "for the rest of the month", "end of Q3"
+  const periodEnd = (unit: string): Omit<Hit, "start" | "end" | "text"> => {
+    const d = new Date(todayMs);
+    const y = d.getUTCFullYear();
+    const mo = d.getUTCMonth();
+    const u = unit.toLowerCase();
+    let end: number;
+    if (u === "week" || u === "w") end = todayMs + (((5 - d.getUTCDay() + 7) % 7) || 7) * DAY_MS;
+    else if (u === "month" || u === "m") end = Date.UTC(y, mo + 1, 0);
+    else if (u === "year" || u === "y") end = Date.UTC(y, 11, 31);
+    else if (/^q[1-4]$/.test(u)) {
+      const q = Number(u[1]);
+      end = Date.UTC(y, q * 3, 0);
+      if (end <= todayMs) end = Date.UTC(y + 1, q * 3, 0);
+    } else end = Date.UTC(y, Math.floor(mo / 3) * 3 + 3, 0);
+    if (end <= todayMs) end = u.startsWith("m") ? Date.UTC(y, mo + 2, 0) : u.startsWith("w") ? end + 7 * DAY_MS : end;
+    const name = ({ w: "week", m: "month", q: "quarter", y: "year" } as Record<string, string>)[u] ?? u.toUpperCase().replace(/^(WEEK|MONTH|QUARTER|YEAR)$/, (x) => x.toLowerCase());
+    return { until: isoDate(end), how: `read as the end of the ${name}` };
+  };
+  scan(/\b(?:(?:until|till|til|through|thru|to|up to|before|by)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(week|month|quarter|year|q[1-4])\b/, (m) => periodEnd(m[1]));
+  scan(/\b(?:(?:until|till|til|through|thru|to|before|by)\s+)?eo(w|m|q|y)\b/, (m) => periodEnd(m[1]));
+  scan(/\bfor\s+the\s+rest\s+of\s+(?:the\s+|this\s+)?(week|month|quarter|year)\b/, (m) => periodEnd(m[1]));
+  // "on the 31st", "until the 15th", "till the 3rd": a day of this month (next month's once it has passed)
+  scan(new RegExp(String.raw`\b(?:on|until|till|til|through|thru|before|up to|ending(?: on)?)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?${MONTH})`), (m) => {
+    const d = new Date(todayMs);
+    const day = Number(m[1]);
+    let y = d.getUTCFullYear();
+    let mo = d.getUTCMonth();
+    if (day <= d.getUTCDate()) mo += 1;
+    if (mo > 11) {
+      mo = 0;
+      y += 1;
+    }
+    const t = Date.UTC(y, mo, day);
+    if (new Date(t).getUTCDate() !== day) return { how: "", error: `${MONTHS[mo][0].toUpperCase() + MONTHS[mo].slice(1)} has no day ${day}.` };
+    return { until: isoDate(t), how: "read as an end date" };
+  });
+  // "for the weekend", "over the weekend": until the Monday after the coming weekend
+  scan(/\b(?:for|over|through|thru)\s+the\s+weekend\b/, () => {
+    const dow = new Date(todayMs).getUTCDay();
+    return { until: isoDate(todayMs + (((1 - dow + 7) % 7) || 7) * DAY_MS), how: "read as until the Monday after the weekend" };
+  });
   // "temporarily", "temporary", "for a while", "for now"
   scan(/\b(temporarily|temporary|temp|for a while|short[- ]term)\b/, () => ({ days: DEFAULT_TEMPORARY_DAYS, how: `has no length; defaulting to ${DEFAULT_TEMPORARY_DAYS} days` }));
 
+  if (!hits.length) {
+    // Anything else chrono reads as a date ("until next Tuesday", "thru the 3rd of January", "till 3/31") counts
+    // only after an end-date word, so a date said for another reason ("starting next week") is not an end date.
+    // chrono is asked only about the words right after an end-date word that look like the start of a date
+    // (it costs ~10 ms on a whole sentence; most requests have no date at all).
+    const ref = { instant: new Date(todayMs + 12 * 3_600_000), timezone: "UTC" };
+    for (const m of lower.matchAll(DATE_AFTER_MARKER)) {
+      const from = (m.index ?? 0) + m[0].length;
+      const window = text.slice(from, from + 40);
+      const r = chrono.parse(window, ref, { forwardDate: true })[0];
+      if (!r || r.index > 4) continue;
+      const y = r.start.get("year");
+      const mo = r.start.get("month");
+      const d = r.start.get("day");
+      if (!y || !mo || !d) continue;
+      const start = m.index ?? 0;
+      const end = from + r.index + r.text.length;
+      const iso = `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+      hits.push({ start, end, text: text.slice(start, end), until: iso, how: "read as an end date" });
+      break;
+    }
+  }
   if (!hits.length) return null;
   // Earliest phrase wins; at equal starts the longer one ("for a couple of weeks" over nothing shorter).
   hits.sort((a, b) => a.start - b.start || b.end - a.end);

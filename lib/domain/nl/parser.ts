@@ -30,8 +30,11 @@
  * the length and first-letter filters. On a synthetic 20,000-person directory: ~1 s for the
  * first call (index + warm-up), tens of ms after, ~0.4 s for a misspelt name.
  */
+import { aliasesFor, nicknamesOf } from "./aliases";
+import { normalizeChat, refusalOf } from "./chat";
 import { daysBetween, findDuration, formatDate } from "./durations";
-import { type Candidate, bestMatches, closest, compact, matchKey, matchPrepared, normalize, normalizeFlat, prepare, singularize } from "./fuzzy";
+import { findJustification } from "./justification";
+import { type Candidate, bestMatches, closest, compact, jaroWinkler, matchKey, matchPrepared, normalize, normalizeFlat, prepare, singularize, singularizeWord } from "./fuzzy";
 
 export type Level = "read" | "edit" | "admin";
 
@@ -46,9 +49,11 @@ export type DirectoryPerson = {
   location: string;
   team?: string | null;
   managerId?: string | null;
+  /** YYYY-MM-DD; "my new hire" is a report who started (or starts) within NEW_HIRE_DAYS of today. */
+  startDate?: string | null;
 };
 export type DirectoryApplication = { id: string; key: string; name: string; aliases?: string[] };
-export type DirectoryEntitlement = { id: string; applicationId: string; name: string; level: Level; privileged: boolean };
+export type DirectoryEntitlement = { id: string; applicationId: string; name: string; level: Level; privileged: boolean; requestable?: boolean };
 export type Directory = { people: DirectoryPerson[]; applications: DirectoryApplication[]; entitlements: DirectoryEntitlement[] };
 
 export type PersonRef =
@@ -70,7 +75,7 @@ export type RequestDraft = {
   explanation: string[];
 };
 export type AmbiguousResult = { kind: "ambiguous"; question: string; field: string; options: Array<{ id: string; label: string }> };
-export type NotUnderstood = { kind: "not_understood"; message: string; suggestions: string[] };
+export type NotUnderstood = { kind: "not_understood"; message: string; suggestions: string[]; /** Not an access request the portal files (password reset, admin of everything). */ refused?: boolean };
 export type ParseResult = RequestDraft | AmbiguousResult | NotUnderstood;
 
 export type ParseOptions = {
@@ -81,6 +86,8 @@ export type ParseOptions = {
 };
 
 export const MAX_REQUEST_LENGTH = 500;
+/** "My new hire": a report whose start date is within this many days of today (before or after). */
+export const NEW_HIRE_DAYS = 60;
 
 export const EXAMPLES = [
   "give Priya GitHub read-only for two weeks",
@@ -112,7 +119,13 @@ const ACTION_PHRASES: Array<[string, Act, "copy"?]> = [
   ["no longer needs", "revoke"], ["no longer need", "revoke"], ["doesnt need", "revoke"], ["does not need", "revoke"],
   ["take away", "revoke"], ["cut off", "revoke"], ["get rid of", "revoke"], ["kick out", "revoke"],
   ["set up", "grant"], ["sign up", "grant"], ["hook up", "grant"], ["id like", "grant"], ["would like", "grant"], ["should have", "grant"],
-  ["should get", "grant"], ["can have", "grant"],
+  ["should get", "grant"], ["can have", "grant"], ["let me", "grant"], ["add me", "grant"], ["onboard", "grant"],
+  ["make", "grant"], ["promote", "grant"], ["upgrade", "grant"], ["bump", "grant"], ["extend", "grant"], ["renew", "grant"], ["invite", "grant"],
+  ["hook", "grant"], ["sort", "grant"], ["gets", "grant"], ["giving", "grant"], ["granting", "grant"], ["adding", "grant"], ["needs to", "grant"],
+  ["offboarding", "revoke"], ["downgrade", "revoke"], ["deactivate", "revoke"], ["kill", "revoke"], ["lock", "revoke"], ["suspend", "revoke"],
+  ["should not have", "revoke"], ["shouldnt have", "revoke"], ["must not have", "revoke"], ["no longer have", "revoke"], ["not need", "revoke"],
+  ["require", "grant"], ["requires", "grant"], ["required", "grant"],
+  ["doesnt need", "revoke"], ["dont need", "revoke"], ["lose", "revoke"], ["loses", "revoke"], ["should lose", "revoke"], ["should no longer have", "revoke"], ["do not need", "revoke"], ["no longer requires", "revoke"],
   ["revoke", "revoke"], ["remove", "revoke"], ["delete", "revoke"], ["disable", "revoke"], ["drop", "revoke"],
   ["deprovision", "revoke"], ["offboard", "revoke"], ["strip", "revoke"], ["rescind", "revoke"], ["withdraw", "revoke"],
   ["unassign", "revoke"], ["revoking", "revoke"], ["removing", "revoke"], ["pull", "revoke"],
@@ -126,7 +139,8 @@ const LEVEL_PHRASES: Array<[string, Level]> = [
   ["read only", "read"], ["readonly", "read"], ["read access", "read"], ["view only", "read"], ["viewer", "read"], ["viewers", "read"],
   ["reader", "read"], ["read", "read"], ["view", "read"], ["ro", "read"],
   ["read write", "edit"], ["editor", "edit"], ["editors", "edit"], ["edit", "edit"], ["write", "edit"], ["writer", "edit"],
-  ["contributor", "edit"], ["rw", "edit"],
+  ["contributor", "edit"], ["rw", "edit"], ["read and write", "edit"], ["write access", "edit"], ["edit access", "edit"], ["editing", "edit"],
+  ["view access", "read"], ["read rights", "read"], ["look only", "read"], ["look at", "read"],
   ["administrator", "admin"], ["admin", "admin"], ["admins", "admin"], ["owner", "admin"], ["superuser", "admin"], ["super user", "admin"],
 ];
 const LEVEL_WORD: Record<Level, string> = { read: "read-only", edit: "editor", admin: "admin" };
@@ -134,7 +148,6 @@ const LEVEL_WORD: Record<Level, string> = { read: "read-only", edit: "editor", a
 const TIME_WORDS = /^(days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?|quarters?|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|until|till|til|thru|through|eod|eow|eom|midnight|noon|jan(uary)?|feb(ruary)?|march|april|june|july|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|\d{4}|\d{1,2}(st|nd|rd|th))$/;
 const SELF_WORDS = new Set(["me", "myself", "i", "my", "mine", "im"]);
 const ACCESS_WORDS = new Set(["access", "permissions", "permission", "apps", "applications", "entitlements", "rights", "roles", "setup", "accounts", "groups"]);
-const JUSTIFICATION = /\b(because|since|so that|so (?:she|he|they|i) can|as (?:she|he|they|i) (?:is|are|am|will|needs?)|in order to|for the .{0,40}project)\b/i;
 
 const STOP = new Set(
   (
@@ -145,7 +158,14 @@ const STOP = new Set(
     "reports report direct directs access accesses permission permissions account accounts app apps application applications license licence " +
     "seat role roles rights right level tool tools entitlement entitlements group groups what which who whom like than then into onto via but " +
     "not no longer more so up out back let use using make making set sure hi hey hello ok okay yes need needs needed want wants wanted " +
-    "temporarily temporary temp while own next this coming lead dept department office based located working works work only full"
+    "temporarily temporary temp while own next this coming lead dept department office based located working works work only full " +
+    "login logins log sign signin both before licensed licence license licenses seat seats preparing prepare going gonna got get getting " +
+    "going let lets hey hi hello yo morning team folks guys sorry btw fyi quick question ask asking wondering possible possibly " +
+    "again still already soon yet ever also actually really just basically maybe perhaps think guess hoping hope thanks cheers " +
+    "him her them his hers their me my mine myself our ours new hire hires starter starters joiner joiners guy girl gal dude person " +
+    "one ones thing things stuff same kind sort type way bit little something anything everything nothing whatever usual standard normal " +
+    "able see look looking check checking into onto over under about around across within without there their theyre " +
+    "on behalf behalf of colleague colleagues coworker coworker teammate teammates buddy pal boss manager folks friend"
   ).split(/\s+/),
 );
 for (const [p] of ACTION_PHRASES) for (const w of p.split(" ")) STOP.add(w);
@@ -167,7 +187,7 @@ type Tok = {
 
 function tokenize(text: string): Tok[] {
   const out: Tok[] = [];
-  const re = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+|[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*['’]?|&/gu;
+  const re = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+|[\p{L}\p{N}_]+(?:['’][\p{L}\p{N}_]+)*['’]?|&/gu;
   for (const m of text.matchAll(re)) {
     let raw = m[0];
     const start = m.index ?? 0;
@@ -217,11 +237,11 @@ function shortPerson(p: DirectoryPerson): string {
   return `${p.displayName} (${[p.title, p.department, p.location].filter(Boolean).join(", ")})`;
 }
 function appKeys(a: DirectoryApplication): string[] {
-  return [a.name, a.key, ...(a.aliases ?? [])].filter(Boolean);
+  return distinct([a.name, a.key, a.name.replace(/\s*\(.*\)\s*$/, ""), ...aliasesFor(a)]);
 }
 function personKeys(p: DirectoryPerson, n: number): string[] {
   const local = p.email.split("@")[0]?.replace(/[._-]+/g, " ") ?? "";
-  if (n === 1) return [p.givenName, p.familyName, p.displayName.split(" ").length === 1 ? p.displayName : ""].filter(Boolean);
+  if (n === 1) return [p.givenName, p.familyName, p.displayName.split(" ").length === 1 ? p.displayName : "", ...nicknamesOf(p.givenName)].filter(Boolean);
   return [p.displayName, `${p.givenName} ${p.familyName}`, local].filter(Boolean);
 }
 const distinct = (xs: Array<string | null | undefined>) => [...new Set(xs.filter((x): x is string => !!x && !!x.trim()))];
@@ -240,14 +260,23 @@ type PersonMention = { i: number; n: number; people: DirectoryPerson[]; raw: str
 
 export function parseRequest(text: unknown, directory: Directory, opts: ParseOptions): ParseResult {
   try {
-    return parseInner(text, directory, opts);
+    const first = parseInner(text, directory, opts, true);
+    // A "reason" that swallowed the only application ("I need to check logs in Datadog") is read again whole.
+    if (first.kind === "not_understood" && first.missingApplication) {
+      const again = parseInner(text, directory, opts, false);
+      if (again.kind !== "not_understood" || !again.missingApplication) return again;
+    }
+    if (first.kind === "not_understood") delete first.missingApplication;
+    return first;
   } catch (e) {
     // The parser must never throw at a caller; a bug here becomes a polite refusal.
     return notUnderstood(`Sorry, I couldn't read that request (${e instanceof Error ? e.message : "internal error"}). Please rephrase it.`);
   }
 }
 
-function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseResult {
+type Inner = RequestDraft | AmbiguousResult | (NotUnderstood & { missingApplication?: boolean });
+
+function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReason: boolean): Inner {
   const choices = opts.choices ?? {};
   if (typeof input !== "string" || !input.trim()) return notUnderstood("Type what you need, for example: who, which application, and for how long.");
   if (input.length > MAX_REQUEST_LENGTH)
@@ -256,16 +285,11 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(input)) return notUnderstood("That text contains control characters; please type the request as plain text.");
   for (const h of HOSTILE) if (h.re.test(input)) return notUnderstood(h.message);
 
-  const explanation: string[] = [];
-  let text = input.replace(/\s+/g, " ");
+  const refusal = refusalOf(input);
+  if (refusal) return { kind: "not_understood", message: refusal.message, suggestions: refusal.suggestions, refused: true };
 
-  // Justification ("because …") is kept aside, not parsed for names or applications.
-  let justification: string | undefined;
-  const jm = JUSTIFICATION.exec(text);
-  if (jm && jm.index > 0) {
-    justification = text.slice(jm.index).trim();
-    text = text.slice(0, jm.index) + " ".repeat(text.length - jm.index);
-  }
+  const explanation: string[] = [];
+  let text = normalizeChat(input.replace(/\s+/g, " "));
 
   // Duration.
   const dur = findDuration(text, opts.today);
@@ -286,6 +310,15 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
   if (dur) {
     explanation.push(dur.explanation);
     text = text.slice(0, dur.start) + " ".repeat(dur.end - dur.start) + text.slice(dur.end);
+  }
+
+  // Justification ("because …", "for the Q3 audit", "to build the pipeline report") is kept aside, not parsed
+  // for names or applications.
+  let justification: string | undefined;
+  const jf = cutReason ? findJustification(text) : null;
+  if (jf) {
+    justification = jf.text;
+    text = text.slice(0, jf.start) + " ".repeat(text.length - jf.start);
   }
 
   const toks = tokenize(text);
@@ -336,16 +369,26 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
   let peerSpan: { from: number; to: number } | null = null;
   for (let i = 0; i < toks.length && !peerSpan; i++) {
     if (toks[i].norm === "same") {
+      const has = toks.findIndex((t, k) => k > i + 1 && k < i + 7 && (t.norm === "has" || t.norm === "have" || t.norm === "got") && !toks.slice(i + 1, k).some((x) => x.norm === "as" || x.norm === "that"));
+      if (has > 0) {
+        claim(toks, i, 1, "peer-marker");
+        claim(toks, has, 1, "peer-marker");
+        peerSpan = { from: i + 1, to: has };
+        break;
+      }
       for (let k = i + 1; k < Math.min(toks.length, i + 6); k++) {
         if (toks[k].norm === "as" || toks[k].norm === "that") {
           claim(toks, i, 1, "peer-marker");
           claim(toks, k, 1, "peer-marker");
-          peerSpan = { from: k + 1, to: toks.length };
+          peerSpan = { from: k + 1, to: peerEnd(toks, k + 1) };
           break;
         }
       }
-    } else if (toks[i].norm === "what" || ((toks[i].norm === "access" || toks[i].norm === "permissions") && toks[i + 1]?.norm === "like")) {
-      if (toks[i].norm === "what") {
+    } else if (toks[i].norm === "like" && i > 0 && isFree(toks[i]) && i + 1 < toks.length && ["just", "exactly", "same", "up"].includes(toks[i - 1].norm)) {
+      claim(toks, i, 1, "peer-marker");
+      peerSpan = { from: i + 1, to: peerEnd(toks, i + 1) };
+    } else if (["what", "everything", "whatever"].includes(toks[i].norm) || ((toks[i].norm === "access" || toks[i].norm === "permissions") && toks[i + 1]?.norm === "like")) {
+      if (toks[i].norm !== "access" && toks[i].norm !== "permissions") {
         const has = toks.findIndex((t, k) => k > i && (t.norm === "has" || t.norm === "have"));
         if (has > i + 1) {
           claim(toks, i, 1, "peer-marker");
@@ -354,7 +397,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
         }
       } else {
         claim(toks, i, 2, "peer-marker");
-        peerSpan = { from: i + 2, to: toks.length };
+        peerSpan = { from: i + 2, to: peerEnd(toks, i + 2) };
       }
     }
   }
@@ -369,10 +412,28 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
       const span = toks.slice(i, i + n);
       if (!span.every(isFree) || span.some((t) => t.email) || span.slice(0, -1).some((t) => t.possessive)) continue;
       const phrase = span.map((t) => t.norm).join(" ");
-      const ranked = bestMatches(phrase, appCands);
+      let ranked = bestMatches(phrase, appCands);
+      if (!ranked.length && n === 1 && phrase.length >= 5 && !STOP.has(phrase) && !idx.exact1.has(phrase)) {
+        // Two slips in a short name ("tablue" for Tableau): accepted only when one application is clearly closest.
+        const typed = compact(phrase);
+        const near: Array<{ app: DirectoryApplication; key: string; score: number }> = [];
+        for (const c of appCands)
+          c.prepared?.forEach((k, ki) => {
+            if (k[0] !== typed[0] || Math.abs(k.length - typed.length) > 2 || k.length < 5) return;
+            const score = jaroWinkler(typed, k);
+            if (score >= 0.9) near.push({ app: c.value, key: c.keys[ki], score });
+          });
+        near.sort((x, y) => y.score - x.score);
+        const others = near.filter((x) => x.app.id !== near[0]?.app.id);
+        if (near.length && (!others.length || near[0].score - others[0].score > 0.05)) ranked = [{ value: near[0].app, key: near[0].key, score: near[0].score, exact: false }];
+      }
       if (!ranked.length) continue;
       const exact = ranked[0].exact;
       if (!exact && span.some((t) => STOP.has(t.norm))) continue;
+      // A person's name is not a misspelt application ("Carla" is not Carta).
+      if (!exact && n === 1 && idx.exact1.has(span[0].norm)) continue;
+      // An exact shorter name beats a misspelt longer one ("NetSuite AP" is NetSuite, then "AP").
+      if (!exact && n > 1 && bestMatches(span.slice(0, -1).map((t) => t.norm).join(" "), appCands).length) continue;
       const top = ranked.filter((r) => r.score === ranked[0].score);
       const field = `application:${phrase}`;
       let app = top[0].value;
@@ -394,6 +455,34 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
       break;
     }
   }
+
+  // Entitlement names (scoped to the mentioned applications when there are any). Names of two words or more
+  // said exactly ("help desk administrator", "sales hub seat") are read before level words, so a level word
+  // inside a role's name does not hide the role.
+  const mentionedAppIds = new Set(appMentions.map((m) => m.app.id));
+  const entPool = dir.entitlements.filter((e) => !mentionedAppIds.size || mentionedAppIds.has(e.applicationId));
+  const appById = new Map(dir.applications.map((a) => [a.id, a]));
+  const entCands: Candidate<DirectoryEntitlement>[] = entPool.map((e) => idx.entitlements.get(e.id)!).filter(Boolean);
+  const entMentions: EntMention[] = [];
+  const entPass = (minN: number, exactOnly: boolean) => {
+    for (let i = 0; i < toks.length; i++) {
+      for (let n = Math.min(4, toks.length - i); n >= minN; n--) {
+        const span = toks.slice(i, i + n);
+        if (!span.every(isFree) || span.some((t) => t.email)) continue;
+        const stops = span.filter((t) => STOP.has(t.norm)).length;
+        if (stops && !mentionedAppIds.size) continue;
+        const ranked = bestMatches(span.map((t) => t.norm).join(" "), entCands);
+        if (!ranked.length || (!ranked[0].exact && (exactOnly || !mentionedAppIds.size || stops))) continue;
+        const top = ranked.filter((r) => r.score === ranked[0].score);
+        if (top.length > 1) continue; // two entitlements share the name: leave it to the level/app logic
+        entMentions.push({ i, n, ent: top[0].value, raw: textOf(text, toks, i, n) });
+        claim(toks, i, n, "entitlement");
+        i += n - 1;
+        break;
+      }
+    }
+  };
+  if (mentionedAppIds.size) entPass(2, true);
 
   // Access levels.
   const levelMentions: LevelMention[] = [];
@@ -420,33 +509,49 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
     }
   }
 
-  // Entitlement names (scoped to the mentioned applications when there are any).
-  const mentionedAppIds = new Set(appMentions.map((m) => m.app.id));
-  const entPool = dir.entitlements.filter((e) => !mentionedAppIds.size || mentionedAppIds.has(e.applicationId));
-  const appById = new Map(dir.applications.map((a) => [a.id, a]));
-  const entCands: Candidate<DirectoryEntitlement>[] = prepare(entPool.map((e) => {
-    const app = appById.get(e.applicationId);
-    const stripped = app ? normalize(e.name).replace(new RegExp(`^(${appKeys(app).map((k) => normalize(k).replace(/[^\w ]/g, "")).join("|")})\\s+`), "") : "";
-    return { value: e, keys: distinct([e.name, stripped]) };
-  }));
-  const entMentions: EntMention[] = [];
+  entPass(1, false);
+  entMentions.sort((a, b) => a.i - b.i);
+
+  // The requester's people: "my new hire", "my SRE", "my account executive", "my boss". A relation is never
+  // read as the requester: it names one of their reports (or asks which), or the request is not understood.
+  const requester = dir.people.find((p) => p.id === opts.requesterId);
+  const relationMentions: PersonMention[] = [];
   for (let i = 0; i < toks.length; i++) {
-    for (let n = Math.min(4, toks.length - i); n >= 1; n--) {
-      const span = toks.slice(i, i + n);
-      if (!span.every(isFree) || span.some((t) => t.email || STOP.has(t.norm))) continue;
-      const ranked = bestMatches(span.map((t) => t.norm).join(" "), entCands);
-      if (!ranked.length || (!ranked[0].exact && !mentionedAppIds.size)) continue;
-      const top = ranked.filter((r) => r.score === ranked[0].score);
-      if (top.length > 1) continue; // two entitlements share the name: leave it to the level/app logic
-      entMentions.push({ i, n, ent: top[0].value, raw: textOf(text, toks, i, n) });
-      claim(toks, i, n, "entitlement");
-      i += n - 1;
-      break;
+    // "my …", "our …", and "the new …" ("the new AE") name the requester's people.
+    const theNew = (toks[i].norm === "the" || toks[i].norm === "our") && ["new", "newest", "latest", "intern", "contractor", "hire", "starter", "joiner"].includes(toks[i + 1]?.norm ?? "");
+    if (!isFree(toks[i]) || (toks[i].norm !== "my" && toks[i].norm !== "our" && !theNew)) continue;
+    const words: Tok[] = [];
+    for (let k = i + 1; k < Math.min(toks.length, i + 5); k++) {
+      const t = toks[k];
+      if (!isFree(t) || t.email || RELATION_STOP.has(t.norm) || ACCESS_WORDS.has(t.norm)) break;
+      if (idx.exact1.has(t.norm) && !RELATION_WORDS.has(t.norm)) break; // a name follows: "my report Rajesh"
+      words.push(t);
+      if (t.possessive) break;
     }
+    const meaningful = words.filter((t) => !STOP.has(t.norm) || RELATION_WORDS.has(t.norm));
+    if (!meaningful.length) continue;
+    const next = toks[i + words.length + 1];
+    if (meaningful.every((t) => ["report", "reports", "direct", "intern", "hire", "new"].includes(t.norm)) && next && isFree(next) && idx.exact1.has(next.norm)) {
+      // "my report Rajesh", "my new hire Jacob": the name says who; the relation words are only a description.
+      claim(toks, i, words.length + 1, "relation-filler");
+      continue;
+    }
+    const phrase = words.map((t) => t.raw.replace(/['’]s?$/, "")).join(" ");
+    const found = relationPeople(dir, opts, meaningful.map((t) => t.norm), idx);
+    if (found.kind === "unknown") continue; // not a relation word ("my Github" was already taken as an application)
+    if (theNew && !found.people.length) {
+      // "the new hire Maria Lopez": a name may still say who; without one, "the intern" is nobody we know — never the requester.
+      const after = toks[i + words.length + 1];
+      if (after && isFree(after) && (idx.exact1.has(after.norm) || after.email)) continue;
+      return notUnderstood(found.message, ["name the person instead, e.g. \"give Priya Patel Slack\""]);
+    }
+    if (!found.people.length) return notUnderstood(found.message, ["name the person instead, e.g. \"give Priya Patel Slack\""]);
+    relationMentions.push({ i, n: words.length + 1, people: found.people, raw: `your ${phrase}`, field: `person:my ${meaningful.map((t) => t.norm).join(" ")}`, corrected: false });
+    claim(toks, i, words.length + 1, "person");
+    explanation.push(found.people.length === 1 ? `"my ${phrase}" read as ${shortPerson(found.people[0])}.` : `"my ${phrase}" fits ${found.people.length} people.`);
   }
 
   // Requester pronouns.
-  const requester = dir.people.find((p) => p.id === opts.requesterId);
   const selfMentions: number[] = [];
   toks.forEach((t, i) => {
     if (isFree(t) && SELF_WORDS.has(t.norm) && !(t.norm === "i" && t.raw !== "I" && t.raw !== "i")) {
@@ -532,6 +637,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
     }
   }
 
+  personMentions.push(...relationMentions);
+  personMentions.sort((a, b) => a.i - b.i);
+
   // Words nobody claimed.
   const leftovers = toks.map((t, i) => ({ t, i })).filter(({ t }) => isFree(t) && !STOP.has(t.norm) && !/^\d+$/.test(t.norm));
 
@@ -579,9 +687,13 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
     if (leftovers.length) {
       const words = leftovers.map((l) => l.t.raw);
       const near = words.flatMap((w) => closest(w, appCands, 1, 0.8).map((c) => `Did you mean ${c.value.name}?`));
-      return notUnderstood(`I couldn't find a person or an application in "${input.trim().slice(0, 80)}".`, near.length ? distinct(near) : EXAMPLES);
+      return { ...notUnderstood(`I couldn't find a person or an application in "${input.trim().slice(0, 80)}".`, near.length ? distinct(near) : EXAMPLES), missingApplication: !!justification };
     }
     return notUnderstood("I couldn't tell who needs what. Name a person and an application.", EXAMPLES);
+  }
+  if (!action && (levelMentions.length || entMentions.length || dur || peerSpan || copyVerb)) {
+    action = "grant";
+    explanation.push("No verb such as give or remove: read as a request for access.");
   }
   if (!action) {
     return {
@@ -729,7 +841,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
     }
     if (best) levelFor.set(best.i, lm);
     else if (!entMentions.length) {
-      return notUnderstood(`Which application should the ${LEVEL_WORD[lm.level]} access be for?`, dir.applications.slice(0, 5).map((a) => `${a.name} ${LEVEL_WORD[lm.level]}`));
+      return { ...notUnderstood(`Which application should the ${LEVEL_WORD[lm.level]} access be for?`, dir.applications.slice(0, 5).map((a) => `${a.name} ${LEVEL_WORD[lm.level]}`)), missingApplication: !!justification };
     }
   }
   const entsOf = (appId: string) => dir.entitlements.filter((e) => e.applicationId === appId);
@@ -750,13 +862,30 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
     const item: DraftItem = { applicationId: am.app.id, text: itemText.length > 80 ? `${am.raw} ${lm?.raw ?? ""}`.trim() : itemText };
     if (lm) {
       item.level = lm.level;
-      const atLevel = ents.filter((e) => e.level === lm.level);
+      // A grant is drafted only for what can be requested; a removal may name anything held.
+      const atLevel = ents.filter((e) => e.level === lm.level && (action === "revoke" || e.requestable !== false));
+      // "admin" granted as a role that is not called admin ("Salesforce admin" → "Sales Operations") is confirmed first.
+      const adminByLevelOnly = action === "grant" && lm.level === "admin" && atLevel.length === 1 && !/admin|owner|super/i.test(atLevel[0].name);
+      if (adminByLevelOnly && choices[`entitlement:${am.app.id}:admin`] !== atLevel[0].id) {
+        return {
+          kind: "ambiguous",
+          question: `The only ${am.app.name} admin-level role you can request is "${atLevel[0].name}". Is that the one?`,
+          field: `entitlement:${am.app.id}:admin`,
+          options: [{ id: atLevel[0].id, label: `${atLevel[0].name}${atLevel[0].privileged ? " (privileged)" : ""}` }],
+        };
+      }
       if (atLevel.length === 1) {
         item.entitlementId = atLevel[0].id;
         explanation.push(`"${lm.raw}" on ${am.app.name} is "${atLevel[0].name}" (${lm.level}${atLevel[0].privileged ? ", privileged" : ""}).`);
       } else if (atLevel.length > 1) {
         const field = `entitlement:${am.app.id}:${lm.level}`;
-        const chosen = atLevel.find((e) => e.id === choices[field]);
+        // The level word itself names one of them ("write" → "Repository write", "read-only" → "ReadOnlyAccess").
+        const said = compact(normalize(lm.raw));
+        // Only the role's own name counts here (not an abbreviation): "AWS admin" still asks between two admin roles.
+        const ownName = (e: DirectoryEntitlement) => [e.name, e.name.replace(new RegExp(`^${am.app.name.replace(/[^\w ]/g, ".")}\\s+`, "i"), "")].map((x) => compact(normalize(x)));
+        const sameName = atLevel.filter((e) => ownName(e).includes(said));
+        const named = sameName.length ? sameName : lm.level === "admin" ? [] : atLevel.filter((e) => compact(normalize(e.name)).includes(said));
+        const chosen = atLevel.find((e) => e.id === choices[field]) ?? (named.length === 1 ? named[0] : undefined);
         if (!chosen)
           return {
             kind: "ambiguous",
@@ -765,24 +894,37 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
             options: atLevel.map((e) => ({ id: e.id, label: `${e.name}${e.privileged ? " (privileged)" : ""}` })),
           };
         item.entitlementId = chosen.id;
+      } else if (action === "grant") {
+        const open = ents.filter((e) => e.requestable !== false);
+        return notUnderstood(
+          `${am.app.name} has no ${LEVEL_WORD[lm.level]} role that can be requested${open.length ? `; you can ask for ${open.map((e) => `"${e.name}"`).join(", ")}` : ""}.`,
+          open.slice(0, 3).map((e) => `${am.app.name} ${e.name}`),
+        );
       } else {
         const has = ents.map((e) => `${e.name} (${e.level})`).join(", ");
         explanation.push(`${am.app.name} has no ${LEVEL_WORD[lm.level]} entitlement${has ? `; it has ${has}` : ""}. The level is kept for the approver to settle.`);
       }
     } else if (action === "grant") {
-      const nonPriv = ents.filter((e) => !e.privileged);
+      // Never guess a role: with several requestable ones, ask which (the least powerful first).
       const rank = { read: 0, edit: 1, admin: 2 } as const;
-      const lowest = nonPriv.length ? Math.min(...nonPriv.map((e) => rank[e.level])) : -1;
-      const lowestEnts = nonPriv.filter((e) => rank[e.level] === lowest);
-      if (ents.length === 1) {
-        item.entitlementId = ents[0].id;
-        item.level = ents[0].level;
-        explanation.push(`${am.app.name} has one entitlement, "${ents[0].name}".`);
-      } else if (lowestEnts.length === 1) {
-        item.entitlementId = lowestEnts[0].id;
-        item.level = lowestEnts[0].level;
-        explanation.push(`No level named for ${am.app.name}; choosing the least privileged, "${lowestEnts[0].name}" (${lowestEnts[0].level}).`);
-      } else explanation.push(`No level named for ${am.app.name}; the default access will be requested.`);
+      const open = ents.filter((e) => e.requestable !== false).sort((a, b) => rank[a.level] - rank[b.level] || Number(a.privileged) - Number(b.privileged));
+      const field = `entitlement:${am.app.id}`;
+      const chosen = open.find((e) => e.id === choices[field]);
+      if (chosen) {
+        item.entitlementId = chosen.id;
+        item.level = chosen.level;
+      } else if (open.length === 1) {
+        item.entitlementId = open[0].id;
+        item.level = open[0].level;
+        explanation.push(`${am.app.name} has one requestable entitlement, "${open[0].name}".`);
+      } else if (open.length > 1) {
+        return {
+          kind: "ambiguous",
+          question: `${am.app.name} has ${open.length} roles. Which one ${beneficiaryWord(personMentions, selfMentions.length > 0)}need?`,
+          field,
+          options: open.map((e) => ({ id: e.id, label: `${e.name} (${e.level}${e.privileged ? ", privileged" : ""})` })),
+        };
+      } else explanation.push(`${am.app.name} has no requestable entitlement; the approver will settle it.`);
     } else {
       explanation.push(`No level named: all of ${am.app.name} access is to be removed.`);
     }
@@ -792,8 +934,13 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
   // An unrecognised word listed with the applications ("Slack and Teamz") is an unknown application.
   const listed = leftovers.filter((l) => {
     if (inPeerSpan(l.i)) return false;
-    const around = [toks[l.i - 1], toks[l.i - 2], toks[l.i + 1], toks[l.i + 2]];
-    return around.some((t) => t?.tag === "app" || t?.tag === "level") || !items.length;
+    // An unknown word is taken for an unknown application when it is listed with applications ("Slack and Teamz"),
+    // capitalised next to one ("Slack Teamz"), or when no application was found at all; other chat words are ignored.
+    if (!items.length) return true;
+    const joined = (k: number, dir: 1 | -1) => ["and", "or", "plus", "&"].includes(toks[k]?.norm ?? "") && toks[k + dir]?.tag === "app";
+    if (joined(l.i - 1, -1) || joined(l.i + 1, 1)) return true;
+    const capital = /^\p{Lu}/u.test(l.t.raw) && l.i > 0;
+    return capital && [toks[l.i - 1], toks[l.i + 1]].some((t) => t?.tag === "app" || t?.tag === "level");
   });
   if (listed.length) {
     const w = listed[0].t.raw;
@@ -801,7 +948,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions): ParseRe
     return notUnderstood(`I don't know an application called "${w}".`, near.length ? near : dir.applications.slice(0, 5).map((a) => a.name));
   }
   if (!items.length && !referencePeers) {
-    return notUnderstood(`Which application should be ${action === "grant" ? "granted" : "removed"}?`, dir.applications.slice(0, 5).map((a) => `${action === "grant" ? "give" : "revoke"} ${beneficiary.kind === "person" ? beneficiary.displayName.split(" ")[0] : "them"} ${a.name}`));
+    return { ...notUnderstood(`Which application should be ${action === "grant" ? "granted" : "removed"}?`, dir.applications.slice(0, 5).map((a) => `${action === "grant" ? "give" : "revoke"} ${beneficiary.kind === "person" ? beneficiary.displayName.split(" ")[0] : "them"} ${a.name}`)), missingApplication: !!justification };
   }
   const ignored = leftovers.filter((l) => !listed.includes(l)).map((l) => l.t.raw);
   if (ignored.length) explanation.push(`Ignored: ${ignored.map((w) => `"${w}"`).join(", ")}.`);
@@ -846,12 +993,14 @@ type DirectoryIndex = {
   exactN: Map<string, DirectoryPerson[]>;
   attributes: Array<{ key: AttrKind; values: string[]; prepared: string[] }>;
   personAttrs: Array<Record<AttrKind, string>>;
+  /** Every entitlement's names (entitlementKeys), normalised once. */
+  entitlements: Map<string, Candidate<DirectoryEntitlement>>;
 };
 const INDEX = new WeakMap<Directory, DirectoryIndex>();
 
 function indexOf(dir: Directory): DirectoryIndex {
   const hit = INDEX.get(dir);
-  if (hit && hit.people1.length === dir.people.length && hit.apps.length === dir.applications.length) return hit;
+  if (hit && hit.people1.length === dir.people.length && hit.apps.length === dir.applications.length && hit.entitlements.size === dir.entitlements.length) return hit;
   const people1 = prepare(dir.people.map((p) => ({ value: p, keys: personKeys(p, 1) })));
   const peopleN = prepare(dir.people.map((p) => ({ value: p, keys: personKeys(p, 2) })));
   const exactMap = (cands: Candidate<DirectoryPerson>[]) => {
@@ -868,7 +1017,9 @@ function indexOf(dir: Directory): DirectoryIndex {
     const values = distinct(dir.people.map((p) => p[key]));
     return { key, values, prepared: values.map((v) => compact(singularize(v))) };
   };
+  const appById = new Map(dir.applications.map((a) => [a.id, a]));
   const idx: DirectoryIndex = {
+    entitlements: new Map(prepare(dir.entitlements.map((e) => ({ value: e, keys: entitlementKeys(e, appById.get(e.applicationId)) }))).map((c) => [c.value.id, c])),
     apps: prepare(dir.applications.map((a) => ({ value: a, keys: appKeys(a) }))),
     people1,
     peopleN,
@@ -913,4 +1064,112 @@ export function describeDraft(draft: RequestDraft, dir: Directory): string {
   if (draft.action === "grant" && draft.until) s += ` until ${draft.until} (${draft.durationDays} day${draft.durationDays === 1 ? "" : "s"})`;
   else if (draft.action === "grant") s += ", with no end date";
   return `${s}. Nothing is requested until you confirm.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The requester's people ("my new hire", "my SRE")
+
+const RELATION_WORDS = new Set(["new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner", "guy", "girl", "gal", "person", "report", "direct", "boss", "manager", "intern", "contractor", "colleague", "coworker", "teammate", "buddy"]);
+const NEW_WORDS = new Set(["new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner"]);
+const RELATION_STOP = new Set(["to", "for", "a", "an", "the", "and", "with", "on", "in", "at", "from", "of", "as", "so", "because", "until", "till", "please", "me", "i", "is", "who", "that", "can", "needs", "need", "should", "get", "gets", "has", "have"]);
+
+function beneficiaryWord(mentions: PersonMention[], self: boolean): string {
+  if (mentions.length === 1 && mentions[0].people.length === 1) return `${mentions[0].people[0].displayName.split(" ")[0]} should `;
+  return self || !mentions.length ? "do you " : "should they ";
+}
+
+function reportingLine(dir: Directory, managerId: string): { direct: DirectoryPerson[]; all: DirectoryPerson[] } {
+  const direct = dir.people.filter((p) => p.managerId === managerId);
+  const all: DirectoryPerson[] = [];
+  const seen = new Set<string>([managerId]);
+  let frontier = [managerId];
+  for (let depth = 0; depth < 8 && frontier.length; depth++) {
+    const next = dir.people.filter((p) => p.managerId && frontier.includes(p.managerId) && !seen.has(p.id));
+    for (const p of next) seen.add(p.id);
+    all.push(...next);
+    frontier = next.map((p) => p.id);
+  }
+  return { direct, all };
+}
+
+function titleFits(title: string, words: string[]): boolean {
+  if (!words.length) return true;
+  const tw = normalize(title).split(" ").map(singularizeWord);
+  const acronym = tw.map((w) => w[0]).join("");
+  const phrase = words.map(singularizeWord);
+  if (phrase.length === 1 && phrase[0].length >= 2 && phrase[0].length <= 4 && acronym === phrase[0]) return true;
+  if (phrase.every((w) => tw.some((t) => t === w || (w.length >= 5 && matchPrepared(w, t) !== null)))) return true;
+  return matchPrepared(compact(phrase.join(" ")), compact(tw.join(" "))) !== null;
+}
+
+/** The requester's reports fitting relation words; `unknown` when the words are no relation at all. */
+function relationPeople(dir: Directory, opts: ParseOptions, words: string[], _idx: DirectoryIndex): { kind: "known"; people: DirectoryPerson[]; message: string } | { kind: "unknown" } {
+  const said = words.join(" ");
+  if (words.some((w) => w === "boss" || w === "manager") && words.length <= 2 && !words.some((w) => NEW_WORDS.has(w))) {
+    const me = dir.people.find((p) => p.id === opts.requesterId);
+    const boss = me?.managerId ? dir.people.filter((p) => p.id === me.managerId) : [];
+    return { kind: "known", people: boss, message: `I can't file a request for your manager from here: you may request only for yourself and your reports. Ask them, or name the person.` };
+  }
+  if (words.some((w) => ["colleague", "coworker", "teammate", "buddy"].includes(w))) {
+    return { kind: "known", people: [], message: `Who is "my ${said}"? Name the person: I don't guess which colleague you mean.` };
+  }
+  const { direct, all } = reportingLine(dir, opts.requesterId);
+  const wantsNew = words.some((w) => NEW_WORDS.has(w));
+  const titleWords = words.filter((w) => !RELATION_WORDS.has(w) && !STOP.has(w));
+  const isIntern = words.includes("intern");
+  const isContractor = words.includes("contractor");
+  const isReport = words.includes("report") || words.includes("direct");
+  if (!wantsNew && !titleWords.length && !isIntern && !isContractor && !isReport) return { kind: "unknown" };
+  const today = parseIsoDay(opts.today);
+  const fits = (p: DirectoryPerson) => {
+    if (wantsNew) {
+      const start = p.startDate ? parseIsoDay(p.startDate) : null;
+      if (start === null || today === null || Math.abs(start - today) > NEW_HIRE_DAYS) return false;
+    }
+    if (isIntern && !/intern/i.test(p.title)) return false;
+    if (isContractor && !/contract/i.test(p.title + " " + (p.department ?? ""))) return false;
+    return titleFits(p.title, titleWords);
+  };
+  let people = direct.filter(fits);
+  if (!people.length) people = all.filter(fits);
+  // "my software engineer": a title said in full beats the longer titles that contain it ("Senior Software Engineer").
+  const exactTitle = people.filter((p) => titleWords.length && compact(singularize(p.title)) === compact(titleWords.map(singularizeWord).join(" ")));
+  if (exactTitle.length) people = exactTitle;
+  if (wantsNew && people.length > 1) {
+    // "my new hire": the most recent start wins when it is alone on its day.
+    const sorted = [...people].sort((a, b) => (b.startDate ?? "").localeCompare(a.startDate ?? ""));
+    if (sorted[0].startDate !== sorted[1].startDate && words.some((w) => w === "newest" || w === "latest")) people = [sorted[0]];
+  }
+  if (!titleWords.length && !wantsNew && !isIntern && !isContractor && isReport) people = direct;
+  const what = wantsNew ? `a recent joiner${titleWords.length ? ` with the title "${titleWords.join(" ")}"` : ""} (started within ${NEW_HIRE_DAYS} days)` : `"${said}"`;
+  return { kind: "known", people, message: `None of the people reporting to you is ${what}. Name the person instead.` };
+}
+
+function parseIsoDay(s: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  return m ? Math.round(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000) : null;
+}
+
+const ABBREVIATIONS: Array<[RegExp, string]> = [
+  [/\borganization\b|\borganisation\b/g, "org"], [/\bproduction\b/g, "prod"], [/\brepository\b/g, "repo"], [/\badministrator\b/g, "admin"],
+  [/\bdevelopment\b/g, "dev"], [/\bapplication\b/g, "app"], [/\bmanagement\b/g, "mgmt"],
+];
+
+/** Names an entitlement is called by: its name, without the application's name, without "(…)", a trailing "user"/"access", abbreviated. */
+function entitlementKeys(e: DirectoryEntitlement, app: DirectoryApplication | undefined): string[] {
+  const full = normalize(e.name);
+  const noParen = normalize(e.name.replace(/\s*\([^)]*\)\s*/g, " "));
+  const prefixes = app ? appKeys(app).map((k) => normalize(k).replace(/[^\w ]/g, "")).filter(Boolean) : [];
+  const stripApp = (x: string) => (prefixes.length ? x.replace(new RegExp(`^(${prefixes.join("|")})\\s+`), "") : x);
+  const base = distinct([full, noParen, stripApp(full), stripApp(noParen)]);
+  const generic = base.map((x) => x.replace(/\s+(user|users|access|role|seat|license|licence)$/, "")).filter((x) => x.length >= 3);
+  const all = distinct([e.name, ...base, ...generic]);
+  const abbreviated = all.map((x) => ABBREVIATIONS.reduce((acc, [re, to]) => acc.replace(re, to), normalize(x)));
+  return distinct([...all, ...abbreviated]);
+}
+
+/** Where a peer description ends: before "for/to/onto <someone>" naming who receives the access. */
+function peerEnd(toks: Tok[], from: number): number {
+  for (let k = from + 1; k < toks.length; k++) if (["for", "to", "onto"].includes(toks[k].norm) && toks[k + 1] && !STOP.has(toks[k + 1].norm)) return k;
+  return toks.length;
 }

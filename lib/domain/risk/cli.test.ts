@@ -66,4 +66,42 @@ describe("gatehouse risk CLI", () => {
     err.mockRestore();
     out.mockRestore();
   });
+
+  it("keeps the train / predict command-line contract (arguments, help, output format, exit codes)", async () => {
+    const train = path.join(dir, "contract-train.csv");
+    const test = path.join(dir, "contract-test.csv");
+    const model = path.join(dir, "contract-model.json");
+    const preds = path.join(dir, "contract-preds.csv");
+    writeCsv(train, 400, 21, "label-first");
+    writeCsv(test, 57, 22, "shuffled");
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    const out = vi.spyOn(console, "log").mockImplementation(() => {});
+    // the documented usage lines, word for word
+    expect(await run(["--help"])).toBe(0);
+    const help = String(out.mock.calls[0][0]);
+    expect(help).toContain("  train   --data FILE.csv --label ACTION --out MODEL.json");
+    expect(help).toContain("  predict --model MODEL.json --data FILE.csv --out PREDS.csv");
+    out.mockClear();
+    // both flag spellings; nothing on stdout
+    expect(await run(["train", "--data=" + train, "--label", "ACTION", "--out", model])).toBe(0);
+    expect(await run(["predict", "--model", model, "--data=" + test, "--out", preds])).toBe(0);
+    expect(out).not.toHaveBeenCalled();
+    expect(JSON.parse(readFileSync(model, "utf8")).format).toBe("gatehouse-risk-model");
+    const text = readFileSync(preds, "utf8");
+    expect(text.endsWith("\n")).toBe(true);
+    const lines = text.trimEnd().split("\n");
+    expect(lines).toHaveLength(58);
+    expect(lines[0]).toBe("p_approve");
+    for (const l of lines.slice(1)) {
+      expect(l).toMatch(/^(0\.\d+|\d\.\d+e-\d+)$/); // one probability per line, plain number
+      expect(l.replace(/^0\.0*|e-\d+$|\./g, "").length).toBeLessThanOrEqual(8); // 8 significant digits at most
+    }
+    // usage errors exit 2, other errors 1
+    expect(await run(["train", "--data", train, "--label", "ACTION", "--out", model, "--folds", "3"])).toBe(2);
+    expect(await run(["predict", "--model", model, "--data", test])).toBe(2);
+    expect(await run(["predict", "--model", path.join(dir, "missing.json"), "--data", test, "--out", preds])).toBe(1);
+    expect(out).not.toHaveBeenCalled();
+    err.mockRestore();
+    out.mockRestore();
+  });
 });

@@ -261,3 +261,38 @@ export function outOfFoldStats(
   }
   return { cnt, pos };
 }
+
+/**
+ * Ordered target statistics (CatBoost's "ordered TS", Prokhorenkova et al. 2018) for training rows: rows are put
+ * in a seeded random order, and row i's count and approvals for its combination in group g come only from rows
+ * before it in that order (so never from its own label). `others` is the label-free count of the combination among
+ * all other training rows (n - 1), which is what a new request sees as its count.
+ */
+export function orderedStats(
+  entries: Int32Array,
+  n: number,
+  tables: GroupTable[],
+  labels: ArrayLike<number>,
+  order: ArrayLike<number>,
+): { cnt: Int32Array; pos: Int32Array; others: Int32Array } {
+  const G = tables.length;
+  const cnt = new Int32Array(n * G);
+  const pos = new Int32Array(n * G);
+  const others = new Int32Array(n * G);
+  for (let g = 0; g < G; g++) {
+    const E = tables[g].keys.length;
+    const rn = new Int32Array(E);
+    const rp = new Int32Array(E);
+    const tn = tables[g].n;
+    for (let t = 0; t < n; t++) {
+      const i = order[t];
+      const e = entries[i * G + g];
+      cnt[i * G + g] = rn[e];
+      pos[i * G + g] = rp[e];
+      others[i * G + g] = tn[e] - 1;
+      rn[e]++;
+      if (labels[i] === 1) rp[e]++;
+    }
+  }
+  return { cnt, pos, others };
+}

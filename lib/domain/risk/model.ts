@@ -16,14 +16,17 @@
  *      of CatBoost's CTR features, Prokhorenkova et al. 2018): smoothed approval log-odds and log-count of
  *      each combination. For training rows the statistics are computed out-of-fold (K inner folds), so a
  *      row's own label never leaks into its features; at prediction time they come from all training rows.
- *  The blend logit = c0 + c1 * logit_a + c2 * logit_b; (c0, c1, c2) act as a Platt scaling of the blend
- *  and were fitted once by logistic regression on 5-fold out-of-fold logits of (a) and (b) on the Amazon
- *  train.csv (see defaultRiskConfig). Measured there (5-fold CV) with the earlier, slower settings (120 L-BFGS
- *  iterations, 200 trees at rate 0.05): (a) alone AUC 0.877 / logloss 0.145, (b) alone 0.874 / 0.147, blend
- *  0.884 / 0.141; with pairs only the blend reached 0.879 / 0.143. With the current defaults (40 iterations,
- *  80 trees at rate 0.12 on 50% of the features and 80% of the rows; several times less training time) the
- *  blend measures 0.884 / 0.1416. (With 60 trees at rate 0.15 on 40% / 70%: (a) 0.877 / 0.1454,
- *  (b) 0.871 / 0.1483, blend 0.883 / 0.1418; refitting c0..c2 on those logits gave no gain, so they were kept.)
+ *      (b) is the average of `treeBags` (3) boosted models, each trained on target statistics from its own random
+ *      inner split: the statistics of a training row are noisy (they depend on which rows shared its fold), and
+ *      averaging over several splits removes much of that noise (the idea behind CatBoost's several permutations).
+ *  The blend logit = c0 + c1 * logit_a + c2 * logit_b; (c0, c1, c2) act as a Platt scaling of the blend and were
+ *  fitted by logistic regression on 5-fold out-of-fold logits of (a) and (b) on the 80% tuning part of the Amazon
+ *  train.csv (validate.holdoutSplit; scripts/bench/risk-tune.ts), never on its held-out 20%.
+ *  Measured there (5-fold CV on the tuning part, tsx scripts/bench/risk-tune.ts '{}' and '{"config":{"treeBags":N}}'):
+ *  with one tree model (a) 0.8713 / 0.1486, (b) 0.8524 / 0.1531, blend 0.8722 / 0.1456 (AUC / logloss); with three
+ *  (b) 0.8630 / 0.1492, blend 0.8741 / 0.1447. Tried there without gain (kept as options, off): stacking the
+ *  out-of-fold logit of (a) into (b) (`stack`), CatBoost-style ordered statistics (`targetStats`), a field-aware
+ *  factorisation machine as a third learner (`ffm`, ./ffm), more trees at a lower rate, pairs-only trees, prior 5.
  * Complexity: training O(iterations * n * G) for (a) and O(trees * n * F log leaves) for (b), with G groups
  * (8 + 28 + 56 = 92 for the Amazon data: 9 columns, one redundant) and F = 2G features; prediction O(G + trees * depth) per row.
  * Prediction looks combinations up in typed-array hash tables (features.KeyIndex), gathers each entry's
@@ -40,13 +43,15 @@ import {
   findDuplicateColumns,
   KeyIndex,
   lookupEntries,
+  orderedStats,
   outOfFoldStats,
   vocabMaps,
   type GroupTable,
 } from "./features";
 import { fitSparseLogistic } from "./logistic";
 import { addTreeLogits, PREDICT_BLOCK, trainGbdt, type GbdtModel, type GbdtParams, type Tree } from "./gbdt";
-import { stratifiedFolds } from "./folds";
+import { mulberry32, shuffleInPlace, stratifiedFolds } from "./folds";
+import { ffmLogit, trainFfm, type FfmModel, type FfmParams } from "./ffm";
 
 export type RiskModelConfig = {
   maxOrder: number; // 1 = single columns, 2 = + pairs, 3 = + triples
@@ -57,8 +62,17 @@ export type RiskModelConfig = {
   treeMaxOrder: number; // groups of at most this many columns feed the trees (b)
   targetPrior: number; // pseudo-count A of the smoothed target statistic (pos + A p0) / (n + A)
   innerFolds: number; // K of the out-of-fold target statistics for (b)
+  /** How (b)'s training rows get target statistics without their own label: K-fold out-of-fold, or ordered (CatBoost). */
+  targetStats: "kfold" | "ordered";
+  treeBags: number; // (b) is the average of this many boosted models, each on its own inner split
   gbdt: Partial<GbdtParams>;
-  blend: [number, number, number]; // c0, c1 (logistic), c2 (trees)
+  blend: number[]; // c0, c1 (logistic), c2 (trees), c3 (factorisation machine; absent = 0)
+  /** (c) field-aware factorisation machine on the single columns (null = not trained). */
+  ffm: Partial<FfmParams> | null;
+  ffmMinCount: number; // values seen fewer times share their column's "rare" vector in (c)
+  /** "off": (b) sees target statistics only; "feature": also the out-of-fold logit of (a); "init": (b) boosts from it. */
+  stack: "off" | "feature" | "init";
+  stackFolds: number; // folds of the out-of-fold logits of (a) when stacking
   seed: number;
 };
 
@@ -71,8 +85,14 @@ export const defaultRiskConfig: RiskModelConfig = {
   lrMemory: 5,
   targetPrior: 1,
   innerFolds: 20,
+  targetStats: "kfold",
+  treeBags: 3,
   gbdt: { trees: 80, learningRate: 0.12, maxLeaves: 24, minChildSamples: 20, lambda: 2, rowSample: 0.8, colSample: 0.5, maxBins: 64 },
-  blend: [-0.015, 0.52, 0.44],
+  blend: [-0.044, 0.497, 0.47],
+  stack: "off",
+  stackFolds: 5,
+  ffm: null,
+  ffmMinCount: 2,
   seed: 1,
 };
 
@@ -88,6 +108,7 @@ export type RiskModel = {
   prior: number; // training approval rate
   config: RiskModelConfig;
   gbdt: GbdtModel;
+  ffm: FfmModel | null;
   trainedRows: number;
 };
 
@@ -123,43 +144,172 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
   const G = tables.length;
   const prior = npos / n;
 
-  // (a) logistic regression: one weight slot per frequent combination + one rare slot per group
+  // (a) logistic regression on all training rows
+  const all = new Int32Array(n).fill(0);
+  const lr = fitGroupLogistic(tables, entries, G, y, all, -1, cfg);
+  const groups: RuntimeGroup[] = tables.map((t, g) => ({ ...t, w: lr.w[g], rareW: lr.rareW[g] }));
+
+  // (b) boosted trees on out-of-fold target statistics
+  const treeGroups = treeGroupIds(tables, cfg);
+  const F = 2 * treeGroups.length + (cfg.stack === "feature" ? 1 : 0);
+  const buildX = (seed: number): Float64Array => {
+    const X = new Float64Array(n * F);
+    if (cfg.targetStats === "ordered") {
+      const order = shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), mulberry32(seed));
+      const st = orderedStats(entries, n, tables, y, order);
+      for (let i = 0; i < n; i++) {
+        treeGroups.forEach((g, q) => {
+          const o = i * F + 2 * q;
+          statFeatures(X, o, st.cnt[i * G + g], st.pos[i * G + g], prior, cfg.targetPrior, 1);
+          X[o + 1] = Math.log1p(st.others[i * G + g]);
+        });
+      }
+    } else {
+      const K = Math.max(2, Math.min(cfg.innerFolds, n));
+      const inner = stratifiedFolds(y, K, seed);
+      const st = outOfFoldStats(entries, n, tables, y, inner, K);
+      const scale = K / (K - 1);
+      for (let i = 0; i < n; i++) {
+        treeGroups.forEach((g, q) => statFeatures(X, i * F + 2 * q, st.cnt[i * G + g], st.pos[i * G + g], prior, cfg.targetPrior, scale));
+      }
+    }
+    return X;
+  };
+  let oofA: Float64Array | undefined;
+  if (cfg.stack !== "off") {
+    // out-of-fold logits of (a): for each of `stackFolds` folds, (a) fitted on the other folds only
+    const KS = Math.max(2, Math.min(cfg.stackFolds, n));
+    oofA = oofLogistic(tables, entries, G, y, stratifiedFolds(y, KS, cfg.seed + 31), KS, cfg);
+  }
+  // bags: each with its own inner split (so its own noise in the target statistics) and tree seed; averaged
+  const B = Math.max(1, Math.floor(cfg.treeBags));
+  const bagModels: GbdtModel[] = [];
+  for (let b = 0; b < B; b++) {
+    const X = buildX(cfg.seed + 17 + 1000 * b);
+    if (oofA && cfg.stack === "feature") for (let i = 0; i < n; i++) X[i * F + F - 1] = oofA[i];
+    bagModels.push(trainGbdt(X, n, F, y, { ...cfg.gbdt, seed: cfg.seed + b }, cfg.stack === "init" ? oofA : undefined));
+  }
+  const gbdt: GbdtModel =
+    B === 1
+      ? bagModels[0]
+      : {
+          base: bagModels.reduce((a, m) => a + m.base, 0) / B,
+          nFeatures: F,
+          trees: bagModels.flatMap((m) => m.trees.map((t) => ({ ...t, value: t.value.map((v) => v / B) }))),
+        };
+
+  // (c) factorisation machine over the single columns
+  let ffm: FfmModel | null = null;
+  if (cfg.ffm) {
+    const fi = ffmIndex(groups, cfg.ffmMinCount);
+    const ids = ffmIds(fi, entries, G, n);
+    ffm = trainFfm(ids, n, fi.fields.length, y, fi.V, { ...cfg.ffm, seed: cfg.seed });
+  }
+
+  return { label: input.label, columns: [...columns], levels, maps, groups, bias: lr.bias, prior, config: cfg, gbdt, ffm, trainedRows: n };
+}
+
+/**
+ * Fit (a) on the rows with fold[i] !== exclude (all rows when exclude < 0). Weight slots come from the counts of
+ * those rows only: a combination seen fewer than minCount times among them (or never) shares the group's rare
+ * weight, exactly as an unseen combination does at prediction time.
+ */
+function fitGroupLogistic(
+  tables: GroupTable[],
+  entries: Int32Array,
+  G: number,
+  y: Int32Array,
+  fold: Int32Array,
+  exclude: number,
+  cfg: RiskModelConfig,
+): { w: Float64Array[]; rareW: number[]; bias: number } {
+  const n = y.length;
+  const rowsIn: number[] = [];
+  for (let i = 0; i < n; i++) if (fold[i] !== exclude) rowsIn.push(i);
+  const m = rowsIn.length;
   const off: number[] = [];
   const slots: Int32Array[] = [];
   let D = 0;
-  for (const t of tables) {
+  for (let g = 0; g < G; g++) {
+    const E = tables[g].keys.length;
+    const cnt = new Int32Array(E);
+    for (const i of rowsIn) cnt[entries[i * G + g]]++;
     off.push(D);
-    const sl = new Int32Array(t.keys.length);
+    const sl = new Int32Array(E);
     let d = 1; // slot 0 = rare / unseen
-    for (let e = 0; e < sl.length; e++) sl[e] = t.n[e] >= cfg.minCount ? d++ : 0;
+    for (let e = 0; e < E; e++) sl[e] = cnt[e] >= cfg.minCount ? d++ : 0;
     slots.push(sl);
     D += d;
   }
-  const idx = new Int32Array(n * G);
-  for (let i = 0; i < n; i++) for (let g = 0; g < G; g++) idx[i * G + g] = off[g] + slots[g][entries[i * G + g]];
+  const idx = new Int32Array(m * G);
+  const yy = new Int32Array(m);
+  rowsIn.forEach((i, r) => {
+    yy[r] = y[i];
+    for (let g = 0; g < G; g++) idx[r * G + g] = off[g] + slots[g][entries[i * G + g]];
+  });
   const lambda = new Float64Array(D);
   tables.forEach((t, g) => lambda.fill(cfg.lrLambda[Math.min(t.cols.length, cfg.lrLambda.length) - 1], off[g], g + 1 < G ? off[g + 1] : D));
-  const lr = fitSparseLogistic(idx, n, G, y, D, lambda, { maxIter: cfg.lrMaxIter, m: cfg.lrMemory });
-  const groups: RuntimeGroup[] = tables.map((t, g) => {
-    const w = new Float64Array(t.keys.length);
-    for (let e = 0; e < w.length; e++) w[e] = lr.weights[off[g] + slots[g][e]];
-    return { ...t, w, rareW: lr.weights[off[g]] };
+  const lr = fitSparseLogistic(idx, m, G, yy, D, lambda, { maxIter: cfg.lrMaxIter, m: cfg.lrMemory });
+  const w = tables.map((t, g) => {
+    const out = new Float64Array(t.keys.length);
+    for (let e = 0; e < out.length; e++) out[e] = lr.weights[off[g] + slots[g][e]];
+    return out;
   });
+  return { w, rareW: off.map((o) => lr.weights[o]), bias: lr.bias };
+}
 
-  // (b) boosted trees on out-of-fold target statistics
-  const K = Math.max(2, Math.min(cfg.innerFolds, n));
-  const inner = stratifiedFolds(y, K, cfg.seed + 17);
-  const st = outOfFoldStats(entries, n, tables, y, inner, K);
-  const treeGroups = treeGroupIds(tables, cfg);
-  const F = 2 * treeGroups.length;
-  const X = new Float64Array(n * F);
-  const scale = K / (K - 1);
-  for (let i = 0; i < n; i++) {
-    treeGroups.forEach((g, q) => statFeatures(X, i * F + 2 * q, st.cnt[i * G + g], st.pos[i * G + g], prior, cfg.targetPrior, scale));
+/** Out-of-fold logits of (a) for every training row (stackFolds fits, each on the other folds' rows). */
+export function oofLogistic(tables: GroupTable[], entries: Int32Array, G: number, y: Int32Array, fold: Int32Array, K: number, cfg: RiskModelConfig): Float64Array {
+  const n = y.length;
+  const out = new Float64Array(n);
+  for (let k = 0; k < K; k++) {
+    const fit = fitGroupLogistic(tables, entries, G, y, fold, k, cfg);
+    for (let i = 0; i < n; i++) {
+      if (fold[i] !== k) continue;
+      let z = fit.bias;
+      for (let g = 0; g < G; g++) z += fit.w[g][entries[i * G + g]];
+      out[i] = z;
+    }
   }
-  const gbdt = trainGbdt(X, n, F, y, { ...cfg.gbdt, seed: cfg.seed });
+  return out;
+}
 
-  return { label: input.label, columns: [...columns], levels, maps, groups, bias: lr.bias, prior, config: cfg, gbdt, trainedRows: n };
+type FfmIndex = { fields: number[]; slot: Int32Array[]; V: number };
+const ffmIndexCache = new WeakMap<GroupTable[], FfmIndex>();
+
+/**
+ * Ids of (c): one field per single-column group; a value seen at least minCount times in training gets its own id,
+ * the others (and unseen values) their field's rare id. Derived from the stored counts, so not serialised.
+ */
+function ffmIndex(groups: GroupTable[], minCount: number): FfmIndex {
+  const hit = ffmIndexCache.get(groups);
+  if (hit) return hit;
+  const fields = groups.flatMap((t, g) => (t.cols.length === 1 ? [g] : []));
+  let V = 0;
+  const slot = fields.map((g) => {
+    const t = groups[g];
+    const rare = V++;
+    const sl = new Int32Array(t.keys.length + 1); // last = unseen
+    for (let e = 0; e < t.keys.length; e++) sl[e] = t.n[e] >= minCount ? V++ : rare;
+    sl[t.keys.length] = rare;
+    return sl;
+  });
+  const out = { fields, slot, V };
+  ffmIndexCache.set(groups, out);
+  return out;
+}
+
+function ffmIds(fi: FfmIndex, entries: Int32Array, G: number, n: number): Int32Array {
+  const F = fi.fields.length;
+  const ids = new Int32Array(n * F);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < F; f++) {
+      const sl = fi.slot[f];
+      const e = entries[i * G + fi.fields[f]];
+      ids[i * F + f] = sl[e >= 0 ? e : sl.length - 1];
+    }
+  }
+  return ids;
 }
 
 function treeGroupIds(tables: GroupTable[], cfg: RiskModelConfig): number[] {
@@ -196,7 +346,7 @@ function predictTables(model: RiskModel): PredictTables {
 }
 
 /** Per-row logits of both learners for rows aligned with model.columns (undefined value = unseen). */
-function componentLogits(model: RiskModel, rows: string[][]): { za: Float64Array; zb: Float64Array; entries: Int32Array } {
+export function componentLogits(model: RiskModel, rows: string[][]): { za: Float64Array; zb: Float64Array; zc: Float64Array; entries: Int32Array } {
   const n = rows.length;
   const C = model.columns.length;
   const G = model.groups.length;
@@ -214,8 +364,10 @@ function componentLogits(model: RiskModel, rows: string[][]): { za: Float64Array
   }
   // trees: features of a block of rows at a time (gathered from the per-entry tables), then all trees on it
   const { treeGroups, feats } = predictTables(model);
-  const F = 2 * treeGroups.length;
+  const stack = model.config.stack ?? "off";
+  const F = 2 * treeGroups.length + (stack === "feature" ? 1 : 0);
   const zb = new Float64Array(n).fill(model.gbdt.base);
+  if (stack === "init") for (let i = 0; i < n; i++) zb[i] += za[i];
   const X = new Float64Array(Math.min(n, PREDICT_BLOCK) * F);
   for (let b0 = 0; b0 < n; b0 += PREDICT_BLOCK) {
     const nb = Math.min(n, b0 + PREDICT_BLOCK) - b0;
@@ -232,17 +384,28 @@ function componentLogits(model: RiskModel, rows: string[][]): { za: Float64Array
         X[i * F + 2 * q + 1] = f[s + 1];
       }
     }
+    if (stack === "feature") for (let i = 0; i < nb; i++) X[i * F + F - 1] = za[b0 + i];
     addTreeLogits(model.gbdt, X, nb, zb, b0);
   }
-  return { za, zb, entries };
+  const zc = new Float64Array(n);
+  if (model.ffm) {
+    const fi = ffmIndex(model.groups, model.config.ffmMinCount);
+    const ids = ffmIds(fi, entries, G, n);
+    for (let i = 0; i < n; i++) zc[i] = ffmLogit(model.ffm, ids, i * fi.fields.length);
+  }
+  return { za, zb, zc, entries };
+}
+
+function blendLogit(model: RiskModel, za: number, zb: number, zc: number): number {
+  const c = model.config.blend;
+  return c[0] + c[1] * za + c[2] * zb + (model.ffm ? (c[3] ?? 0) * zc : 0);
 }
 
 /** p_approve for rows whose values are in model.columns order. */
 export function predictRows(model: RiskModel, rows: string[][]): Float64Array {
-  const { za, zb } = componentLogits(model, rows);
-  const [c0, c1, c2] = model.config.blend;
+  const { za, zb, zc } = componentLogits(model, rows);
   const out = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) out[i] = sigmoid(c0 + c1 * za[i] + c2 * zb[i]);
+  for (let i = 0; i < rows.length; i++) out[i] = sigmoid(blendLogit(model, za[i], zb[i], zc[i]));
   return out;
 }
 
@@ -270,9 +433,9 @@ export type RiskExplanation = { pApprove: number; riskScore: number; reasons: Ri
  */
 export function explainRequest(model: RiskModel, record: Record<string, string>, topK = 5): RiskExplanation {
   const row = model.columns.map((c) => (c in record ? String(record[c]) : (undefined as unknown as string)));
-  const { za, zb, entries } = componentLogits(model, [row]);
-  const [c0, c1, c2] = model.config.blend;
-  const pApprove = sigmoid(c0 + c1 * za[0] + c2 * zb[0]);
+  const { za, zb, zc, entries } = componentLogits(model, [row]);
+  const c1 = model.config.blend[1];
+  const pApprove = sigmoid(blendLogit(model, za[0], zb[0], zc[0]));
   const reasons: RiskReason[] = [];
   model.groups.forEach((t, g) => {
     const e = entries[g];
@@ -319,15 +482,16 @@ export function riskScore(pApprove: number): number {
 // ---------------------------------------------------------------- serialisation
 
 /**
- * Version 2 (current) stores a group's logistic weights only for its frequent entries (n >= config.minCount),
+ * Version 2 stores a group's logistic weights only for its frequent entries (n >= config.minCount),
  * in entry order, as `wFrequent`; every other entry shares the group's `rareW` (that is how training ties
  * them), which drops about two thirds of the weights on the Amazon data. Version 1 stored `w` for every
- * entry; it still loads.
+ * entry; it still loads. Version 3 (current) is version 2 plus the optional factorisation machine `ffm` and the
+ * config's `stack` / `blend[3]`, which an older reader would silently ignore (hence the new number).
  */
 type GroupJson = { cols: number[]; radix: number[]; keys: number[]; n: number[]; pos: number[]; w?: number[]; wFrequent?: number[]; rareW: number };
 export type RiskModelJson = {
   format: "gatehouse-risk-model";
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   label: string;
   columns: string[];
   levels: string[][];
@@ -337,6 +501,7 @@ export type RiskModelJson = {
   config: RiskModelConfig;
   groups: GroupJson[];
   gbdt: { base: number; nFeatures: number; trees: Tree[] };
+  ffm?: { F: number; V: number; k: number; bias: number; w: number[]; v: number[] };
 };
 
 const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
@@ -344,7 +509,7 @@ const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 export function modelToJson(model: RiskModel): RiskModelJson {
   return {
     format: "gatehouse-risk-model",
-    version: 2,
+    version: 3,
     label: model.label,
     columns: model.columns,
     levels: model.levels,
@@ -366,11 +531,23 @@ export function modelToJson(model: RiskModel): RiskModelJson {
       nFeatures: model.gbdt.nFeatures,
       trees: model.gbdt.trees.map((t) => ({ ...t, value: t.value.map((v) => round(v, 7)) })),
     },
+    ...(model.ffm
+      ? {
+          ffm: {
+            F: model.ffm.F,
+            V: model.ffm.V,
+            k: model.ffm.k,
+            bias: model.ffm.bias,
+            w: Array.from(model.ffm.w, (x) => round(x)),
+            v: Array.from(model.ffm.v, (x) => round(x, 5)),
+          },
+        }
+      : {}),
   };
 }
 
 export function modelFromJson(json: RiskModelJson): RiskModel {
-  if (json?.format !== "gatehouse-risk-model" || (json.version !== 1 && json.version !== 2)) throw new Error("not a gatehouse risk model (format/version)");
+  if (json?.format !== "gatehouse-risk-model" || ![1, 2, 3].includes(json.version)) throw new Error("not a gatehouse risk model (format/version)");
   return {
     label: json.label,
     columns: json.columns,
@@ -391,6 +568,7 @@ export function modelFromJson(json: RiskModelJson): RiskModel {
       rareW: g.rareW,
     })),
     gbdt: { base: json.gbdt.base, nFeatures: json.gbdt.nFeatures, trees: json.gbdt.trees },
+    ffm: json.ffm ? { ...json.ffm, w: Float64Array.from(json.ffm.w), v: Float64Array.from(json.ffm.v) } : null,
   };
 }
 

@@ -73,6 +73,25 @@ describe("SCIM filter: RFC 7644 §3.4.2.2 examples and semantics", () => {
     expect(run(f)).toBe(expected);
   });
 
+  it.each<[string, boolean]>([
+    // Entra ID: a sub-attribute comparison after a value filter (issue 12 §4).
+    ['emails[type eq "work"].value eq "bjensen@example.com"', true],
+    ['emails[type eq "work"].value eq "babs@jensen.org"', false], // the home email is not the work one
+    ['emails[type eq "home"].value eq "BABS@jensen.org"', true],
+    ['emails[type eq "work"].value pr', true],
+    ['emails[type eq "work"].value sw "bjen" and active eq true', true],
+    ['addresses[type eq "work"].locality eq "Paris"', false],
+  ])("Entra value-path form %s → %s", (f, expected) => {
+    expect(run(f)).toBe(expected);
+    expect(run(f, other)).toBe(false);
+  });
+
+  it("the value-path form still refuses an unknown sub-attribute or a missing operator", () => {
+    expect(() => compileFilter('emails[type eq "work"].nope eq "x"', USER)).toThrow(ScimError);
+    expect(() => compileFilter('emails[type eq "work"].value', USER)).toThrow(ScimError);
+    expect(() => compileFilter('emails[type eq "work"] .value eq "x"', USER)).toThrow(ScimError);
+  });
+
   it("ANDs bind tighter than ORs", () => {
     expect(run('userName eq "nobody" and title pr or active eq true')).toBe(true);
     expect(run('userName eq "nobody" and (title pr or active eq true)')).toBe(false);

@@ -17,6 +17,7 @@
  * attribute is `ne` anything; `eq null` = absent; `pr` = has a non-empty value.
  * Parsing is O(n) in the filter length; evaluation O(nodes × values). Nesting depth is capped.
  */
+import { parseIsoDateTime } from "../strict-input";
 import { invalidFilter, ScimError } from "./errors";
 import { containerOf, resolveAttr, splitAttrPath, type AttrDef, type AttrRef, type Resolved, type ResourceSchema } from "./schema";
 
@@ -133,12 +134,27 @@ export function parseFilter(src: string): FilterNode {
       const inner = orExpr(depth + 1, true);
       if (toks[p]?.t !== "]") throw invalidFilter(`Expected "]" ${where()}.`);
       p++;
+      // Entra ID's form `emails[type eq "work"].value eq "x"`: a sub-attribute comparison after the value
+      // filter means "some value matches the filter AND its sub-attribute matches the comparison".
+      const next = toks[p];
+      if (next?.t === "word" && /^\.[A-Za-z$][\w$-]*$/.test(next.v) && next.pos === toks[p - 1].pos + 1) {
+        p++;
+        const sub: AttrRef = { attr: next.v.slice(1) };
+        const opTok = toks[p];
+        if (opTok?.t !== "word") throw invalidFilter(`Expected an operator after "${next.v}" ${where()}.`);
+        p++;
+        return { kind: "valuePath", ref, filter: { kind: "and", left: inner, right: comparison(sub, opTok) } };
+      }
       return { kind: "valuePath", ref, filter: inner };
     }
     const opTok = toks[p];
     if (opTok?.t !== "word") throw invalidFilter(`Expected an operator after "${tok.v}" ${where()}.`);
-    const op = opTok.v.toLowerCase();
     p++;
+    return comparison(ref, opTok);
+  };
+  /** `op value` (or `pr`) after an attribute path; the operator token has been consumed. */
+  const comparison = (ref: AttrRef, opTok: Extract<Tok, { t: "word" }>): FilterNode => {
+    const op = opTok.v.toLowerCase();
     if (op === "pr") return { kind: "pr", ref };
     if (!(COMPARE_OPS as string[]).includes(op)) throw invalidFilter(`"${opTok.v}" is not a filter operator (eq ne co sw ew gt ge lt le pr).`);
     const vt = toks[p];
@@ -176,8 +192,10 @@ function checkComparison(def: AttrDef, op: CompareOp | "pr", value: Literal, lab
     }
     case "dateTime": {
       if (substring) throw invalidFilter(`"${op}" is not defined for the dateTime attribute "${label}".`);
-      if (typeof value !== "string" || Number.isNaN(Date.parse(value))) throw invalidFilter(`"${label}" is a dateTime: compare it with an xsd:dateTime string such as "2011-05-13T04:42:34Z".`);
-      return value;
+      // Strict: a real calendar date-time in years 0001-9999 (the database refuses year 0 and 2026-02-30 alike).
+      const when = typeof value === "string" ? parseIsoDateTime(value.trim()) : null;
+      if (!when) throw invalidFilter(`"${label}" is a dateTime: compare it with an xsd:dateTime string such as "2011-05-13T04:42:34Z" (a real date, years 0001-9999).`);
+      return when.toISOString();
     }
     case "integer":
     case "decimal":

@@ -10,6 +10,7 @@
  * `project` applies `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5, §3.9): attributes
  * whose `returned` is "always" are kept, "never" are dropped. Pure; O(size of the body).
  */
+import { parseIsoDateTime } from "../strict-input";
 import { invalidValue } from "./errors";
 import { COMMON_ATTRIBUTES, findAttr, resolveAttr, splitAttrPath, type AttrDef, type ResourceSchema } from "./schema";
 
@@ -32,7 +33,7 @@ export function normalizeSimple(def: AttrDef, v: unknown, label: string): unknow
       return n;
     }
     case "dateTime":
-      if (typeof v !== "string" || Number.isNaN(Date.parse(v))) throw invalidValue(`"${label}" must be an xsd:dateTime string.`);
+      if (typeof v !== "string" || !parseIsoDateTime(v.trim())) throw invalidValue(`"${label}" must be an xsd:dateTime string (a real date, years 0001-9999).`);
       return v;
     case "complex":
       throw invalidValue(`"${label}" is complex: give an object.`);
@@ -126,9 +127,36 @@ function alwaysReturned(rt: ResourceSchema, name: string): boolean {
   return name === "schemas" || findAttr([...COMMON_ATTRIBUTES, ...rt.core.attributes], name)?.returned === "always";
 }
 
+/**
+ * Drop what the schema returns only on request (`returned: "request"`) unless `attributes` names it or
+ * its parent attribute. O(attributes × values).
+ */
+function withoutUnrequested(rt: ResourceSchema, resource: ScimObject, incl: ReturnType<typeof parseList>): ScimObject {
+  const asked = (schema: string, attr: string, sub?: string) => incl.some((i) => i.schema === schema && (!i.attr || (i.attr === attr && (!i.sub || i.sub === sub))));
+  let out = resource;
+  const copy = () => (out === resource ? (out = structuredClone(resource)) : out);
+  for (const [schema, holderOf] of [[rt.core, (o: ScimObject) => o], ...rt.extensions.map((e) => [e, (o: ScimObject) => (isObject(o[e.id]) ? (o[e.id] as ScimObject) : undefined)] as const)] as const) {
+    for (const d of schema.attributes) {
+      const h = holderOf(out);
+      if (!h || h[d.name] === undefined) continue;
+      if (d.returned === "request" && !asked(schema.id, d.name)) {
+        delete holderOf(copy())![d.name];
+        continue;
+      }
+      for (const sd of d.subAttributes ?? []) {
+        if (sd.returned !== "request" || asked(schema.id, d.name, sd.name)) continue;
+        const v = holderOf(copy())![d.name];
+        for (const el of Array.isArray(v) ? v : [v]) if (isObject(el)) delete el[sd.name];
+      }
+    }
+  }
+  return out;
+}
+
 /** Apply `attributes` (only these, plus "always") or else `excludedAttributes` to a full representation. */
-export function project(rt: ResourceSchema, resource: ScimObject, attributes?: string | null, excluded?: string | null): ScimObject {
+export function project(rt: ResourceSchema, full: ScimObject, attributes?: string | null, excluded?: string | null): ScimObject {
   const incl = parseList(rt, attributes);
+  const resource = withoutUnrequested(rt, full, incl);
   const extIds = rt.extensions.map((e) => e.id);
   if (attributes && attributes.trim()) {
     const out: ScimObject = {};

@@ -4,7 +4,7 @@
  * the same definitions, so an attribute's type, case-exactness and mutability have one source.
  *
  * Written for Gatehouse: attributes Gatehouse cannot keep are still described (the server
- * stores them verbatim beside the person), Group is read-only (it mirrors departments).
+ * stores them verbatim beside the person); Groups are IdP groups (collections of people).
  * Pure; lookups are O(attributes).
  */
 
@@ -53,7 +53,8 @@ const str = (name: string, description: string, o: Opt = {}) => a(name, "string"
 
 /** Sub-attributes shared by the multi-valued "value/display/type/primary" attributes. */
 const multi = (what: string, types: string[] | null, valueType: AttrType = "string", extra: AttrDef[] = []): AttrDef[] => [
-  a("value", valueType, `The ${what} value.`),
+  // RFC 7643 §7: a reference attribute states its referenceTypes (photos: §8.7.1 ["external"]).
+  a("value", valueType, `The ${what} value.`, valueType === "reference" ? { referenceTypes: ["external"] } : {}),
   str("display", `A human-readable name for the ${what}.`),
   str("type", `A label for the ${what}'s function.`, types ? { canonicalValues: types } : {}),
   a("primary", "boolean", `Whether this is the primary ${what}; at most one value may be primary.`),
@@ -65,7 +66,7 @@ const userSchema: SchemaDef = {
   name: "User",
   description: "A person known to Gatehouse (an HR identity).",
   attributes: [
-    str("userName", "Unique identifier for the User; in Gatehouse the person's work email address (case-insensitive, unique).", { required: true, uniqueness: "server" }),
+    str("userName", "Unique identifier for the User (case-insensitive, unique); any string. The person's email comes from emails.", { required: true, uniqueness: "server" }),
     a("name", "complex", "The components of the user's name.", {
       subAttributes: [
         str("formatted", "The full name, formatted for display."),
@@ -103,7 +104,7 @@ const userSchema: SchemaDef = {
         a("primary", "boolean", "Whether this is the primary address."),
       ],
     }),
-    a("groups", "complex", "Groups the user belongs to (Gatehouse: the department group). Read-only.", {
+    a("groups", "complex", "IdP groups the user belongs to. Read-only: change membership through /Groups.", {
       multiValued: true,
       mutability: "readOnly",
       subAttributes: [
@@ -128,12 +129,12 @@ const enterpriseSchema: SchemaDef = {
     str("costCenter", "Cost center (Gatehouse: cost center)."),
     str("organization", "Organization (stored as the person attribute 'organization')."),
     str("division", "Division (stored as the person attribute 'division')."),
-    str("department", "Department (Gatehouse: department; also the Group the user belongs to)."),
+    str("department", "Department (Gatehouse: department)."),
     a("manager", "complex", "The user's manager: value is the manager's SCIM id.", {
       subAttributes: [
         str("value", "The id of the manager's User resource."),
         a("$ref", "reference", "The URI of the manager's User resource.", { referenceTypes: ["User"] }),
-        str("displayName", "The manager's display name.", { mutability: "readOnly" }),
+        str("displayName", "The manager's display name (returned when requested: attributes=…:manager.displayName).", { mutability: "readOnly", returned: "request" }),
       ],
     }),
   ],
@@ -142,17 +143,18 @@ const enterpriseSchema: SchemaDef = {
 const groupSchema: SchemaDef = {
   id: URN.group,
   name: "Group",
-  description: "A Gatehouse department, read-only: membership follows each person's department.",
+  description: "An IdP group: a collection of people that birthright rules (condition idpGroup) and review campaign scopes can name. It grants nothing by itself.",
   attributes: [
-    str("displayName", "The department name.", { required: true, mutability: "readOnly", uniqueness: "server" }),
-    a("members", "complex", "People in the department.", {
+    str("displayName", "The group's name (unique, case-insensitive).", { required: true, uniqueness: "server" }),
+    a("members", "complex", "The people in the group (Users only; nested groups are not supported).", {
       multiValued: true,
-      mutability: "readOnly",
       subAttributes: [
-        str("value", "The member's id.", { mutability: "readOnly" }),
-        a("$ref", "reference", "The URI of the member.", { mutability: "readOnly", referenceTypes: ["User"] }),
-        str("display", "The member's display name.", { mutability: "readOnly" }),
-        str("type", "User.", { mutability: "readOnly", canonicalValues: ["User"] }),
+        str("value", "The member User's id.", { mutability: "immutable" }),
+        a("$ref", "reference", "The URI of the member User.", { mutability: "immutable", referenceTypes: ["User"] }),
+        // Computed by the server: returned only when asked for (attributes=members.display), so a client's
+        // read-back of what it wrote compares equal (RFC 7643 §7 "request").
+        str("display", "The member's display name (returned when requested: attributes=members.display).", { mutability: "readOnly", returned: "request" }),
+        str("type", "The member's resource type: User.", { mutability: "immutable", canonicalValues: ["User"] }),
       ],
     }),
   ],

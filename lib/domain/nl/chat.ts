@@ -1,0 +1,83 @@
+/**
+ * Chat-style text → the plain English the parser reads, and requests the parser must refuse.
+ *
+ * Input: the typed request (already checked for hostile patterns). Output: the same request with chat slang,
+ * shorthand and common misspellings rewritten word by word ("lemme" → "let me", "hook me up w/" → "give me",
+ * "acess" → "access"), and, separately, a refusal for requests that are not access requests at all (a password
+ * reset, "admin of everything").
+ * Method: a fixed, ordered list of whole-word regular expressions; O(rules × length). Rewrites never invent a
+ * name or an application: they only touch words of the closed vocabulary below.
+ */
+
+const REWRITES: Array<[RegExp, string]> = [
+  [/\bset\s+(\w+(?:\s+\w+){0,2})\s+up\s+(?:just\s+|exactly\s+)?(?:like|the\s+same\s+(?:way\s+)?as)\b/gi, "give $1 the same access as"],
+  [/\bset\s+up\s+(\w+(?:\s+\w+)?)\s+(?:just\s+|exactly\s+)?(?:like|the\s+same\s+(?:way\s+)?as)\b/gi, "give $1 the same access as"],
+  [/\b(?:give|get)\s+(\w+(?:\s+\w+)?)\s+(?:set\s+up\s+)?(?:just\s+|exactly\s+)like\b/gi, "give $1 the same access as"],
+  [/\bhook\s+(me|him|her|them|\w+)\s+up\s+(w\/|with|to|on|in)\s*/gi, "give $1 "],
+  [/\bhook\s+(me|him|her|them)\s+up\b/gi, "give $1"],
+  [/\b(set|get)\s+(me|him|her|them|\w+)\s+up\s+(w\/|with|on|in)\s+/gi, "give $2 "],
+  [/\bgimme\b/gi, "give me"],
+  [/\b(?:take|kick|get)\s+(\w+(?:\s+\w+)?)\s+off\s+(?:of\s+)?/gi, "remove $1 from "],
+  [/\b(cn)\b/gi, "can"],
+  [/\b(?:eod|cob|end of (?:the )?(?:business )?day)\s+(?:on\s+)?(?=(?:mon|tue|wed|thu|fri|sat|sun)\w*\b)/gi, ""],
+  [/\b4\s+(?=\p{L})/giu, "for "],
+  [/\b(when you get a chance|when you can|if possible|if you can|at your convenience)\b/gi, " "],
+  [/\b(hav|hv|hve)\b/gi, "have"],
+  [/\b(pls|plz)\b/gi, "please"],
+  [/\b(any\s?more|any longer)\b/gi, " "],
+  [/\blemme\b/gi, "let me"],
+  [/\b(gonna|gunna)\b/gi, "going to"],
+  [/\b(wanna)\b/gi, "want to"],
+  [/\b(gotta)\b/gi, "got to"],
+  [/\bneeda\b/gi, "need to"],
+  [/\bw\/o\b/gi, "without"],
+  [/(^|\s)w\/(?=\s|\w)/gi, "$1with "],
+  [/\b(pls|plz|plse|pleez|pleaseee*)\b/gi, "please"],
+  [/\b(thx|thanx|thanks|ty|tyvm|cheers)\b/gi, " "],
+  [/\b(u)\b/g, "you"],
+  [/\b(ur)\b/gi, "your"],
+  [/\b(b\/c|bc|cuz|coz|cos|bcuz|bcz)\b/gi, "because"],
+  [/\b(acess|acces|accesss|acccess|accss|accees|axcess|acess?es)\b/gi, "access"],
+  [/\b(permisions?|permissons?|perms)\b/gi, "permissions"],
+  [/\b(temp|tmp)\b/gi, "temporary"],
+  [/\b(temporarly|temporarilly|temporarely|tempoarily)\b/gi, "temporarily"],
+  [/\b(teh)\b/gi, "the"],
+  [/\b(til+|untill|unitl|utnil)\b/gi, "until"],
+  [/'til+\b/gi, "until"],
+  [/\b(tmrw|tmr|tomorow|tommorow|tommorrow)\b/gi, "tomorrow"],
+  [/\b(wk|wks)\b/gi, "weeks"],
+  [/\b(mgr)\b/gi, "manager"],
+  [/\b(eng)\b/gi, "engineer"],
+  [/\b(rn)\b/gi, "now"],
+  [/\b(asap|urgent|urgently)\b/gi, " "],
+  [/\b(r\/o|r-o)\b/gi, "read-only"],
+  [/\b(r\/w|rw)\b/gi, "read write"],
+];
+
+/** Rewrite chat slang and misspellings to plain words (see the list above). */
+export function normalizeChat(text: string): string {
+  let s = text;
+  for (const [re, to] of REWRITES) s = s.replace(re, to);
+  return s.replace(/\s+/g, " ").trim();
+}
+
+export type Refusal = { message: string; suggestions: string[] };
+
+const REFUSALS: Array<{ re: RegExp; message: string; suggestions: string[] }> = [
+  {
+    re: /\b(reset|forgot|forgotten|change|unlock|locked\s+out|expired)\b[^.]{0,40}\b(password|passwd|pwd|mfa|2fa|authenticator|passcode|pin)\b|\b(password|passwd|pwd|mfa|2fa|1password|okta|sso)\s+(reset|change|unlock)\b|\blocked\s+out\b/i,
+    message: "Password, MFA and lock-out problems are handled by the IT helpdesk, not by an access request. Contact the helpdesk (or use the self-service reset on the sign-in page).",
+    suggestions: ["contact the IT helpdesk", "use self-service password reset"],
+  },
+  {
+    re: /\b(admin|administrator|owner|root|superuser|super\s+user|full\s+access|god\s+mode)\b[^.]{0,30}\b(of|on|to|for|in)\s+(everything|every\s+(app|application|system|tool)s?|all\s+(the\s+)?(apps|applications|systems|tools|things))\b|\b(everything|all\s+(the\s+)?(apps|applications|systems|tools))\b[^.]{0,20}\b(admin|administrator|owner|full\s+access)\b|\b(give|grant)\s+(me|him|her|them|\w+)\s+(access\s+to\s+)?(everything|all\s+access|all\s+the\s+access|every\s+app(lication)?)\b(?!\s+(?:that\s+)?\w+(?:\s+\w+)?\s+(?:has|have|had|got)\b)/i,
+    message: "I can't request administrator rights on everything at once. Ask for the specific applications and the role you need in each one, with a reason.",
+    suggestions: ["give me GitHub write access to fix the deploy pipeline", "give me Datadog read-only"],
+  },
+];
+
+/** A refusal when the text is not an access request the portal may file (password resets, admin of everything). */
+export function refusalOf(text: string): Refusal | null {
+  for (const r of REFUSALS) if (r.re.test(text)) return { message: r.message, suggestions: r.suggestions };
+  return null;
+}
