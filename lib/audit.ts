@@ -14,7 +14,7 @@ import { auditEvents, auditHead } from "@/db/schema";
 
 export type AuditInput = {
   actorId?: string | null;
-  actorKind: "person" | "system" | "worker" | "api" | "cli";
+  actorKind: "person" | "system" | "worker" | "api" | "cli" | "agent";
   action: string;
   targetKind?: string | null;
   targetId?: string | null;

@@ -9,6 +9,8 @@ const mgr = mk("m", ["employee", "manager"]);
 const admin = mk("a", ["employee", "admin"]);
 const auditor = mk("u", ["employee", "auditor"]);
 const owner = mk("o", ["employee", "app_owner"], ["app1"]);
+const bot: Actor = { ...mk("b", ["employee"]), agent: { id: "agent-b", name: "bot", sponsorId: "m" } };
+const botAdmin: Actor = { ...mk("b", ["employee", "admin"]), agent: { id: "agent-b", name: "bot", sponsorId: "m" } };
 
 describe("can()", () => {
   it.each([
@@ -30,6 +32,24 @@ describe("can()", () => {
     ["unrouted person cannot approve", admin, "request.approve", { kind: "request", beneficiaryId: "e", requesterId: "e", approverIds: ["m"] }, false],
     ["auditor cannot request", auditor, "request.create", { kind: "request", beneficiaryId: "u", requesterId: "u" }, false],
     ["employee requests for self", emp, "request.create", { kind: "request", beneficiaryId: "e", requesterId: "e" }, true],
+    ["agent reads within its sponsor's line", bot, "person.viewAccess", { kind: "person", personId: "x", managerChain: ["m"] }, true],
+    ["agent cannot read outside its sponsor's line", bot, "person.viewAccess", { kind: "person", personId: "x", managerChain: ["z"] }, false],
+    ["agent lists people (its sponsor's line, in SQL)", bot, "people.list", { kind: "global" }, true],
+    ["agent requests for its sponsor's line", bot, "request.create", { kind: "request", beneficiaryId: "e", requesterId: "b" }, true],
+    ["agent never requests for itself", bot, "request.create", { kind: "request", beneficiaryId: "b", requesterId: "b" }, false],
+    ["access for an agent: its sponsor requests it", mgr, "request.create", { kind: "request", beneficiaryId: "b", requesterId: "m", sponsorIds: ["m"] }, true],
+    ["access for an agent: not an admin who is not its sponsor", admin, "request.create", { kind: "request", beneficiaryId: "b", requesterId: "a", sponsorIds: ["m"] }, false],
+    ["access for an agent: never another agent", bot, "request.create", { kind: "request", beneficiaryId: "b2", requesterId: "b", sponsorIds: ["b"] }, false],
+    ["agent approves routed non-privileged access", bot, "request.approve", { kind: "request", beneficiaryId: "e", requesterId: "e", approverIds: ["b"], privileged: false }, true],
+    ["agent never approves privileged access", bot, "request.approve", { kind: "request", beneficiaryId: "e", requesterId: "e", approverIds: ["b"], privileged: true }, false],
+    ["agent never approves when privilege is unknown", bot, "request.approve", { kind: "request", beneficiaryId: "e", requesterId: "e", approverIds: ["b"] }, false],
+    ["agent cannot create agents", botAdmin, "agent.create", { kind: "agent", sponsorId: "m" }, false],
+    ["a person registers an agent they sponsor", emp, "agent.create", { kind: "agent", sponsorId: "e" }, true],
+    ["a person cannot register an agent for someone else", emp, "agent.create", { kind: "agent", sponsorId: "m" }, false],
+    ["admin registers an agent for anyone", admin, "agent.create", { kind: "agent", sponsorId: "m" }, true],
+    ["backup sponsor manages the agent", emp, "agent.manage", { kind: "agent", sponsorId: "m", backupSponsorIds: ["e"] }, true],
+    ["agent cannot manage agents", botAdmin, "agent.manage", { kind: "agent", sponsorId: "b" }, false],
+    ["agent makes no personal tokens", bot, "token.personal", { kind: "global" }, false],
   ] as const)("%s", (_name, actor, action, resource, expected) => {
     expect(can(actor, action, resource as never)).toBe(expected);
   });

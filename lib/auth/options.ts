@@ -12,7 +12,10 @@ import { getDb } from "@/db/client";
 import { actorFacts, personByEmail } from "@/db/queries/people";
 import { recordAudit } from "@/lib/audit";
 import { authSecret } from "@/lib/crypto";
+import { safeRedirectUrl } from "./safe-callback";
 import { demoSignInEnabled, env, oidcConfigured } from "@/lib/env";
+import { applyBootstrapAdmin, parseBootstrapAdmins } from "@/lib/services/people/portal-roles";
+import { checkSessionToken, recordSignOut } from "@/lib/services/people/session-version";
 
 async function audit(personId: string, method: string) {
   const db = await getDb();
@@ -62,7 +65,15 @@ export function authOptions(): NextAuthOptions {
     session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
     pages: { signIn: "/signin", error: "/signin" },
     providers,
+    events: {
+      async signOut({ token }) {
+        const personId = (token as { personId?: unknown } | null)?.personId;
+        if (typeof personId === "string") await recordSignOut(await getDb(), personId);
+      },
+    },
     callbacks: {
+      // next-auth's default accepts any "/…" value; "/\\evil" would then leave the site.
+      redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
       async signIn({ user, account }) {
         if (account?.provider === "demo") return true;
         // SSO: the IdP's email must belong to a person who is not terminated.
@@ -70,18 +81,21 @@ export function authOptions(): NextAuthOptions {
         const db = await getDb();
         const p = await personByEmail(db, user.email);
         if (!p || p.status === "terminated") return "/signin?error=NoPerson";
+        await applyBootstrapAdmin(db, user.email, parseBootstrapAdmins(env().GATEHOUSE_BOOTSTRAP_ADMINS));
         await audit(p.id, account?.provider ?? "oidc");
         return true;
       },
+      // Every use of the token checks the person's server-side session version (people.session_version):
+      // sign-out, portal-role removal and termination bump it, which ends the session everywhere.
       async jwt({ token, user, account }) {
+        const db = await getDb();
         if (user && account) {
-          if (account.provider === "demo") token.personId = user.id;
-          else if (user.email) {
-            const p = await personByEmail(await getDb(), user.email);
-            token.personId = p?.id;
-          }
+          let personId: string | null = null;
+          if (account.provider === "demo") personId = user.id;
+          else if (user.email) personId = (await personByEmail(db, user.email))?.id ?? null;
+          return (await checkSessionToken(db, token, personId)) as typeof token;
         }
-        return token;
+        return (await checkSessionToken(db, token)) as typeof token;
       },
       async session({ session, token }) {
         (session as { personId?: unknown }).personId = token.personId;

@@ -3,20 +3,17 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { actorFacts } from "@/db/queries/people";
-import { ForbiddenError } from "@/lib/errors";
+import { UnauthorizedError } from "@/lib/errors";
 import { authOptions } from "./options";
-import type { Actor, PortalRole } from "./can";
+import { rolesFromFacts, type Actor } from "./can";
 
 /** Build the Actor from stored facts: roles follow from HR data and portal role rows. */
 export async function loadActor(personId: string): Promise<Actor | null> {
   const db = await getDb();
   const f = await actorFacts(db, personId);
-  if (!f || f.status === "terminated") return null;
-  const roles: PortalRole[] = ["employee"];
-  if (f.reports > 0) roles.push("manager");
-  if (f.ownedApplicationIds.length > 0) roles.push("app_owner");
-  for (const r of f.portalRoles) roles.push(r);
-  return { personId: f.id, name: f.name, email: f.email, roles, ownedApplicationIds: f.ownedApplicationIds };
+  // Agents and service accounts never sign in to the portal: they act only through their tokens.
+  if (!f || f.status === "terminated" || f.kind !== "human") return null;
+  return { personId: f.id, name: f.name, email: f.email, roles: rolesFromFacts(f), ownedApplicationIds: f.ownedApplicationIds };
 }
 
 /** The signed-in actor for this request, or null (memoised per request). */
@@ -37,6 +34,6 @@ export async function requireActor(): Promise<Actor> {
 /** For route handlers and actions: throw (401/403 mapping is the caller's). */
 export async function actorOrThrow(): Promise<Actor> {
   const a = await currentActor();
-  if (!a) throw new ForbiddenError("Sign in first.");
+  if (!a) throw new UnauthorizedError();
   return a;
 }

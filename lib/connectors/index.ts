@@ -3,14 +3,15 @@
  * zod and builds the connector. Validation messages are written for the admin filling the form; they never echo
  * a secret value.
  *
- *   scim      config { baseUrl, timeoutMs?, pageSize? }                       secrets { token }
+ *   scim      config { baseUrl, timeoutMs?, pageSize?, lastLoginAttribute? }  secrets { token }
  *   ldap      config { url, bindDn, baseDn, usersOu?, groupsOu?, disabledOu?,
- *                      placeholderDn?, timeoutMs? }                            secrets { bindPassword }
+ *                      placeholderDn?, timeoutMs?, lastLoginAttribute? }       secrets { bindPassword }
  *   postgres  config { url?, prefix, groupPrefix?, timeoutMs? }               secrets { url? , password? }
  *             (the URL may hold a password, so it is preferably stored as a secret; `password` is set into it)
  */
 import { z } from "zod";
 import { ConnectorError, type Connector } from "@/lib/domain/connector";
+import { parseScimAttributePath } from "@/lib/domain/usage";
 import { ScimConnector } from "./scim";
 import { LdapConnector } from "./ldap";
 import { PostgresConnector } from "./postgres";
@@ -34,6 +35,15 @@ const scimConfig = z.object({
   baseUrl: urlWith(["http:", "https:"], "SCIM base URL must be an http(s) URL"),
   timeoutMs,
   pageSize: z.coerce.number({ error: "Page size must be a number" }).int().min(1, "Page size must be at least 1").max(1000, "Page size must be at most 1000").optional(),
+  /** Where the application keeps the last sign-in: a SCIM attribute path (RFC 7644 §3.10). */
+  lastLoginAttribute: z
+    .string({ error: "Last-login attribute must be a SCIM attribute path" })
+    .trim()
+    .superRefine((v, c) => {
+      const r = parseScimAttributePath(v);
+      if ("error" in r) c.addIssue({ code: "custom", message: `Last-login attribute: ${r.error} (e.g. meta.lastLogin or urn:…:User:lastLogin)` });
+    })
+    .optional(),
 });
 const scimSecrets = z.object({ token: z.string({ error: "SCIM bearer token is required" }).min(1, "SCIM bearer token is required") });
 
@@ -46,6 +56,8 @@ const ldapConfig = z.object({
   disabledOu: rdn("Disabled OU"),
   placeholderDn: dn("Placeholder member DN").optional(),
   timeoutMs,
+  /** The attribute holding the last sign-in (default: authTimestamp or lastLogonTimestamp). */
+  lastLoginAttribute: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9-]{0,63}$/, "Last-login attribute must be an LDAP attribute name such as authTimestamp or lastLogonTimestamp").optional(),
 });
 const ldapSecrets = z.object({ bindPassword: z.string({ error: "LDAP bind password is required" }).min(1, "LDAP bind password is required") });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { Client } from "ldapts";
+import { Attribute, Change, Client } from "ldapts";
 import { ConnectorError } from "@/lib/domain/connector";
 import { createConnector } from "@/lib/connectors/index";
 import type { LdapConnector } from "@/lib/connectors/ldap";
@@ -140,7 +140,14 @@ describeLdap("LDAP connector against a real slapd", () => {
     const listed = (await conn.listAccounts()).find((x) => x.userName === "linus")!;
     expect(listed).toMatchObject({ active: false, entitlements: [groupDn("ops")] });
     await conn.disableAccount({ userName: "linus" }); // idempotent
-    await conn.enableAccount({ userName: "linus" });
+    // Disabled, someone sets a password on the parked entry (an old backup, a helpdesk slip): enabling replaces it.
+    await admin.modify(disabledDn, [new Change({ operation: "replace", modification: new Attribute({ type: "userPassword", values: ["Known-To-Someone-1"] }) })]);
+    expect(await canBind(disabledDn, "Known-To-Someone-1")).toBe(true);
+    expect(await conn.enableAccount({ userName: "linus" })).toEqual({ credential: "reset" });
+    expect(await canBind(activeDn, "Known-To-Someone-1")).toBe(false); // a new random password was set
+    const [back] = await search(people(), "(uid=linus)");
+    expect(String(back.userPassword)).toMatch(/^\{SSHA\}/);
+    expect(await conn.enableAccount({ userName: "linus" })).toEqual({ credential: "unchanged" });
     expect(await search(people(), "(uid=linus)")).toHaveLength(1);
     expect(await members("ops")).toContain(activeDn.toLowerCase());
     expect(await canBind(activeDn, "S3cret-linus")).toBe(false); // the old secret was destroyed
@@ -148,6 +155,52 @@ describeLdap("LDAP connector against a real slapd", () => {
     expect(await canBind(activeDn, "NewPass-1")).toBe(true);
     expect((await search(people(), "(uid=linus)"))[0].title).toBe("Maintainer");
     expect((await conn.listAccounts()).find((x) => x.userName === "linus")!.active).toBe(true);
+  });
+
+  it("writes the manager's DN to `manager` on create and update, and removes it", async () => {
+    await conn.createAccount(spec("grace"));
+    await conn.createAccount({ ...spec("alan"), manager: "grace" });
+    const entry = async () => (await admin.search(people(), { scope: "one", filter: "(uid=alan)", attributes: ["manager"] })).searchEntries[0];
+    expect(String((await entry()).manager).toLowerCase()).toBe(`uid=grace,${people()}`.toLowerCase());
+    // The manager is parked in ou=disabled: the DN written is where their entry is.
+    await conn.createAccount(spec("edsger"));
+    await conn.disableAccount({ userName: "edsger" });
+    await conn.updateAccount({ userName: "alan" }, { manager: "edsger" });
+    expect(String((await entry()).manager).toLowerCase()).toBe(`uid=edsger,ou=disabled,${srv.baseDn}`.toLowerCase());
+    await conn.updateAccount({ userName: "alan" }, { manager: "" });
+    expect([(await entry()).manager ?? []].flat()).toEqual([]);
+    await conn.updateAccount({ userName: "alan" }, { manager: null }); // already none: no error
+  });
+
+  it("first sync creates missing OUs; an OU given with the base DN already is used as it is", async () => {
+    const cfg = { url: srv.url, bindDn: srv.bindDn, baseDn: srv.baseDn, usersOu: "ou=staff", groupsOu: `ou=teams,${srv.baseDn}`, disabledOu: "ou=parked", timeoutMs: 3000 };
+    const fresh = createConnector("ldap", cfg, { bindPassword: srv.bindPassword }) as LdapConnector;
+    expect(fresh.groupsBase).toBe(`ou=teams,${srv.baseDn}`);
+    const t0 = await fresh.testConnection();
+    expect(t0).toMatchObject({ ok: true });
+    expect(t0.message).toContain(`created on the first sync: ou=staff,${srv.baseDn}`);
+    await fresh.createAccount(spec("ken"));
+    for (const ou of ["staff", "teams", "parked"]) expect(await search(srv.baseDn, `(ou=${ou})`)).toHaveLength(1);
+    expect(await search(`ou=staff,${srv.baseDn}`, "(uid=ken)")).toHaveLength(1);
+    await fresh.disableAccount({ userName: "ken" });
+    expect(await search(`ou=parked,${srv.baseDn}`, "(uid=ken)")).toHaveLength(1);
+  });
+
+  it("an OU that cannot be created, and any result code, are reported in words naming the DN", async () => {
+    const nowhere = createConnector("ldap", { url: srv.url, bindDn: srv.bindDn, baseDn: srv.baseDn, usersOu: "ou=staff,ou=nowhere", timeoutMs: 3000 }, { bindPassword: srv.bindPassword });
+    const err = await nowhere.listAccounts().catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err.message).toContain(`"ou=staff,ou=nowhere,${srv.baseDn}" does not exist and could not be created`);
+    expect(err.message).not.toMatch(/Code: 0x/);
+    await conn.createAccount(spec("dennis"));
+    const g = await conn.grant({ userName: "dennis" }, "no-such-group").catch((e) => e);
+    expect(g.message).toBe(`LDAP grant: the entry "${groupDn("no-such-group")}" does not exist (noSuchObject, result code 32); check baseDn, and that usersOu/groupsOu/disabledOu are relative to baseDn (e.g. ou=people)`);
+    expect(g.retryable).toBe(false);
+    const badBase = createConnector("ldap", { url: srv.url, bindDn: srv.bindDn, baseDn: "dc=elsewhere,dc=test", timeoutMs: 3000 }, { bindPassword: srv.bindPassword });
+    expect((await badBase.testConnection()).message).toContain('the base DN "dc=elsewhere,dc=test" does not exist');
+    const e2 = await badBase.listAccounts().catch((e) => e);
+    expect(e2.message).toContain("does not exist");
+    expect(e2.message).toContain("dc=elsewhere,dc=test");
   });
 
   it("delete removes the account from every group, then the entry; deleting again succeeds", async () => {
@@ -164,5 +217,24 @@ describeLdap("LDAP connector against a real slapd", () => {
     expect(await members("eng")).toContain(`uid=barbara,${people()}`.toLowerCase());
     await conn.deleteAccount({ userName: "margaret" });
     await expect(conn.enableAccount({ userName: "margaret" })).rejects.toMatchObject({ retryable: false });
+  });
+  it("groupOfUniqueNames: listed as entitlements with their description, members read from uniqueMember, granted, revoked and left on delete", async () => {
+    await admin.add(groupDn("auditors"), { objectClass: ["top", "groupOfUniqueNames"], cn: "auditors", description: "Read the books", uniqueMember: [placeholder()] });
+    await conn.createAccount(spec("ida"));
+    const dn = `uid=ida,${people()}`;
+    const unique = async () => {
+      const [g] = await search(groupDn("auditors"), "(objectClass=*)", "base");
+      return ([] as string[]).concat((g.uniqueMember as string[] | string) ?? []).map((m) => m.toLowerCase());
+    };
+    const ents = await conn.listEntitlements();
+    expect(ents.find((e) => e.name === "auditors")).toMatchObject({ externalId: groupDn("auditors"), description: "Read the books", kind: "group" });
+    await conn.grant({ userName: "ida" }, "auditors");
+    expect(await unique()).toEqual([dn.toLowerCase()]);
+    expect((await conn.listAccounts()).find((x) => x.userName === "ida")!.entitlements).toEqual([groupDn("auditors")]);
+    await conn.revoke({ userName: "ida" }, groupDn("auditors"));
+    expect(await unique()).toEqual([placeholder().toLowerCase()]);
+    await conn.grant({ userName: "ida" }, "auditors");
+    await conn.deleteAccount({ userName: "ida" });
+    expect(await unique()).toEqual([placeholder().toLowerCase()]);
   });
 });

@@ -116,7 +116,8 @@ describeScim("SCIM connector against the real SCIM app", () => {
     expect((await conn.listAccounts()).find((x) => x.externalId === externalId)!.active).toBe(false);
     await conn.disableAccount(ref);
     app.setQuirks({ patchNoContent: true });
-    await conn.enableAccount(ref);
+    expect(await conn.enableAccount(ref)).toEqual({ credential: "none" });
+    expect(user()!.password).toBeUndefined();
     expect(user()!.active).toBe(true);
     await conn.disableAccount({ userName: "linus" });
     expect(user()!.active).toBe(false);
@@ -131,6 +132,21 @@ describeScim("SCIM connector against the real SCIM app", () => {
     await conn.deleteAccount({ userName: "linus" });
     await conn.disableAccount({ userName: "nobody" });
     await expect(conn.enableAccount({ userName: "nobody" })).rejects.toMatchObject({ retryable: false });
+  });
+
+  it("writes the manager to the enterprise extension (the manager's id in the app) and removes it", async () => {
+    const boss = await conn.createAccount(spec("mgr-grace"));
+    const { externalId } = await conn.createAccount({ ...spec("rep-alan"), manager: "mgr-grace" });
+    const ent = () => app.state().users.find((x) => x.id === externalId)!["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"];
+    expect(ent().manager).toMatchObject({ value: boss.externalId });
+    const boss2 = await conn.createAccount(spec("mgr-edsger"));
+    await conn.updateAccount({ externalId, userName: "rep-alan" }, { manager: "mgr-edsger" });
+    expect(ent().manager).toMatchObject({ value: boss2.externalId });
+    await conn.updateAccount({ externalId, userName: "rep-alan" }, { manager: "" });
+    expect(ent()?.manager).toBeUndefined();
+    // A manager without an account in this app is not written (no dangling id).
+    const other = await conn.createAccount({ ...spec("rep-barbara"), manager: "nobody-here" });
+    expect(app.state().users.find((x) => x.id === other.externalId)!["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]?.manager).toBeUndefined();
   });
 
   it("falls back to PUT when the server does not implement PATCH", async () => {

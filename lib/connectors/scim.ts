@@ -10,6 +10,11 @@
  *   grant          PATCH /Groups/{gid} add members [{value: id}] (409 "already a member" = success)
  *   revoke         PATCH /Groups/{gid} remove members[value eq "id"] (404 group, 400 noTarget = success)
  *   listAccounts   pages through /Users and /Groups and inverts group members (many apps omit user.groups)
+ *   manager        enterprise extension `manager.value` = the target's id of the manager's account, found by
+ *                  userName (GET /Users?filter); absent in the target → not written (removed on update)
+ *   last login     the attribute path of config lastLoginAttribute (e.g. `meta.lastLogin`, or an extension's
+ *                  `urn:…:User:lastLogin`), read from each listed user; SCIM has no standard one
+ *   passwords      none: Gatehouse never sends one (SSO apps); enableAccount reports credential "none"
  *
  * Tolerated quirks: non-UUID ids, ListResponse with extra fields, PATCH answered 200 with a body or 204 without,
  * servers that ignore startIndex (paging stops when a page is empty or brings no new id), totalResults missing.
@@ -25,10 +30,12 @@ import {
   type AccountRef,
   type AccountSpec,
   type Connector,
+  type EnableResult,
   type TargetAccount,
   type TargetEntitlement,
   type TestResult,
 } from "@/lib/domain/connector";
+import { parseScimAttributePath, parseScimDateTime, readScimAttribute, type ScimAttributePath } from "@/lib/domain/usage";
 
 export type ScimConfig = {
   baseUrl: string;
@@ -36,6 +43,8 @@ export type ScimConfig = {
   token: string;
   timeoutMs?: number;
   pageSize?: number;
+  /** SCIM attribute path holding the user's last sign-in (validated by createConnector). */
+  lastLoginAttribute?: string;
 };
 
 const USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -188,8 +197,15 @@ export class ScimConnector implements Connector {
     }
   }
 
+  /** The target's id of the manager's account (by userName), or null when the target has none. */
+  private async managerId(userName: string | null | undefined): Promise<string | null> {
+    if (!userName) return null;
+    const u = await this.findUserByUserName(userName);
+    return u ? String(u.id) : null;
+  }
+
   async createAccount(spec: AccountSpec): Promise<{ externalId: string; userName: string; linked: boolean }> {
-    const { status, body } = await this.request("POST", "/Users", toScimUser(spec), [409]);
+    const { status, body } = await this.request("POST", "/Users", toScimUser(spec, await this.managerId(spec.manager)), [409]);
     if (status !== 409) {
       if (!body?.id) throw new ConnectorError("SCIM POST /Users: the server did not return the new user's id", false, status);
       return { externalId: String(body.id), userName: String(body.userName ?? spec.userName), linked: false };
@@ -216,6 +232,11 @@ export class ScimConnector implements Connector {
     if (changes.password !== undefined) put("password", changes.password);
     put(`${ENTERPRISE_SCHEMA}:employeeNumber`, changes.employeeNumber);
     put(`${ENTERPRISE_SCHEMA}:department`, changes.department);
+    if (changes.manager !== undefined) {
+      const mid = await this.managerId(changes.manager);
+      if (mid) put(`${ENTERPRISE_SCHEMA}:manager`, { value: mid });
+      else ops.push({ op: "remove", path: `${ENTERPRISE_SCHEMA}:manager` });
+    }
     if (ops.length === 0) return;
     await this.patch(`/Users/${encodeURIComponent(id)}`, ops);
   }
@@ -240,8 +261,10 @@ export class ScimConnector implements Connector {
     return this.setActive(ref, false);
   }
 
-  enableAccount(ref: AccountRef): Promise<void> {
-    return this.setActive(ref, true);
+  /** SCIM accounts get no password from Gatehouse (people sign in through SSO): nothing to reset. */
+  async enableAccount(ref: AccountRef): Promise<EnableResult> {
+    await this.setActive(ref, true);
+    return { credential: "none" };
   }
 
   async deleteAccount(ref: AccountRef): Promise<void> {
@@ -273,6 +296,8 @@ export class ScimConnector implements Connector {
 
   async listAccounts(): Promise<TargetAccount[]> {
     const [users, groups] = await Promise.all([this.listAll("Users"), this.listAll("Groups")]);
+    const parsedPath = this.config.lastLoginAttribute ? parseScimAttributePath(this.config.lastLoginAttribute) : null;
+    const loginPath: ScimAttributePath | null = parsedPath && !("error" in parsedPath) ? parsedPath : null;
     const memberOf = new Map<string, Set<string>>();
     for (const g of groups) {
       for (const m of Array.isArray(g.members) ? g.members : []) {
@@ -289,6 +314,7 @@ export class ScimConnector implements Connector {
       for (const g of Array.isArray(u.groups) ? u.groups : []) if (g?.value != null) ents.add(String(g.value));
       const emails: Json[] = Array.isArray(u.emails) ? u.emails : [];
       const email = (emails.find((e) => e?.primary) ?? emails[0])?.value ?? null;
+      const login = loginPath ? parseScimDateTime(readScimAttribute(u, loginPath)) : null;
       return {
         externalId: id,
         userName: String(u.userName ?? ""),
@@ -296,7 +322,8 @@ export class ScimConnector implements Connector {
         displayName: u.displayName ?? ([u.name?.givenName, u.name?.familyName].filter(Boolean).join(" ") || null),
         active: u.active !== false && u.active !== "false",
         entitlements: [...ents].sort(),
-        lastLoginAt: null,
+        lastLoginAt: login ? login.toISOString() : null,
+        lastLoginSource: login ? `scim:${this.config.lastLoginAttribute}` : null,
         raw: u,
       };
     });
@@ -308,10 +335,11 @@ export class ScimConnector implements Connector {
   }
 }
 
-function toScimUser(spec: AccountSpec): Json {
+function toScimUser(spec: AccountSpec, managerId: string | null = null): Json {
   const enterprise: Json = {};
   if (spec.employeeNumber) enterprise.employeeNumber = spec.employeeNumber;
   if (spec.department) enterprise.department = spec.department;
+  if (managerId) enterprise.manager = { value: managerId };
   const hasEnt = Object.keys(enterprise).length > 0;
   return {
     schemas: hasEnt ? [USER_SCHEMA, ENTERPRISE_SCHEMA] : [USER_SCHEMA],

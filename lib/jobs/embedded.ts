@@ -1,19 +1,19 @@
 /**
  * The worker inside the portal process (embedded mode). PGlite allows one process per data dir, so with the
  * embedded database the worker cannot be a separate process: it shares the portal's handle and runs pg-boss on
- * the same PGlite instance. On PostgreSQL it runs here only when GATEHOUSE_WORKER=embedded (otherwise run
- * `npm run gatehouse -- worker`).
+ * the same PGlite instance. On PostgreSQL it runs here too unless GATEHOUSE_WORKER=off (then run
+ * `npm run gatehouse -- worker` yourself); more workers (`gatehouse worker` processes) can run beside it safely.
  */
 import { getHandle } from "@/db/client";
-import { env, isEmbedded } from "@/lib/env";
+import { env } from "@/lib/env";
+import { envWorkerOptions } from "./options";
 import { ProvisioningWorker } from "./worker";
 
 const g = globalThis as typeof globalThis & { __gatehouseEmbeddedWorker?: Promise<ProvisioningWorker | null> };
 
 export function embeddedWorkerWanted(): boolean {
   const w = env().GATEHOUSE_WORKER;
-  if (w === "off") return false;
-  return isEmbedded() || w === "embedded";
+  return w !== "off";
 }
 
 /** Start once per process; the first sweep waits a little so the HTTP server (demo apps) is listening. */
@@ -22,7 +22,7 @@ export function startEmbeddedWorker(opts: { delayMs?: number } = {}): Promise<Pr
   g.__gatehouseEmbeddedWorker ??= (async () => {
     await new Promise((r) => setTimeout(r, opts.delayMs ?? 3000).unref?.());
     const handle = await getHandle();
-    const worker = await new ProvisioningWorker(handle, { concurrency: 4, reconcileMaxAgeMs: 6 * 3_600_000, log: (m) => console.log(`[worker] ${m}`) }).start();
+    const worker = await new ProvisioningWorker(handle, { ...envWorkerOptions(), concurrency: 4, reconcileMaxAgeMs: 6 * 3_600_000, log: (m) => console.log(`[worker] ${m}`) }).start();
     const stop = () => void worker.stop();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);

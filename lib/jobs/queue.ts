@@ -8,7 +8,7 @@
  *   through `query`. PGlite serialises every query and transaction behind one mutex, so pg-boss calls must never
  *   be awaited from inside a database transaction (they would wait for the transaction that waits for them).
  *
- * pg-boss jobs carry only an operation id: the operations table is the source of truth (see lib/jobs/worker.ts),
+ * pg-boss jobs carry only an operation id: the operations table is the source of truth (see lib/jobs/dispatch.ts),
  * so a lost, late or duplicated job can delay work but never do it twice.
  */
 import type { PGlite } from "@electric-sql/pglite";

@@ -5,6 +5,8 @@
  * database), checks it with `slaptest -u`, starts `/usr/sbin/slapd -d 0` in the foreground (so the PID we hold
  * is the server itself) on ldap://127.0.0.1:<free port>/, waits until a bind succeeds, then adds the base
  * entries (dcObject/organization, ou=people, ou=groups, ou=disabled) with ldapts.
+ * The lastbind overlay (slapo-lastbind) is on, so every successful simple bind of an entry records its
+ * `authTimestamp` (precision 0: on every bind) the way a production directory tracking dormant accounts does.
  * stop() kills exactly that PID and removes the temp dir. Missing slapd → an Error saying how to install it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -26,6 +28,11 @@ export const LDAP_INSTALL_HINT =
 
 export function ldapAvailable(): boolean {
   return existsSync(SLAPD_PATH) && existsSync(path.join(SCHEMA_DIR, "inetorgperson.schema"));
+}
+
+/** Debian's slapd ships the lastbind overlay module (authTimestamp on every bind). */
+export function lastbindAvailable(): boolean {
+  return existsSync(path.join(MODULE_DIR, "lastbind.so"));
 }
 
 export type LdapServer = {
@@ -54,6 +61,7 @@ export async function startLdap(opts: { baseDn?: string } = {}): Promise<LdapSer
       `argsfile ${dir}/slapd.args`,
       `modulepath ${MODULE_DIR}`,
       "moduleload back_mdb",
+      ...(lastbindAvailable() ? ["moduleload lastbind"] : []),
       "database mdb",
       "maxsize 104857600",
       `suffix "${baseDn}"`,
@@ -62,6 +70,7 @@ export async function startLdap(opts: { baseDn?: string } = {}): Promise<LdapSer
       `directory ${dir}/db`,
       "index objectClass eq",
       "index uid,member eq",
+      ...(lastbindAvailable() ? ["overlay lastbind"] : []),
       "",
     ].join("\n"),
   );

@@ -13,6 +13,11 @@
  *   body), ignoreStartIndex (always serves the first page), extraListFields (ListResponse carries unknown fields),
  *   noPatch (PATCH answers 501 Not Implemented, so clients must fall back to PUT).
  *
+ * - Sign-ins: like many SaaS apps, it records each user's last sign-in in a vendor extension of its own
+ *   (ACTIVITY_SCHEMA, attribute `lastLogin`, readOnly dateTime): recordSignIn(userName, at) sets it, the way the app
+ *   would when the person signs in; clients read it at the path `${ACTIVITY_SCHEMA}:lastLogin`. Updates from clients
+ *   keep it (it is the app's own record, not theirs to write).
+ *
  * scimmy declares resources process-wide, so the handlers are declared once and find the instance's store
  * through the per-router `context` function; several apps can run in one process.
  */
@@ -23,6 +28,9 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import SCIMMY from "scimmy";
 import SCIMMYRouters from "scimmy-routers";
+
+/** The vendor extension where this app records sign-ins (see recordSignIn). */
+export const ACTIVITY_SCHEMA = "urn:ietf:params:scim:schemas:extension:activity:2.0:User";
 
 export type ScimFault = "none" | "500" | "429" | "timeout" | "down";
 export type ScimQuirks = { patchNoContent?: boolean; ignoreStartIndex?: boolean; extraListFields?: boolean; noPatch?: boolean };
@@ -41,6 +49,8 @@ export type ScimApp = {
   state(): { users: Rec[]; groups: Rec[] };
   setFault(mode: ScimFault): Promise<void>;
   setQuirks(q: ScimQuirks): void;
+  /** The person signed in to the app at `at`: recorded in the user's activity extension (false: no such user). */
+  recordSignIn(userName: string, at: Date): boolean;
   /** Requests received so far (method + path), for asserting paging behaviour. */
   requests: string[];
 };
@@ -81,7 +91,8 @@ function declareResources() {
       if (res.id) {
         const old = store.users.get(res.id);
         if (!old) throw notFound(res.id);
-        const rec = stamp({ ...data, groups: undefined, id: res.id }, old.meta?.created);
+        // The app's own sign-in record (readOnly) survives any client update.
+        const rec = stamp({ ...data, groups: undefined, id: res.id, ...(old[ACTIVITY_SCHEMA] ? { [ACTIVITY_SCHEMA]: old[ACTIVITY_SCHEMA] } : {}) }, old.meta?.created);
         store.users.set(res.id, rec);
         return clone(rec);
       }
@@ -94,7 +105,15 @@ function declareResources() {
       if (!store.users.delete(res.id)) throw notFound(res.id);
       for (const g of store.groups.values()) g.members = (g.members ?? []).filter((m: Rec) => m.value !== res.id);
     },
-    extensions: [{ schema: SCIMMY.Schemas.EnterpriseUser, required: false }],
+    extensions: [
+      { schema: SCIMMY.Schemas.EnterpriseUser, required: false },
+      {
+        schema: new SCIMMY.Types.SchemaDefinition("Activity", ACTIVITY_SCHEMA, "Sign-in activity recorded by the application", [
+          new SCIMMY.Types.Attribute("dateTime", "lastLogin", { mutable: false, description: "When the user last signed in" }),
+        ]),
+        required: false,
+      },
+    ],
   } as any);
 
   SCIMMY.Resources.declare(SCIMMY.Resources.Group, {
@@ -201,6 +220,9 @@ export async function startScimApp(opts: {
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
       const s = http.createServer(app);
+      // Idle keep-alive sockets outlive the client's (undici keeps them 4 s): the client, not the server, closes them,
+      // so a request never races the server closing its socket (ECONNRESET on a busy machine).
+      s.keepAliveTimeout = 60_000;
       s.on("connection", (sock) => {
         sockets.add(sock);
         sock.on("close", () => sockets.delete(sock));
@@ -247,6 +269,12 @@ export async function startScimApp(opts: {
     },
     setQuirks(q: ScimQuirks) {
       quirks = { ...q };
+    },
+    recordSignIn(userName: string, at: Date) {
+      const u = [...store.users.values()].find((x) => String(x.userName).toLowerCase() === userName.toLowerCase());
+      if (!u) return false;
+      u[ACTIVITY_SCHEMA] = { lastLogin: at.toISOString() };
+      return true;
     },
   };
 }

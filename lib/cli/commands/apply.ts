@@ -11,8 +11,11 @@ import { AppError } from "@/lib/errors";
 import { applyConfigFile } from "@/lib/services/systems/apply-file";
 
 const usage = `Usage: gatehouse apply -f FILE [--dry-run] [--json]
-  FILE is JSON: {"systems":[{"key","name","connector","config":{…},"secrets":{"token":"env:MY_TOKEN"},"criticality","deprovision":{"action","retentionDays"}}],
+  FILE is JSON: {"systems":[{"key","name","connector","config":{…},"secrets":{"token":"env:MY_TOKEN"},"criticality","deprovision":{"action","retentionDays"},"aliases":["gh"],
+                             "entitlements":[{"externalId","description","owner","privileged","sensitivity","requestable"}]}],
                  "roles":[{"key","name","status":"published","entitlements":["app:externalId"],"rules":[{"name","conditions":[{"attribute","op","value"}]}]}]}
+  --dry-run runs the same code and rolls it back: its totals (grants, removals, operations by kind) are what applying does.
+  Exit code 4: the roles part was held by the mass-change guard (an admin releases it in the portal).
   See docs/systems-file.md.`;
 
 const cliAdmin: Actor = { personId: "system:cli", name: "CLI", email: "", roles: ["admin"], ownedApplicationIds: [] };
@@ -43,8 +46,8 @@ export async function run(argv: string[]): Promise<number> {
     const result = await applyConfigFile({ ctx: { db: h.db, actor: cliAdmin }, input: { text, environment: { ...process.env }, dryRun } });
     const plans = result.systems;
     if (argv.includes("--json")) {
-      console.log(JSON.stringify({ dryRun, systems: plans, roles: result.roles, access: result.access }, null, 2));
-      return 0;
+      console.log(JSON.stringify({ dryRun, systems: plans, roles: result.roles, access: result.access, held: result.held }, null, 2));
+      return result.held?.id ? 4 : 0;
     }
     for (const p of plans) {
       const secrets = Object.entries(p.secrets).map(([k, s]) => `${k} ${s}`).join(", ");
@@ -68,8 +71,14 @@ export async function run(argv: string[]): Promise<number> {
     if (result.roles.length) {
       const rn = (a: string) => result.roles.filter((p) => p.action === a).length;
       const a = result.access;
-      console.log(`Roles: ${rn("create")} to create, ${rn("update")} to update, ${rn("unchanged")} unchanged; ${a.people} people affected: ${a.added} grants ${dryRun ? "would be " : ""}added, ${a.scheduledForRemoval} ${dryRun ? "would be " : ""}scheduled for removal, ${a.operations} operations.`);
+      const kinds = Object.entries(a.byKind).map(([k, c]) => `${c} ${k.replace("_", " ")}`).join(", ");
+      console.log(`Roles: ${rn("create")} to create, ${rn("update")} to update, ${rn("unchanged")} unchanged; ${a.people} people affected: ${a.added} grants ${dryRun ? "would be " : ""}added, ${a.scheduledForRemoval} ${dryRun ? "would be " : ""}scheduled for removal${a.ruleBacked ? `, ${a.ruleBacked} adopted grants ${dryRun ? "would become" : "became"} rule-backed` : ""}, ${a.operations} operations${kinds ? ` (${kinds})` : ""}.`);
     }
+    if (result.held?.id) {
+      console.log(`HELD by the mass-change guard (${result.held.reasons.join("; ")}): the roles were not applied. An admin reviews and releases it in the portal (Admin → Held runs, /admin/held-runs/${result.held.id}).`);
+      return 4;
+    }
+    if (result.held) console.log(`Applying would be held by the mass-change guard: ${result.held.reasons.join("; ")}.`);
     return 0;
   } catch (e) {
     if (e instanceof AppError) {

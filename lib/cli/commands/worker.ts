@@ -4,6 +4,7 @@
  * db/client), because the portal runs the worker itself.
  */
 import { DatabaseBusyError, migrate, openDb } from "@/db/client";
+import { envWorkerOptions } from "@/lib/jobs/options";
 import { ProvisioningWorker } from "@/lib/jobs/worker";
 
 function flag(argv: string[], name: string): string | undefined {
@@ -13,7 +14,7 @@ function flag(argv: string[], name: string): string | undefined {
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes("--help")) {
-    console.log("Usage: gatehouse worker [--until-idle] [--concurrency N] [--timeout SECONDS]\n  Executes provisioning operations until stopped (or, with --until-idle, until nothing is left to do).");
+    console.log("Usage: gatehouse worker [--until-idle] [--concurrency N] [--timeout SECONDS]\n  Executes provisioning operations until stopped (or, with --until-idle, until nothing is left to do).\n  Failing operations are retried (GATEHOUSE_RETRY_BUDGET_HOURS, GATEHOUSE_BACKOFF_CAP_SECONDS); a system that does not\n  answer is paused and probed every GATEHOUSE_PROBE_INTERVAL_SECONDS, then drained.");
     return 0;
   }
   const concurrency = Number(flag(argv, "--concurrency") ?? 8);
@@ -34,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   await migrate(handle);
   // A long-running worker also reconciles systems not read back for 6 h; --until-idle only drains the queue.
-  const worker = await new ProvisioningWorker(handle, { concurrency, reconcileMaxAgeMs: argv.includes("--until-idle") ? 0 : 6 * 3_600_000, log: (m) => console.log(m) }).start();
+  const worker = await new ProvisioningWorker(handle, { ...envWorkerOptions(), concurrency, reconcileMaxAgeMs: argv.includes("--until-idle") ? 0 : 6 * 3_600_000, log: (m) => console.log(m) }).start();
   console.log(`Provisioning worker started (${handle.kind}, concurrency ${concurrency}).`);
   const finish = async () => {
     await worker.stop();

@@ -7,14 +7,20 @@
  *   expiry sweep revokes it (expiresAt set; reason says why). Given again before then → kept.
  * - Terminated → every active grant of any source revoked at once (leavers lose all access).
  * - On leave → grants untouched (escrow); the planner suspends the accounts.
+ * - Adopted access (source "adopted": held before Gatehouse, see provisioning/discover.ts) is never revoked or
+ *   scheduled here; when a rule now gives it, the grant becomes rule-backed (source "birthright", the role as its
+ *   sourceRef, adopted_at kept as the record of where it came from); when the rules stop giving it, it goes back to
+ *   "adopted" instead of being scheduled for removal.
+ * Rules may name IdP groups (`idpGroup` conditions): callers re-run this when a membership changes.
  */
 import { and, eq, inArray, lte } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
+import { idpGroupsOfPeople } from "@/db/queries/idp-groups";
 import { activeBirthrightRules } from "@/db/queries/rules";
 import { grants, people, roleEntitlements } from "@/db/schema";
 import { resolveRoles, type Rule } from "@/lib/domain/policy";
 
-export type BirthrightChange = { personId: string; added: string[]; scheduled: string[]; revoked: string[]; kept: string[] };
+export type BirthrightChange = { personId: string; added: string[]; scheduled: string[]; revoked: string[]; kept: string[]; adoptedCovered: string[] };
 
 export async function syncBirthrightGrants(
   tx: Queryable,
@@ -36,13 +42,14 @@ export async function syncBirthrightGrants(
   for (let i = 0; i < personIds.length; i += 500) {
     const chunk = personIds.slice(i, i + 500);
     const ps = await tx.select().from(people).where(inArray(people.id, chunk));
+    const groupsOf = await idpGroupsOfPeople(tx, chunk);
     const active = await tx.select().from(grants).where(and(inArray(grants.personId, chunk), eq(grants.status, "active")));
     const byPerson = new Map<string, typeof active>();
     for (const g of active) byPerson.set(g.personId, [...(byPerson.get(g.personId) ?? []), g]);
     const inserts: Array<typeof grants.$inferInsert> = [];
     for (const p of ps) {
       const held = byPerson.get(p.id) ?? [];
-      const change: BirthrightChange = { personId: p.id, added: [], scheduled: [], revoked: [], kept: [] };
+      const change: BirthrightChange = { personId: p.id, added: [], scheduled: [], revoked: [], kept: [], adoptedCovered: [] };
       if (p.status === "terminated") {
         if (held.length) {
           await tx
@@ -54,11 +61,12 @@ export async function syncBirthrightGrants(
         out.push(change);
         continue;
       }
-      if (p.status === "on_leave") {
+      // On leave: grants untouched (escrow). Agents and service accounts get no birthright: only requested access.
+      if (p.status === "on_leave" || p.kind !== "human") {
         out.push(change);
         continue;
       }
-      const roles = resolveRoles({ ...p, attributes: p.attributes ?? {} }, rules);
+      const roles = resolveRoles({ ...p, attributes: p.attributes ?? {}, idpGroups: groupsOf.get(p.id) ?? [] }, rules);
       const desired = new Map<string, { roleId: string; why: string }>();
       for (const [roleId, ruleNames] of roles) for (const e of roleEnts.get(roleId) ?? []) if (!desired.has(e)) desired.set(e, { roleId, why: ruleNames.join(", ") });
       const birthright = held.filter((g) => g.source === "birthright");
@@ -68,6 +76,11 @@ export async function syncBirthrightGrants(
           // Given again: cancel a pending mover removal.
           const pendingRemoval = birthright.find((g) => g.entitlementId === entId && g.expiresAt && g.reason.startsWith("Mover:"));
           if (pendingRemoval) await tx.update(grants).set({ expiresAt: null, reason: `Birthright rule: ${d.why}` }).where(eq(grants.id, pendingRemoval.id));
+          const adopted = !birthright.some((g) => g.entitlementId === entId) && held.find((g) => g.entitlementId === entId && g.source === "adopted");
+          if (adopted) {
+            await tx.update(grants).set({ source: "birthright", sourceRef: d.roleId, reason: `Birthright rule: ${d.why} (adopted before)` }).where(eq(grants.id, adopted.id));
+            change.adoptedCovered.push(entId);
+          }
           change.kept.push(entId);
           continue;
         }
@@ -77,6 +90,12 @@ export async function syncBirthrightGrants(
       const overlapEnd = new Date(opts.now.getTime() + opts.moverOverlapDays * 86_400_000);
       for (const g of birthright) {
         if (desired.has(g.entitlementId) || g.expiresAt) continue;
+        if (g.adoptedAt) {
+          // Held before Gatehouse and only rule-backed since: the rule going away does not remove it.
+          await tx.update(grants).set({ source: "adopted", sourceRef: null, reason: "Adopted: held before Gatehouse; no longer given by the rules, kept (review it)" }).where(eq(grants.id, g.id));
+          change.kept.push(g.entitlementId);
+          continue;
+        }
         await tx
           .update(grants)
           .set({ expiresAt: overlapEnd, reason: `Mover: no longer given by the rules; kept until ${overlapEnd.toISOString().slice(0, 10)}` })

@@ -95,6 +95,11 @@ for (const driver of testDrivers()) {
       expect(r.events.map((e) => e.kind)).toEqual(["mover"]);
       expect(r.events[0].changes).toMatchObject({ department: { from: "Sales", to: "Engineering" } });
       expect(await activeEnts("E1")).toEqual(["Eng channel", "Members", "Sales channel (until overlap ends)"]);
+      // The move is recorded on the person, so review triage and findings see it in any organisation.
+      const [sam] = await t.db.select().from(people).where(eq(people.employeeId, "E1"));
+      const day = (r.events[0] as { effectiveAt?: string }).effectiveAt?.slice(0, 10) ?? (sam!.lastHrEffectiveAt ?? new Date()).toISOString().slice(0, 10);
+      expect(sam!.attributes).toMatchObject({ previousDepartment: "Sales", movedAt: day, previousTitle: "AE", titleChangedAt: day });
+      expect(sam!.attributes).not.toHaveProperty("previousManagerEmployeeId");
     });
 
     it("a file with a bad row changes nothing, unless the admin applies only the valid rows", async () => {
@@ -106,6 +111,33 @@ for (const driver of testDrivers()) {
       const r2 = await apply(csv, { onlyValid: true });
       expect(r2.created).toBe(1);
       expect(await activeEnts("E2")).toEqual(["Members", "Sales channel"]);
+    });
+
+    it("a dry run of a file with a bad row previews the valid rows, exactly what applying only them does", async () => {
+      const csv = header + "E5,Ola,Five,ola@x.test,Sales,AE,2,Austin,M1,employee,active,2024-01-01,\nE6,Bad,Row,bad-email,Sales,AE,2,Austin,M1,employee,active,2024-01-01,\nE7,Lev,Nine,lev@x.test,Legal,Counsel,9,Austin,M1,employee,active,2024-01-01,\n";
+      const dry = await apply(csv, { dryRun: true });
+      expect(dry.applied).toBe(false);
+      expect(dry.validRowsOnly).toBe(true);
+      expect(dry.errors.map((e) => e.line)).toEqual([3]);
+      expect(dry.events.map((e) => `${e.employeeId}:${e.kind}`).sort()).toEqual(["E5:joiner", "E7:joiner"]);
+      // Values nobody in Gatehouse has yet are flagged, not refused.
+      expect(dry.notices).toEqual([
+        expect.objectContaining({ line: 4, column: "level", message: "level 9 is above every level in Gatehouse (the highest is 6)" }),
+        expect.objectContaining({ line: 4, column: "department", message: expect.stringContaining('department "Legal" is new to Gatehouse') }),
+      ]);
+      // Per person: what each gains, by name.
+      expect(dry.people?.map((p) => [p.employeeId, p.gained, p.lost])).toEqual([
+        ["E5", ["Slack: Members", "Slack: Sales channel"], []],
+        ["E7", ["Slack: Members"], []],
+      ]);
+      expect(await t.db.select().from(people).where(eq(people.employeeId, "E5"))).toHaveLength(0);
+      // Applying without "only the valid rows" still changes nothing; with it, the totals are the preview's.
+      expect((await apply(csv)).created).toBe(0);
+      expect(await t.db.select().from(people).where(eq(people.employeeId, "E5"))).toHaveLength(0);
+      const real = await apply(csv, { onlyValid: true });
+      const view = (x: typeof dry) => ({ created: x.created, events: x.events.length, access: x.access, operations: x.operations, people: x.people?.map(({ personId: _, ...p }) => p) });
+      expect(view(real)).toEqual(view(dry));
+      expect(await activeEnts("E5")).toEqual(["Members", "Sales channel"]);
     });
 
     it("a leaver loses all access at once; a rehire starts from birthright only", async () => {
@@ -125,6 +157,21 @@ for (const driver of testDrivers()) {
       expect(a.created).toBe(1);
       expect(b.duplicate).toBe(true);
       expect(await activeEnts("E4")).toEqual(["Sales channel"]);
+    });
+
+    it("no HR source may write a reserved attribute: the row is an error and nothing changes", async () => {
+      const rec = { ...parseHrCsv(header + "E8,Del,Egate,del@x.test,Sales,AE,2,Austin,,employee,active,2024-01-01,\n").records[0] };
+      for (const source of ["csv", "webhook", "scim"] as const) {
+        const r = await applyHrRecords({ ctx: { db: t.db, actor: admin }, input: { source, today }, records: [{ ...rec, attributes: { approvalDelegateId: "00000000-0000-0000-0000-000000000001" } }] });
+        expect(r.applied).toBe(false);
+        expect(r.errors).toEqual([expect.objectContaining({ column: "approvalDelegateId", message: expect.stringContaining("HR data cannot set it") })]);
+      }
+      expect(await t.db.select().from(people).where(eq(people.employeeId, "E8"))).toHaveLength(0);
+      // The E1 row exists: a change that only touches a reserved attribute is refused too.
+      const sam = { ...rec, employeeId: "E1", email: "sam@x.test", attributes: { ApprovalDelegateUntil: "2099-01-01T00:00:00Z" } };
+      expect((await applyHrRecords({ ctx: { db: t.db, actor: admin }, input: { source: "csv", today }, records: [sam] })).errors).toHaveLength(1);
+      const [row] = await t.db.select().from(people).where(eq(people.employeeId, "E1"));
+      expect(row.attributes).not.toHaveProperty("ApprovalDelegateUntil");
     });
 
     it("only admins and HR sources may apply", async () => {

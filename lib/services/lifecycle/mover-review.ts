@@ -21,6 +21,7 @@ import { grants, people, reviewCampaigns, reviewItems, roleEntitlements } from "
 import { recordAudit } from "@/lib/audit";
 import type { Change } from "@/lib/domain/lifecycle";
 import { resolveRoles, type Rule } from "@/lib/domain/policy";
+import { idpGroupsOfPeople } from "@/db/queries/idp-groups";
 import { activeBirthrightRules } from "@/db/queries/rules";
 
 export const MOVER_REVIEW_PREFIX = "Access kept after move: ";
@@ -43,7 +44,8 @@ export async function createMoverReview(
 
   // Roles the new attributes give (published roles, enabled rules), and their entitlements.
   const rules: Rule[] = await activeBirthrightRules(tx);
-  const roleIds = [...resolveRoles({ ...p, attributes: p.attributes ?? {} }, rules).keys()];
+  const idpGroups = (await idpGroupsOfPeople(tx, [p.id])).get(p.id) ?? [];
+  const roleIds = [...resolveRoles({ ...p, attributes: p.attributes ?? {}, idpGroups }, rules).keys()];
   const given = new Set<string>();
   if (roleIds.length) {
     for (const re of await tx.select({ e: roleEntitlements.entitlementId }).from(roleEntitlements).where(inArray(roleEntitlements.roleId, roleIds))) given.add(re.e);

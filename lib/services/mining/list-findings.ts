@@ -1,7 +1,8 @@
 /**
  * Access findings over the live organisation, each with its reasons, paginated:
  *  - outliers: people whose access differs most from their peers (findOutliers), with the entitlements that make
- *    them differ and the share of peers holding each;
+ *    them differ, the share of peers holding each and, where last use is known, how long each has gone unused
+ *    (rare and unused for ≥ `days` is said in the reasons);
  *  - dormant: active grants not used for ≥ `days` (default 90), or never used and granted ≥ `days` ago;
  *  - drift: access outside every role the person's attributes give (published roles via enabled birthright
  *    rules). Grants from approved requests and reviews are left out: an approver already justified them.
@@ -10,17 +11,21 @@
  * Justified exceptions (markFindingException) are audit events `finding.exception` with
  * {kind, personId, entitlementId|null, reason, expiresAt}; an unexpired one hides the matching finding
  * (entitlementId null: every entitlement of that person for that kind). No extra table: the audit log is the record.
- * Complexity: one bulk load (people, active grants, rules, role contents, exceptions) then O(grants + people × rules).
+ * Complexity: dormant is filtered, counted and paginated in SQL (the page's rows only); outliers and drift load
+ * everyone's access as one row per person (activeAccessByPerson) then O(grants + people × rules) in memory.
  */
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { organisationFacts } from "@/db/queries/reviews";
-import { applications, auditEvents, entitlements, grants, people } from "@/db/schema";
+import { activeAccessByPerson, dormantGrantsPage } from "@/db/queries/findings";
+import { activeBirthrightRules } from "@/db/queries/rules";
+import { applications, auditEvents, entitlements, grants, people, roleEntitlements } from "@/db/schema";
 import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can, has } from "@/lib/auth/can";
-import { findDormant, findDrift, findOutliers } from "@/lib/domain/mining/peers";
-import { resolveRoles } from "@/lib/domain/policy";
+import { explainOutlier, findDormant, findDrift, findOutliers } from "@/lib/domain/mining/peers";
+import { attributeValue, IDP_GROUP_ATTRIBUTE, resolveRoles } from "@/lib/domain/policy";
+import { dayOrDateTime, text } from "@/lib/validation";
+import { idpGroupsOfPeople } from "@/db/queries/idp-groups";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 
@@ -60,88 +65,157 @@ async function activeExceptions(db: Queryable, now: Date): Promise<Set<string>> 
   return out;
 }
 
+/** Names for findings: people and entitlements by id, and reasons with ids replaced by names. */
+function labeller(
+  catalogue: Array<{ id: string; name: string; application: string }>,
+  personById: Map<string, { displayName: string; department: string | null; title: string | null }>,
+) {
+  const entById = new Map(catalogue.map((e) => [e.id, e]));
+  const entLabel = (id: string) => (entById.get(id) ? `${entById.get(id)!.application} ${entById.get(id)!.name}` : id);
+  return {
+    entLabel,
+    // Domain reasons name ids; show names instead.
+    humanise: (s: string, personId: string, entIds: string[]) => {
+      let out = s.split(personId).join(personById.get(personId)?.displayName ?? personId);
+      for (const e of entIds) out = out.split(e).join(entLabel(e));
+      return out;
+    },
+    ent: (id: string, extra: Partial<FindingEntitlement> = {}): FindingEntitlement => ({ entitlementId: id, name: entById.get(id)?.name ?? id, application: entById.get(id)?.application ?? "", ...extra }),
+    base: (personId: string) => {
+      const x = personById.get(personId);
+      return { personId, personName: x?.displayName ?? personId, department: x?.department ?? "", title: x?.title ?? "" };
+    },
+  };
+}
+
+async function personNames(db: Queryable, ids: string[]) {
+  if (!ids.length) return new Map<string, { displayName: string; department: string | null; title: string | null }>();
+  const rows = await db.select({ id: people.id, displayName: people.displayName, department: people.department, title: people.title }).from(people).where(inArray(people.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 export async function listFindings({ ctx, input, now = new Date() }: { ctx: Ctx; input?: unknown; now?: Date }) {
   if (!can(ctx.actor, "analytics.run")) throw new ForbiddenError("Only admins, security and auditors can see access findings.");
   const p = listFindingsInput.safeParse(input ?? {});
   if (!p.success) throw new ValidationError(p.error.issues[0]?.message ?? "Invalid filter");
   const { kind, page, pageSize, days } = p.data;
 
-  const [org, live, catalogue, exceptions] = await Promise.all([
-    organisationFacts(ctx.db),
-    ctx.db
-      .select({ id: grants.id, personId: grants.personId, entitlementId: grants.entitlementId, source: grants.source, grantedAt: grants.grantedAt, lastUsedAt: grants.lastUsedAt })
-      .from(grants)
-      .innerJoin(people, eq(people.id, grants.personId))
-      .where(and(eq(grants.status, "active"), ne(people.status, "terminated"))),
-    ctx.db.select({ id: entitlements.id, name: entitlements.name, application: applications.name }).from(entitlements).innerJoin(applications, eq(applications.id, entitlements.applicationId)),
-    activeExceptions(ctx.db, now),
-  ]);
-  const persons = org.persons.filter((x) => x.status !== "terminated");
-  const personById = new Map(persons.map((x) => [x.id, x]));
-  const entById = new Map(catalogue.map((e) => [e.id, e]));
-  const entLabel = (id: string) => (entById.get(id) ? `${entById.get(id)!.application} ${entById.get(id)!.name}` : id);
-  // Domain reasons name ids; show names instead.
-  const humanise = (s: string, personId: string, entIds: string[]) => {
-    let out = s.split(personId).join(personById.get(personId)?.displayName ?? personId);
-    for (const e of entIds) out = out.split(e).join(entLabel(e));
-    return out;
-  };
+  const catalogue = () => ctx.db.select({ id: entitlements.id, name: entitlements.name, application: applications.name }).from(entitlements).innerJoin(applications, eq(applications.id, entitlements.applicationId));
+  const exceptions = await activeExceptions(ctx.db, now);
   const excepted = (personId: string, entId: string) => exceptions.has(`${kind}|${personId}|*`) || exceptions.has(`${kind}|${personId}|${entId}`);
-  const ent = (id: string, extra: Partial<FindingEntitlement> = {}): FindingEntitlement => ({ entitlementId: id, name: entById.get(id)?.name ?? id, application: entById.get(id)?.application ?? "", ...extra });
-  const base = (personId: string) => {
-    const x = personById.get(personId);
-    return { personId, personName: x?.displayName ?? personId, department: x?.department ?? "", title: x?.title ?? "" };
-  };
+
+  // Dormant access is a filter over grants: SQL filters, counts and paginates; only the page's rows are read.
+  if (kind === "dormant") {
+    const keys = [...exceptions].filter((k) => k.startsWith("dormant|")).map((k) => k.slice("dormant|".length));
+    const [dormant, cat] = await Promise.all([dormantGrantsPage(ctx.db, { now, days, page, pageSize, excepted: keys }), catalogue()]);
+    const names = await personNames(ctx.db, dormant.rows.map((g) => g.personId));
+    const label = labeller(cat, names);
+    // findDormant on the page's rows gives the same days and reasons as over every grant (rows come longest unused
+    // first); each row is keyed "entitlement|grant" so every finding keeps its own grant.
+    const found = findDormant(dormant.rows.map((g) => ({ person: g.personId, entitlement: `${g.entitlementId}|${g.id}`, grantedAt: g.grantedAt, lastUsed: g.lastUsedAt })), { now, days });
+    const items: FindingItem[] = found.map((f) => {
+      const [entitlementId, grantId] = f.entitlement.split("|") as [string, string];
+      return {
+        key: `dormant|${f.person}|${entitlementId}`, kind, ...label.base(f.person),
+        entitlements: [label.ent(entitlementId, { grantId, daysSinceUse: f.daysSinceUse, daysSinceGrant: f.daysSinceGrant })],
+        reasons: f.reasons.map((r) => label.humanise(r.split(f.entitlement).join(entitlementId), f.person, [entitlementId])),
+      };
+    });
+    return { kind, days, page, pageSize, total: dormant.total, pages: Math.max(1, Math.ceil(dormant.total / pageSize)), items };
+  }
+
+  // Outliers and drift compare each person with the whole organisation: everyone's access, one row per person.
+  const [persons, access, cat] = await Promise.all([
+    ctx.db
+      .select({
+        id: people.id, displayName: people.displayName, department: people.department, title: people.title, level: people.level, location: people.location,
+        employmentType: people.employmentType, status: people.status, costCenter: people.costCenter,
+        // Only drift's rules read the free-form attributes (20,000 JSON documents otherwise parsed for nothing).
+        attributes: kind === "drift" ? people.attributes : sql<null>`NULL::jsonb`,
+      })
+      .from(people)
+      .where(ne(people.status, "terminated")),
+    activeAccessByPerson(ctx.db, kind === "drift" ? { excludeSources: ["request", "review"] } : {}),
+    catalogue(),
+  ]);
+  const personById = new Map(persons.map((x) => [x.id, x]));
+  for (const id of [...access.keys()]) if (!personById.has(id)) access.delete(id); // leavers' grants are the lifecycle's business
+  const label = labeller(cat, new Map(persons.map((x) => [x.id, x])));
+  const ent = label.ent;
+  const base = label.base;
+  const humanise = label.humanise;
 
   let items: FindingItem[] = [];
-  if (kind === "dormant") {
-    const grantId = new Map(live.map((g) => [`${g.personId}|${g.entitlementId}`, g.id]));
-    for (const f of findDormant(live.map((g) => ({ person: g.personId, entitlement: g.entitlementId, grantedAt: g.grantedAt, lastUsed: g.lastUsedAt })), { now, days })) {
-      if (excepted(f.person, f.entitlement)) continue;
-      items.push({
-        key: `dormant|${f.person}|${f.entitlement}`, kind, ...base(f.person),
-        entitlements: [ent(f.entitlement, { grantId: grantId.get(`${f.person}|${f.entitlement}`), daysSinceUse: f.daysSinceUse, daysSinceGrant: f.daysSinceGrant })],
-        reasons: f.reasons.map((r) => humanise(r, f.person, [f.entitlement])),
+  if (kind === "outliers") {
+    // Scored without reasons (a few hundred thousand strings at 20,000 people); only the page's findings are explained.
+    const found = findOutliers(persons, access, { reasons: false })
+      .map((f) => ({ f, unusual: f.unusual.filter((u) => !excepted(f.person, u.entitlement)) }))
+      .filter((x) => x.unusual.length > 0 && x.f.score > 0);
+    const shown = found.slice((page - 1) * pageSize, page * pageSize);
+    // Where last use is known (connector or usage file), an outlier's unusual access says how long it has gone
+    // unused: rare AND unused is the strongest removal candidate. Read for the page's people only.
+    const pagePeople = shown.map((x) => x.f.person);
+    const grantRows = pagePeople.length
+      ? await ctx.db
+          .select({ personId: grants.personId, entitlementId: grants.entitlementId, lastUsedAt: grants.lastUsedAt, grantedAt: grants.grantedAt })
+          .from(grants)
+          .where(and(inArray(grants.personId, pagePeople), eq(grants.status, "active")))
+      : [];
+    const grantOf = new Map(grantRows.map((g) => [`${g.personId}|${g.entitlementId}`, g]));
+    const sinceDays = (d: Date | null) => (d ? Math.max(0, Math.floor((now.getTime() - d.getTime()) / 86_400_000)) : null);
+    const items = shown.map(({ f, unusual }): FindingItem => {
+      const usage = unusual.map((u) => {
+        const g = grantOf.get(`${f.person}|${u.entitlement}`);
+        return { entitlement: u.entitlement, used: sinceDays(g?.lastUsedAt ?? null), granted: sinceDays(g?.grantedAt ?? null) };
       });
-    }
+      const unused = usage.flatMap((u) =>
+        u.used !== null && u.used >= days ? [`${label.entLabel(u.entitlement)} is rare among peers and unused for ${u.used} days`]
+        : u.used === null && u.granted !== null && u.granted >= days ? [`${label.entLabel(u.entitlement)} is rare among peers and never used in the ${u.granted} days since it was granted`]
+        : [],
+      );
+      return {
+        key: `outliers|${f.person}`, kind, ...base(f.person), score: Math.round(f.score * 100) / 100,
+        peerGroup: `${f.peerGroup.name || f.peerGroup.basis} (${f.peerGroup.size} peers)`,
+        entitlements: unusual.map((u, i) => ent(u.entitlement, { peerShare: u.peerShare, daysSinceUse: usage[i]!.used, daysSinceGrant: usage[i]!.granted })),
+        reasons: [...explainOutlier(f).map((r) => humanise(r, f.person, [...f.unusual, ...f.missing].map((u) => u.entitlement))), ...unused],
+      };
+    });
+    return { kind, days, page, pageSize, total: found.length, pages: Math.max(1, Math.ceil(found.length / pageSize)), items };
   } else {
-    const access = new Map<string, Set<string>>();
-    const add = (m: Map<string, Set<string>>, k: string, v: string) => {
-      let s = m.get(k);
-      if (!s) m.set(k, (s = new Set()));
-      s.add(v);
-    };
-    if (kind === "outliers") {
-      for (const g of live) add(access, g.personId, g.entitlementId);
-      for (const f of findOutliers(persons, access)) {
-        const unusual = f.unusual.filter((u) => !excepted(f.person, u.entitlement));
-        if (!unusual.length || f.score <= 0) continue;
-        items.push({
-          key: `outliers|${f.person}`, kind, ...base(f.person), score: Math.round(f.score * 100) / 100,
-          peerGroup: `${f.peerGroup.name || f.peerGroup.basis} (${f.peerGroup.size} peers)`,
-          entitlements: unusual.map((u) => ent(u.entitlement, { peerShare: u.peerShare })),
-          reasons: f.reasons.map((r) => humanise(r, f.person, [...f.unusual, ...f.missing].map((u) => u.entitlement))),
-        });
+    const [rules, roleEnts, groupsOf] = await Promise.all([
+      activeBirthrightRules(ctx.db),
+      ctx.db.select({ roleId: roleEntitlements.roleId, entitlementId: roleEntitlements.entitlementId }).from(roleEntitlements),
+      idpGroupsOfPeople(ctx.db),
+    ]);
+    const entsOfRole = new Map<string, string[]>();
+    for (const r of roleEnts) entsOfRole.set(r.roleId, [...(entsOfRole.get(r.roleId) ?? []), r.entitlementId]);
+    // Rules read only the attributes their conditions name (and the status): people alike in those get the same
+    // roles, so the rules run once per distinct combination, not once per person.
+    const named = [...new Set(rules.flatMap((r) => r.conditions.map((c) => c.attribute)))];
+    const expected = new Map<string, Set<string>>();
+    const bySignature = new Map<string, Set<string>>();
+    for (const x of persons) {
+      const p = { ...x, attributes: x.attributes ?? {}, idpGroups: groupsOf.get(x.id) ?? [] };
+      const signature = JSON.stringify([p.status, ...named.map((a) => {
+        const v = a === IDP_GROUP_ATTRIBUTE ? p.idpGroups : attributeValue(p, a);
+        return [typeof v, v ?? null]; // undefined and null differ for the rules (Number(null) is 0)
+      })]);
+      let s = bySignature.get(signature);
+      if (!s) {
+        s = new Set<string>();
+        for (const roleId of resolveRoles(p, rules).keys()) for (const e of entsOfRole.get(roleId) ?? []) s.add(e);
+        bySignature.set(signature, s);
       }
-    } else {
-      for (const g of live) if (g.source !== "request" && g.source !== "review") add(access, g.personId, g.entitlementId);
-      const roleEnts = new Map<string, string[]>();
-      for (const r of org.roleEnts) roleEnts.set(r.roleId, [...(roleEnts.get(r.roleId) ?? []), r.entitlementId]);
-      const expected = new Map<string, Set<string>>();
-      for (const x of persons) {
-        const s = new Set<string>();
-        for (const roleId of resolveRoles({ ...x, attributes: x.attributes ?? {} }, org.rules).keys()) for (const e of roleEnts.get(roleId) ?? []) s.add(e);
-        expected.set(x.id, s);
-      }
-      for (const f of findDrift(access, expected)) {
-        const outside = f.outside.filter((e) => !excepted(f.person, e));
-        if (!outside.length) continue;
-        items.push({
-          key: `drift|${f.person}`, kind, ...base(f.person),
-          entitlements: outside.map((e) => ent(e)),
-          reasons: f.reasons.filter((_, i) => outside.includes(f.outside[i]!)).map((r) => humanise(r, f.person, outside)),
-        });
-      }
+      expected.set(x.id, s);
+    }
+    for (const f of findDrift(access, expected)) {
+      const outside = f.outside.filter((e) => !excepted(f.person, e));
+      if (!outside.length) continue;
+      items.push({
+        key: `drift|${f.person}`, kind, ...base(f.person),
+        entitlements: outside.map((e) => ent(e)),
+        reasons: f.reasons.filter((_, i) => outside.includes(f.outside[i]!)).map((r) => humanise(r, f.person, outside)),
+      });
     }
   }
   const total = items.length;
@@ -153,8 +227,8 @@ export const findingExceptionInput = z.object({
   kind: z.enum(FINDING_KINDS),
   personId: z.string().uuid(),
   entitlementId: z.string().uuid().nullable().default(null),
-  reason: z.string().trim().min(5, "Say why this access is justified").max(1000),
-  expiresAt: z.coerce.date(),
+  reason: text(1000).trim().min(5, "Say why this access is justified"),
+  expiresAt: dayOrDateTime("T00:00:00Z"),
 });
 
 /** Record a justified exception (admins and security; auditors only read). Hidden from the lists until it expires. */

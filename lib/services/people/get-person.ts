@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { can } from "@/lib/auth/can";
+import { liveDriftFindings } from "@/db/queries/drift";
 import { personOperations } from "@/db/queries/operations";
 import { getPerson as loadPerson, managerChain, personAccess } from "@/db/queries/people";
 import { personSodConflicts } from "@/db/queries/sod";
@@ -23,6 +24,6 @@ export async function getPersonPage({ ctx, input: raw }: { ctx: Ctx; input: unkn
   }
   const person = await loadPerson(ctx.db, id);
   if (!person) throw new NotFoundError("No such person.");
-  const [access, operations, sodConflicts] = await Promise.all([personAccess(ctx.db, id), personOperations(ctx.db, id, 30), personSodConflicts(ctx.db, id)]);
-  return { ...person, ...access, operations, sodConflicts };
+  const [access, operations, sodConflicts, drift] = await Promise.all([personAccess(ctx.db, id), personOperations(ctx.db, id, 30), personSodConflicts(ctx.db, id), liveDriftFindings(ctx.db, { personId: id }, 50)]);
+  return { ...person, ...access, operations, sodConflicts, drift };
 }

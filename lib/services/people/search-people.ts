@@ -20,6 +20,7 @@ export async function searchPeople({ ctx, input }: { ctx: Ctx; input: unknown })
   const parsed = searchPeopleInput.safeParse(input);
   if (!parsed.success) throw new ValidationError("Invalid search: " + parsed.error.issues.map((i) => i.message).join("; "));
   const everyone = has(ctx.actor, "admin") || has(ctx.actor, "auditor") || has(ctx.actor, "security");
-  const result = await query(ctx.db, { ...parsed.data, withinLineOf: everyone ? undefined : ctx.actor.personId });
+  // An agent sees its sponsor's reporting line; a manager their own.
+  const result = await query(ctx.db, { ...parsed.data, withinLineOf: everyone ? undefined : (ctx.actor.agent?.sponsorId ?? ctx.actor.personId) });
   return { ...result, filter: parsed.data, scope: everyone ? ("everyone" as const) : ("reporting_line" as const) };
 }

@@ -5,7 +5,7 @@
  * ON CONFLICT DO NOTHING (the idempotency key is unique among open operations, so a concurrent or repeated
  * plan of the same change inserts nothing) and writes one audit event per person that got operations.
  *
- * After the caller commits, `wakeDispatcher()` (lib/jobs/dispatcher) hands the operations to the queue at once;
+ * After the caller commits, `wakeDispatcher()` (lib/jobs/wake.ts) hands the operations to the queue at once;
  * if nobody calls it (or the process dies), the dispatcher's sweep finds them within a second or so.
  */
 import { randomUUID } from "node:crypto";
@@ -16,7 +16,8 @@ import { recordAudit } from "@/lib/audit";
 import { plan, type KnownAccount, type OpenOperation, type OperationKind, type PlannedOperation, type PlannerApp } from "@/lib/domain/planner";
 
 export type PlanCause = { kind: string; id?: string | null; actorId?: string | null };
-export type PlanResult = { operationIds: string[]; planned: PlannedOperation[]; skipped: number };
+/** `created`: the planned operations really inserted (those of `operationIds`); a preview counts these. */
+export type PlanResult = { operationIds: string[]; planned: PlannedOperation[]; created: PlannedOperation[]; skipped: number };
 
 export const OPEN_STATUSES = ["pending", "queued", "running", "failed"] as const;
 
@@ -30,9 +31,27 @@ function userNameOf(email: string): string {
   return at > 0 ? email.slice(0, at) : email;
 }
 
-export async function planPeople(tx: Queryable, personIds: string[], cause: PlanCause, now = new Date()): Promise<PlanResult> {
+/** Only directory-like targets hold a manager: elsewhere a manager change is not an account update (no owner task). */
+const MANAGER_KINDS = new Set(["ldap", "scim"]);
+function knownProfile(kind: string, profile: KnownAccount["profile"]): KnownAccount["profile"] {
+  if (!profile || MANAGER_KINDS.has(kind) || profile.manager === undefined) return profile;
+  const { manager: _m, ...rest } = profile;
+  return rest;
+}
+
+export type PlanOptions = {
+  /** Keep just the planned operations it accepts (reconciliation plans one application, by its policy). */
+  only?: (op: PlannedOperation) => boolean;
+  /**
+   * Reconcile remediation: never disable or delete the account of an active person (the account exists in the
+   * target and is linked to someone who works here; nothing granting it in Gatehouse is not a reason to remove it).
+   */
+  keepAccountsOfActive?: boolean;
+};
+
+export async function planPeople(tx: Queryable, personIds: string[], cause: PlanCause, now = new Date(), opts: PlanOptions = {}): Promise<PlanResult> {
   const ids = [...new Set(personIds)];
-  if (ids.length === 0) return { operationIds: [], planned: [], skipped: 0 };
+  if (ids.length === 0) return { operationIds: [], planned: [], created: [], skipped: 0 };
 
   // Bulk loads: one query per table.
   const [persons, desiredRows, accountRows, openOps] = await Promise.all([
@@ -41,7 +60,8 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
       .select({ personId: grants.personId, entitlementId: grants.entitlementId, applicationId: entitlements.applicationId })
       .from(grants)
       .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
-      .where(and(inArray(grants.personId, ids), eq(grants.status, "active"), or(isNull(grants.expiresAt), gt(grants.expiresAt, now)))),
+      // An entitlement discovery marked removed is not wanted from the target (the group is gone there).
+      .where(and(inArray(grants.personId, ids), eq(grants.status, "active"), or(isNull(grants.expiresAt), gt(grants.expiresAt, now)), isNull(entitlements.removedAt))),
     tx.select().from(accounts).where(inArray(accounts.personId, ids)),
     tx
       .select()
@@ -56,6 +76,12 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
     appIds.length ? tx.select().from(applications).where(inArray(applications.id, appIds)) : Promise.resolve([]),
   ]);
   const apps = new Map(appRows.filter(isPlanned).map((a) => [a.id, a]));
+  // Managers are written to the targets by userName (the same derivation as every account's userName).
+  const managerIds = [...new Set(persons.map((p) => p.managerId).filter((m): m is string => Boolean(m)))];
+  const managerEmail = new Map<string, string>();
+  if (managerIds.length) {
+    for (const m of await tx.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, managerIds))) managerEmail.set(m.id, m.email);
+  }
 
   const key = (p: string, a: string) => `${p}|${a}`;
   const desired = new Map<string, string[]>();
@@ -104,11 +130,11 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
       const a = apps.get(appId)!;
       const acc = account.get(key(p.id, appId)) ?? null;
       const known: KnownAccount | null = acc
-        ? { id: acc.id, status: acc.status, externalId: acc.externalId, username: acc.username, disabledAt: acc.disabledAt, profile: (acc.attributes as { profile?: KnownAccount["profile"] }).profile ?? null }
+        ? { id: acc.id, status: acc.status, externalId: acc.externalId, username: acc.username, disabledAt: acc.disabledAt, profile: knownProfile(a.connectorKind, (acc.attributes as { profile?: KnownAccount["profile"] }).profile ?? null) }
         : null;
       return {
         applicationId: appId,
-        policy: { deprovisionAction: a.deprovisionAction, retentionDays: a.retentionDays, criticality: a.criticality, supportsSessionRevoke: a.supportsSessionRevoke },
+        policy: { deprovisionAction: a.deprovisionAction, leaverPolicy: a.leaverPolicy, retentionDays: a.retentionDays, criticality: a.criticality, supportsSessionRevoke: a.supportsSessionRevoke },
         desired: desired.get(key(p.id, appId)) ?? [],
         account: known,
         actual: acc ? (held.get(acc.id) ?? []) : [],
@@ -117,7 +143,7 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
     });
     // Stable application order (by key) so plans are reproducible.
     plannerApps.sort((x, y) => apps.get(x.applicationId)!.key.localeCompare(apps.get(y.applicationId)!.key));
-    const ops = plan({
+    const all = plan({
       personId: p.id,
       status: p.status,
       profile: {
@@ -129,14 +155,17 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
         employeeNumber: p.employeeId,
         department: p.department,
         title: p.title,
+        manager: p.managerId && managerEmail.has(p.managerId) ? userNameOf(managerEmail.get(p.managerId)!) : "",
       },
       apps: plannerApps,
       now,
     });
+    const kept = opts.keepAccountsOfActive && p.status === "active" ? all.filter((o) => o.kind !== "disable" && o.kind !== "delete") : all;
+    const ops = opts.only ? kept.filter(opts.only) : kept;
     if (ops.length) perPerson.set(p.id, ops);
     planned.push(...ops);
   }
-  if (planned.length === 0) return { operationIds: [], planned, skipped: 0 };
+  if (planned.length === 0) return { operationIds: [], planned, created: [], skipped: 0 };
 
   // Ids are chosen here so dependencies inside one plan can point at each other before insertion.
   const idByKey = new Map<string, string>();
@@ -155,6 +184,9 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
     causeKind: cause.kind,
     causeId: cause.id ?? null,
     idempotencyKey: o.idempotencyKey,
+    // The plan's clock, like the decision that caused it: HR events and their operations are
+    // matched by time (operations created at or after the event was received).
+    createdAt: now,
   }));
   const inserted: string[] = [];
   for (let i = 0; i < rows.length; i += 500) {
@@ -196,5 +228,39 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
     ];
   });
   await recordAudit(tx, events);
-  return { operationIds: inserted, planned, skipped: skippedRows.length };
+  return { operationIds: inserted, planned, created: planned.filter((o) => insertedSet.has(idByKey.get(o.idempotencyKey)!)), skipped: skippedRows.length };
+}
+
+/**
+ * The outbox entry for disabling an account that belongs to nobody (an orphan an access review decided to disable):
+ * the planner works per person, so this is its one account-level case. The operation carries no person, only the
+ * account (the worker's loadContext finds the account by id); its idempotency key names the account, so deciding
+ * twice, or a concurrent plan, inserts nothing new. Written in the caller's transaction with its audit event.
+ * Returns the open operation's id (the new one, or the one already on its way).
+ */
+export async function planAccountDisable(
+  tx: Queryable,
+  account: { id: string; applicationId: string; username: string },
+  cause: PlanCause,
+  reason: string,
+  now = new Date(),
+): Promise<{ operationId: string; created: boolean }> {
+  const idempotencyKey = `disable:${account.applicationId}:account:${account.id}:-`;
+  const [row] = await tx
+    .insert(operations)
+    .values({
+      kind: "disable", personId: null, applicationId: account.applicationId, accountId: account.id, entitlementId: null, payload: { reason, userName: account.username },
+      status: "pending", sequence: 0, causeKind: cause.kind, causeId: cause.id ?? null, idempotencyKey, createdAt: now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: operations.id });
+  if (!row) {
+    const [open] = await tx.select({ id: operations.id }).from(operations).where(and(eq(operations.idempotencyKey, idempotencyKey), inArray(operations.status, [...OPEN_STATUSES])));
+    return { operationId: open!.id, created: false };
+  }
+  await recordAudit(tx, {
+    actorId: cause.actorId ?? null, actorKind: cause.actorId ? "person" : "system", action: "provisioning.planned", targetKind: "account", targetId: account.id,
+    data: { cause: { kind: cause.kind, id: cause.id ?? null }, kinds: ["disable"], operations: [{ id: row.id, kind: "disable", applicationId: account.applicationId, userName: account.username, reason }] },
+  });
+  return { operationId: row.id, created: true };
 }

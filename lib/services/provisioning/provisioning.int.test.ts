@@ -12,7 +12,11 @@ import { encryptSecrets } from "@/lib/crypto";
 import { resetEnvCache } from "@/lib/env";
 import { ForbiddenError } from "@/lib/errors";
 import { PROVISION_QUEUE, startQueue } from "@/lib/jobs/queue";
-import { claimOperation, executeOperation, ProvisioningWorker, resolveOptions, wakeDispatcher } from "@/lib/jobs/worker";
+import { claimOperation } from "@/lib/jobs/dispatch";
+import { executeOperation } from "@/lib/jobs/execute";
+import { resolveOptions } from "@/lib/jobs/options";
+import { wakeDispatcher } from "@/lib/jobs/wake";
+import { ProvisioningWorker } from "@/lib/jobs/worker";
 import { startScimApp, type ScimApp } from "@/lib/testing/scim-server";
 import { testDrivers, type TestDb } from "@/lib/testing/test-db";
 import { planPeople } from "./plan";
@@ -224,7 +228,8 @@ for (const driver of testDrivers()) {
       wakeDispatcher();
       await worker.runUntilIdle(30_000);
       const ops = (await opsOf(ada.id)).slice(2);
-      expect(ops.map((o) => [o.kind, o.status])).toEqual([["revoke_sessions", "succeeded"], ["disable", "succeeded"]]);
+      // Sessions first, then the disable; the default leaver policy then removes the group membership too.
+      expect(ops.map((o) => [o.kind, o.status])).toEqual([["revoke_sessions", "succeeded"], ["disable", "succeeded"], ["revoke", "succeeded"]]);
       expect(users("ada")[0]!.active).toBe(false);
       const [acc] = await t.db.select().from(accounts).where(eq(accounts.personId, ada.id));
       expect(acc!.status).toBe("disabled");

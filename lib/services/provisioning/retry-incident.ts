@@ -4,7 +4,7 @@ import { incidents, operations } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { wakeDispatcher } from "@/lib/jobs/worker";
+import { wakeDispatcher } from "@/lib/jobs/wake";
 import type { Ctx } from "@/lib/services/context";
 import { OPEN_STATUSES } from "./plan";
 
@@ -37,7 +37,7 @@ export async function retryIncident({ ctx, input: raw }: { ctx: Ctx; input: unkn
     if (twin) {
       await tx.update(incidents).set({ status: "resolved", resolvedAt: now, resolvedById: ctx.actor.personId }).where(eq(incidents.id, inc.id));
     } else {
-      await tx.update(operations).set({ status: "pending", attempts: 0, leaseUntil: null, finishedAt: null }).where(eq(operations.id, op.id));
+      await tx.update(operations).set({ status: "pending", attempts: 0, leaseUntil: null, finishedAt: null, firstFailedAt: null }).where(eq(operations.id, op.id));
       await tx.update(incidents).set({ status: "retrying" }).where(eq(incidents.id, inc.id));
     }
     await recordAudit(tx, {

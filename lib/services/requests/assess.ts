@@ -15,6 +15,9 @@ type EntRow = CatalogEntitlement;
 export type Beneficiary = {
   id: string; displayName: string; department: string; title: string; managerId: string | null; employmentType: string;
   attributes: Record<string, unknown>;
+  /** human, or an agent / service account (whose sponsor approves first, like a contractor's). */
+  kind?: string;
+  agentSponsorId?: string | null;
 };
 
 export type AssessedItem = {
@@ -62,7 +65,8 @@ export async function assessRequest(
     a.together === false
       ? new Map(entIds.map((id) => [id, sodConflictsFor(held, [id], policies).get(id) ?? []]))
       : sodConflictsFor(held, entIds, policies);
-  const sponsorId = typeof b.attributes?.sponsorId === "string" ? (b.attributes.sponsorId as string) : null;
+  const isAgent = b.kind != null && b.kind !== "human";
+  const sponsorId = isAgent ? (b.agentSponsorId ?? null) : typeof b.attributes?.sponsorId === "string" ? (b.attributes.sponsorId as string) : null;
 
   const items: AssessedItem[] = [];
   const routing: RoutingItem[] = [];
@@ -100,7 +104,7 @@ export async function assessRequest(
       sensitivity: e.sensitivity,
       sodConflicts: sod.map((c) => ({ policyName: c.policyName, action: c.action })),
       peerAdoption: adoption.peerCount ? peerShare : 0,
-      beneficiary: { id: b.id, employmentType: b.employmentType, sponsorId, managerId: b.managerId },
+      beneficiary: { id: b.id, employmentType: isAgent ? "agent" : b.employmentType, sponsorId, managerId: b.managerId },
       requesterId: a.requesterId,
       requesterIsBeneficiary: a.requesterId === b.id,
       // The entitlement's own owner first, then the application's owners.

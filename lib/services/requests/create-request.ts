@@ -13,7 +13,7 @@ import { accessRequestItems, accessRequests, approvalSteps } from "@/db/schema";
 import { recordAudit, type AuditInput } from "@/lib/audit";
 import { can, has } from "@/lib/auth/can";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { wakeDispatcher } from "@/lib/jobs/worker";
+import { wakeDispatcher } from "@/lib/jobs/wake";
 import type { Ctx } from "@/lib/services/context";
 import { assessRequest } from "./assess";
 import { postPendingApprovals, type PendingStep } from "./chat-webhook";
@@ -50,8 +50,17 @@ export type CreateRequestResult = { requestId: string; status: string; items: Cr
 
 export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx: Ctx; input: unknown; now?: Date }): Promise<CreateRequestResult> {
   const beneficiaryId = (raw as { beneficiaryId?: string } | null)?.beneficiaryId || ctx.actor.personId;
-  if (!can(ctx.actor, "request.create", { kind: "request", beneficiaryId, requesterId: ctx.actor.personId }))
-    throw new ForbiddenError("You can request access for yourself, or as a manager for people in your reporting line.");
+  // An agent beneficiary: only its human sponsor (or a backup) may ask for access for it.
+  const target = z.string().uuid().safeParse(beneficiaryId).success ? await personForRequest(ctx.db, beneficiaryId) : null;
+  const sponsorIds = target && target.kind !== "human" ? [target.agentSponsorId, ...(target.agentBackupIds ?? [])].filter((x): x is string => !!x) : undefined;
+  if (!can(ctx.actor, "request.create", { kind: "request", beneficiaryId, requesterId: ctx.actor.personId, sponsorIds }))
+    throw new ForbiddenError(
+      sponsorIds
+        ? "Access for an agent is requested by its sponsor (or a backup sponsor), never by the agent or anyone else."
+        : ctx.actor.agent
+          ? "An agent files requests for its sponsor or the sponsor's reporting line, never for itself."
+          : "You can request access for yourself, or as a manager for people in your reporting line.",
+    );
   const parsed = createRequestInput.safeParse(raw);
   if (!parsed.success) {
     const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join(".") || "form", i.message]));
@@ -60,11 +69,16 @@ export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx
   const input = parsed.data;
   if (input.channel === "plain_language" && !input.confirmed) throw new ValidationError("Confirm the draft before it is submitted.");
   const actorId = ctx.actor.personId;
+  const actorKind = ctx.actor.agent ? ("agent" as const) : ("person" as const);
 
   // Ownership: for someone else only within one's reporting line (admins: anyone). Checked in SQL.
-  if (beneficiaryId !== actorId && !has(ctx.actor, "admin") && !(await isInReportingLine(ctx.db, actorId, beneficiaryId)))
-    throw new ForbiddenError("You can request access only for yourself or for people in your reporting line.");
-  const beneficiary = await personForRequest(ctx.db, beneficiaryId);
+  // Agents: their sponsor and the sponsor's line. Sponsors for their agent: already checked by can().
+  const anchor = ctx.actor.agent?.sponsorId ?? actorId;
+  if (!sponsorIds && beneficiaryId !== anchor && (ctx.actor.agent || (beneficiaryId !== actorId && !has(ctx.actor, "admin"))) && !(await isInReportingLine(ctx.db, anchor, beneficiaryId)))
+    throw new ForbiddenError(
+      ctx.actor.agent ? "An agent files requests only for its sponsor or the sponsor's reporting line." : "You can request access only for yourself or for people in your reporting line.",
+    );
+  const beneficiary = target;
   if (!beneficiary) throw new NotFoundError("No such person.");
   if (beneficiary.status === "terminated") throw new ConflictError(`${beneficiary.displayName} has left; access cannot be requested for them.`);
 
@@ -78,6 +92,7 @@ export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx
     const e = byId.get(it.entitlementId);
     if (!e) return void (fields[`items.${k}`] = "No such entitlement.");
     if (!e.requestable) fields[`items.${k}`] = `${e.applicationName} ${e.name} cannot be requested; ask its owner.`;
+    else if (e.removedAt) fields[`items.${k}`] = `${e.applicationName} ${e.name} no longer exists in the system.`;
     if (e.maxDurationDays != null && it.durationDays != null && it.durationDays > e.maxDurationDays)
       fields[`items.${k}.durationDays`] = `${e.applicationName} ${e.name} can be granted for at most ${e.maxDurationDays} days.`;
     // Time-bound entitlements are never granted open-ended: no duration means the longest allowed.
@@ -156,7 +171,7 @@ export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx
         riskScore: it.risk.score, riskReasons: it.risk.reasons, routeReasons: d.reasons, durationDays,
       });
       audits.push({
-        actorId, actorKind: "person", action: auto ? "request.item_auto_approved" : "request.item_routed", targetKind: "access_request_item", targetId: itemId,
+        actorId, actorKind, action: auto ? "request.item_auto_approved" : "request.item_routed", targetKind: "access_request_item", targetId: itemId,
         data: {
           requestId, entitlementId: it.entitlement.id, beneficiaryId, route: d.route, routeReasons: d.reasons, riskScore: it.risk.score,
           riskReasons: it.risk.reasons, peerShare: it.peerShare, sodConflicts: it.sod, durationDays,
@@ -166,7 +181,7 @@ export async function createRequest({ ctx, input: raw, now = new Date() }: { ctx
     }
     await recordAudit(tx, [
       {
-        actorId, actorKind: "person", action: "request.created", targetKind: "access_request", targetId: requestId,
+        actorId, actorKind, action: "request.created", targetKind: "access_request", targetId: requestId,
         data: { beneficiaryId, requesterId: actorId, channel: input.channel, originalText: input.originalText ?? null, justification: input.justification, route: a.decision.route, items: created.map((c) => c.itemId),
           // Shadow mode (routing-policy.ts): what the shadow policy would have routed; it decided nothing.
           ...(a.shadow

@@ -13,12 +13,12 @@
 import { and, eq, gt, inArray, min } from "drizzle-orm";
 import { z } from "zod";
 import { approverOrDelegate, inboxSteps } from "@/db/queries/requests";
-import { accessRequestItems, accessRequests, approvalSteps } from "@/db/schema";
+import { accessRequestItems, accessRequests, applications, approvalSteps, entitlements, people } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { ForbiddenError, NotFoundError, toUserError, ValidationError } from "@/lib/errors";
 import { DEFAULT_ROUTING_POLICY } from "@/lib/domain/routing";
-import { wakeDispatcher } from "@/lib/jobs/worker";
+import { wakeDispatcher } from "@/lib/jobs/wake";
 import type { Ctx } from "@/lib/services/context";
 import { postPendingApprovals, type PendingStep } from "./chat-webhook";
 import { grantItems, notify, refreshRequestStatus } from "./fulfil";
@@ -38,6 +38,9 @@ export async function decideStep({ ctx, input: raw, now = new Date() }: { ctx: C
   if (!can(ctx.actor, "request.view")) throw new ForbiddenError();
   const parsed = decideStepInput.safeParse(raw);
   if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? "Invalid decision");
+  // The requester is owed a reason: a denial without one leaves them guessing.
+  if (parsed.data.decision === "deny" && (parsed.data.comment ?? "").length < 3)
+    throw new ValidationError("Give a reason when you deny: the requester sees it.", { comment: "A reason is required to deny" });
   const { opened, ...r } = await ctx.db.transaction((tx) => decideInTx({ ...ctx, db: tx }, parsed.data, now));
   if (r.operationIds.length) wakeDispatcher();
   // After commit: the chat channel (if configured) hears about the next stage; failures are logged, not thrown.
@@ -59,8 +62,16 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideStepInput>, now:
     .for("update");
   if (!row) throw new NotFoundError("No such approval is waiting for you (it may have been decided already).");
   const { step, item, request } = row;
-  if (!can(ctx.actor, "request.approve", { kind: "request", beneficiaryId: request.beneficiaryId, requesterId: request.requesterId, approverIds: [actorId] }))
-    throw new ForbiddenError("Nobody approves their own request or access for themselves.");
+  // Agents never decide privileged access: look the flag up for them (people are not limited by it).
+  const privileged = ctx.actor.agent
+    ? item.entitlementId
+      ? Boolean((await tx.select({ p: entitlements.privileged }).from(entitlements).where(eq(entitlements.id, item.entitlementId)))[0]?.p ?? true)
+      : true
+    : undefined;
+  if (!can(ctx.actor, "request.approve", { kind: "request", beneficiaryId: request.beneficiaryId, requesterId: request.requesterId, approverIds: [actorId], privileged }))
+    throw new ForbiddenError(
+      ctx.actor.agent && privileged ? "An agent never decides privileged access; a person must approve it." : "Nobody approves their own request or access for themselves.",
+    );
   if (item.status !== "pending") throw new NotFoundError("This item is already decided.");
 
   const approve = input.decision === "approve";
@@ -95,7 +106,21 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideStepInput>, now:
     await tx.update(accessRequestItems).set({ status: "denied", decidedAt: now }).where(eq(accessRequestItems.id, item.id));
     itemStatus = "denied";
     await recordAudit(tx, { ...audit, action: "request.step_denied" });
-    await notify(tx, parties.map((p) => ({ personId: p, kind: "request.denied", link, title: "Access request denied", body: `${ctx.actor.name} denied it${input.comment ? `: ${input.comment}` : "."}` })));
+    const [what] = item.entitlementId
+      ? await tx
+          .select({ ent: entitlements.name, app: applications.name, beneficiary: people.displayName })
+          .from(entitlements)
+          .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+          .innerJoin(people, eq(people.id, request.beneficiaryId))
+          .where(eq(entitlements.id, item.entitlementId))
+      : [];
+    const access = what ? `${what.app} ${what.ent}` : "the access";
+    const forWhom = request.beneficiaryId !== request.requesterId && what ? ` for ${what.beneficiary}` : "";
+    await notify(tx, parties.map((p) => ({
+      personId: p, kind: "request.denied", link,
+      title: `Access request denied: ${access}`,
+      body: `${ctx.actor.name} denied ${access}${forWhom}. Reason: ${input.comment ?? "none given"}`,
+    })));
   } else {
     await recordAudit(tx, { ...audit, action: "request.step_approved" });
     const [next] = await tx

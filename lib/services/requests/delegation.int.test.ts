@@ -57,6 +57,7 @@ for (const driver of testDrivers()) {
       await expect(setDelegation({ ctx: ctx(ids.boss), input: { delegateId: randomUUID(), until: "2030-03-10" }, now: NOW })).rejects.toBeInstanceOf(NotFoundError);
       await expect(setDelegation({ ctx: ctx(ids.boss), input: { delegateId: ids.deputy, until: "2030-02-28" }, now: NOW })).rejects.toThrow(/future/);
       await expect(setDelegation({ ctx: ctx(ids.boss), input: { delegateId: ids.deputy, until: "2030-02-31" }, now: NOW })).rejects.toThrow(/not a date/);
+      await expect(setDelegation({ ctx: ctx(ids.boss), input: { delegateId: ids.deputy, until: "2030-02-31T10:00:00Z" }, now: NOW })).rejects.toThrow(/not a date/);
       await expect(setDelegation({ ctx: ctx(ids.boss), input: { delegateId: ids.deputy, until: "2032-03-10" }, now: NOW })).rejects.toThrow(/at most/);
       const hr: Actor = { ...actor(ids.boss), roles: ["hr_source"] };
       await expect(setDelegation({ ctx: { db: t.db, actor: hr }, input: { delegateId: ids.deputy, until: "2030-03-10" }, now: NOW })).rejects.toBeInstanceOf(ForbiddenError);

@@ -14,6 +14,7 @@ import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
+import { parseDateOrDateTime } from "@/lib/domain/strict-input";
 
 const DAY = 86_400_000;
 export const MAX_DELEGATION_DAYS = 365;
@@ -29,10 +30,8 @@ export const setDelegationInput = z
 
 /** End of the delegation as an ISO UTC timestamp, or null when the text is not a date. */
 export function parseUntil(s: string): string | null {
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(s) ? new Date(`${s}T23:59:59.999Z`) : new Date(s);
-  if (Number.isNaN(d.getTime())) return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s) && d.toISOString().slice(0, 10) !== s) return null; // 2030-02-31
-  return d.toISOString();
+  // Strict: 2030-02-31 (alone or in a timestamp) is refused, never rolled over to March.
+  return parseDateOrDateTime(s, "T23:59:59.999Z")?.toISOString() ?? null;
 }
 
 function assertPerson(ctx: Ctx): void {

@@ -15,7 +15,7 @@ export async function grantItems(
   tx: Queryable,
   a: { requestId: string; beneficiaryId: string; justification: string; actorId: string | null; now: Date; items: Array<{ id: string; entitlementId: string; durationDays: number | null }> },
 ): Promise<{ grantIds: string[]; plan: PlanResult }> {
-  if (!a.items.length) return { grantIds: [], plan: { operationIds: [], planned: [], skipped: 0 } };
+  if (!a.items.length) return { grantIds: [], plan: { operationIds: [], planned: [], created: [], skipped: 0 } };
   const rows = await tx
     .insert(grants)
     .values(

@@ -5,6 +5,8 @@
  * 3 share the title) that the beneficiary lacks. The beneficiary is the actor or someone in their reporting line
  * (checked in SQL); managers also get the list of people they may request for.
  */
+import { and, eq, inArray } from "drizzle-orm";
+import { accessRequestItems, accessRequests } from "@/db/schema";
 import { z } from "zod";
 import { adoptionFor, entitlementsByIds, heldEntitlementIds, isInReportingLine, personForRequest, reportingLine, searchCatalog, type CatalogEntitlement } from "@/db/queries/requests";
 import { can, has } from "@/lib/auth/can";
@@ -38,6 +40,19 @@ export async function getCatalog({ ctx, input: raw, now = new Date() }: { ctx: C
     has(ctx.actor, "manager") ? reportingLine(ctx.db, me) : Promise.resolve([]),
   ]);
   const heldSet = new Set(held);
+  // Asked for already: one open request per person and entitlement (create-request refuses a second one).
+  const listed = page.rows.map((e) => e.id);
+  const pendingSet = new Set(
+    listed.length
+      ? (
+          await ctx.db
+            .select({ id: accessRequestItems.entitlementId })
+            .from(accessRequestItems)
+            .innerJoin(accessRequests, eq(accessRequests.id, accessRequestItems.requestId))
+            .where(and(eq(accessRequests.beneficiaryId, beneficiaryId), eq(accessRequestItems.status, "pending"), inArray(accessRequestItems.entitlementId, listed)))
+        ).map((r) => r.id)
+      : [],
+  );
   // What would happen if each listed entitlement were requested on its own: route and risk, before anyone asks.
   const preview = await assessRequest(ctx.db, { requesterId: me, beneficiary, entitlements: page.rows as CatalogEntitlement[], now, together: false });
   const expect = new Map(page.rows.map((e, k) => [e.id, { route: preview.decision.items[k]!.route, riskScore: preview.items[k]!.risk.score }]));
@@ -52,7 +67,7 @@ export async function getCatalog({ ctx, input: raw, now = new Date() }: { ctx: C
     beneficiary: { id: beneficiary.id, displayName: beneficiary.displayName, title: beneficiary.title, department: beneficiary.department },
     peerGroup: adoption.peerGroup,
     peerCount: adoption.peerCount,
-    rows: page.rows.map((e) => ({ ...e, share: share(e.id), held: heldSet.has(e.id), expected: expect.get(e.id)! })),
+    rows: page.rows.map((e) => ({ ...e, share: share(e.id), held: heldSet.has(e.id), requested: pendingSet.has(e.id), expected: expect.get(e.id)! })),
     total: page.total,
     filter: input,
     suggested,

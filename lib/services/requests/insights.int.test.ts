@@ -25,6 +25,7 @@ import { decideStep } from "./decide-step";
 import { departmentBias, requestInsights } from "./insights";
 import { listInbox } from "./list-inbox";
 import { modelQuality } from "./model-quality";
+import { pendingWork } from "@/db/queries/work";
 import { listEmailOutbox, listMyNotifications, markRead } from "./notifications";
 import { getRoutingPolicies, saveRoutingPolicy, shadowReport } from "./routing-policy";
 
@@ -173,7 +174,7 @@ for (const driver of testDrivers()) {
       await saveRoutingPolicy({ ctx: ctxOf(A.ada()), input: { mode: "active", policy: (await getRoutingPolicies({ ctx: ctxOf(A.ada()) })).defaults } });
       const z = await createRequest({ ctx: ctxOf(A.zed()), input: { items: [{ entitlementId: ent.boards! }] } });
       expect(z.items[0]!.route).toBe("manager");
-      await decideStep({ ctx: ctxOf(A.mia()), input: { stepId: await stepFor(A.mia(), z.items[0]!.itemId), decision: "deny" } });
+      await decideStep({ ctx: ctxOf(A.mia()), input: { stepId: await stepFor(A.mia(), z.items[0]!.itemId), decision: "deny", comment: "Not now" } });
     });
 
     it("dashboard queries: weekly paths, auto-approval rate, time to access, decisions by department", async () => {
@@ -208,6 +209,11 @@ for (const driver of testDrivers()) {
     it("notifications are filtered by person; marking read touches only one's own; admins see the outbox", async () => {
       const miaN = await listMyNotifications({ ctx: ctxOf(A.mia()) });
       const benN = await listMyNotifications({ ctx: ctxOf(A.ben()) });
+      // One unread figure everywhere: the dashboard's "waiting for you" equals the Notifications page's (in-app only,
+      // not the mail outbox copies of the same notices).
+      expect((await pendingWork(t.db, mia.id)).notifications).toBe(miaN.unread);
+      expect(miaN.unread).toBe(miaN.items.filter((n) => !n.readAt).length);
+      expect((await listMyNotifications({ ctx: ctxOf(A.mia()), limit: 1 })).unread).toBe(miaN.unread);
       expect(miaN.items.length).toBeGreaterThan(0);
       expect(miaN.items.every((n) => n.kind === "approval.requested")).toBe(true);
       expect(benN.items.map((n) => n.kind)).toEqual(["request.approved"]);

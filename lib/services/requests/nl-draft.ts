@@ -17,7 +17,8 @@ import { can, has } from "@/lib/auth/can";
 import { PEER_THRESHOLD } from "@/lib/domain/request-risk";
 import { describeDraft, parseRequest, type Directory, type PeerFilter } from "@/lib/domain/nl/parser";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
-import type { Ctx } from "@/lib/services/context";
+import { nowOf, type Ctx } from "@/lib/services/context";
+import { interpretWithLlm, type LlmConfig } from "./nl-llm";
 
 export const nlDraftInput = z.object({
   text: z.string().max(2000),
@@ -50,30 +51,38 @@ export type NlDraftResult =
 const today = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function loadDirectory(ctx: Ctx): Promise<Directory> {
-  const everyone = has(ctx.actor, "admin");
-  const scope: SQL = everyone ? ne(people.status, "terminated") : and(ne(people.status, "terminated"), sql`(${people.id} = ${ctx.actor.personId} OR ${inReportingLine(ctx.actor.personId)})`)!;
+  const everyone = has(ctx.actor, "admin") && !ctx.actor.agent;
+  // An agent speaks for its sponsor: the sponsor and the sponsor's line.
+  const anchor = ctx.actor.agent?.sponsorId ?? ctx.actor.personId;
+  const scope: SQL = everyone ? ne(people.status, "terminated") : and(ne(people.status, "terminated"), sql`(${people.id} = ${anchor} OR ${inReportingLine(anchor)})`)!;
   const [ps, apps, ents] = await Promise.all([
     ctx.db
       .select({
         id: people.id, displayName: people.displayName, givenName: people.givenName, familyName: people.familyName, email: people.email,
         title: people.title, department: people.department, location: people.location, managerId: people.managerId, team: sql<string | null>`${people.attributes}->>'team'`,
+        startDate: sql<string | null>`${people.startDate}::text`,
       })
       .from(people)
       .where(scope),
-    ctx.db.select({ id: applications.id, key: applications.key, name: applications.name }).from(applications).where(eq(applications.enabled, true)),
-    ctx.db.select({ id: entitlements.id, applicationId: entitlements.applicationId, name: entitlements.name, level: entitlements.level, privileged: entitlements.privileged }).from(entitlements),
+    ctx.db.select({ id: applications.id, key: applications.key, name: applications.name, aliases: applications.aliases }).from(applications).where(eq(applications.enabled, true)),
+    ctx.db.select({ id: entitlements.id, applicationId: entitlements.applicationId, name: entitlements.name, level: entitlements.level, privileged: entitlements.privileged, requestable: entitlements.requestable }).from(entitlements),
   ]);
   return { people: ps, applications: apps, entitlements: ents };
 }
 
-export async function nlDraft({ ctx, input: raw, now = new Date() }: { ctx: Ctx; input: unknown; now?: Date }): Promise<NlDraftResult> {
+export async function nlDraft({ ctx, input: raw, now, llm, fetchImpl }: { ctx: Ctx; input: unknown; now?: Date; llm?: LlmConfig | null; fetchImpl?: typeof fetch }): Promise<NlDraftResult> {
   if (!can(ctx.actor, "request.view")) throw new ForbiddenError();
   const parsed = nlDraftInput.safeParse(raw);
   if (!parsed.success) throw new ValidationError("Type what you need.");
   const { text, choices } = parsed.data;
+  now ??= nowOf(ctx);
   const dir = await loadDirectory(ctx);
-  const r = parseRequest(text, dir, { requesterId: ctx.actor.personId, today: today(now), choices });
-  if (r.kind !== "draft") return r;
+  // "me" in an agent's text is its sponsor (an agent never requests access for itself).
+  const opts = { requesterId: ctx.actor.agent?.sponsorId ?? ctx.actor.personId, today: today(now), choices };
+  // The model (when configured) only proposes a reading; the parser resolves it against the same directory, and
+  // everything below (permissions, requestability, duration limits) applies to both alike.
+  const r = llm ? (await interpretWithLlm({ text, dir, opts, config: llm, fetchImpl })).result : parseRequest(text, dir, opts);
+  if (r.kind !== "draft") return r.kind === "not_understood" ? { kind: r.kind, message: r.message, suggestions: r.suggestions } : r;
 
   const problems: string[] = [];
   if (r.action === "revoke") problems.push("Removing access is done in an access review or by the application owner; this form only requests new access.");
@@ -87,16 +96,11 @@ export async function nlDraft({ ctx, input: raw, now = new Date() }: { ctx: Ctx;
   const lines: DraftLine[] = [];
   const wanted = new Map<string, string>();
   for (const it of r.items) {
-    let entId = it.entitlementId;
+    const entId = it.entitlementId;
     if (!entId) {
-      // No level named: the application's least powerful requestable entitlement.
-      const order = { read: 0, edit: 1, admin: 2 } as const;
-      const cands = dir.entitlements.filter((e) => e.applicationId === it.applicationId && (!it.level || e.level === it.level)).sort((a, b) => order[a.level] - order[b.level] || a.name.localeCompare(b.name));
-      entId = cands[0]?.id;
-      if (!entId) {
-        problems.push(`No entitlement matches "${it.text}".`);
-        continue;
-      }
+      // The parser asks when a role is not certain; an item without one is never filled in with a guess.
+      problems.push(`Name the role you need for "${it.text}".`);
+      continue;
     }
     wanted.set(entId, `you asked for "${it.text}"`);
   }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { inAppNotificationsOf, markNotificationsRead, unsentEmailOutbox } from "@/db/queries/requests";
+import { unreadNotifications } from "@/db/queries/work";
 import { can } from "@/lib/auth/can";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
@@ -11,9 +12,10 @@ import type { Ctx } from "@/lib/services/context";
 const iso = (d: string | Date | null) => (d == null ? null : new Date(d).toISOString());
 
 export async function listMyNotifications({ ctx, limit = 100 }: { ctx: Ctx; limit?: number }) {
-  const rows = await inAppNotificationsOf(ctx.db, ctx.actor.personId, limit);
+  const [rows, unread] = await Promise.all([inAppNotificationsOf(ctx.db, ctx.actor.personId, limit), unreadNotifications(ctx.db, ctx.actor.personId)]);
   const items = rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, link: r.link, createdAt: iso(r.created_at)!, readAt: iso(r.read_at) }));
-  return { items, unread: items.filter((i) => !i.readAt).length };
+  // The count of all unread notices (the list shows the newest `limit`): the same figure as the dashboard's.
+  return { items, unread };
 }
 
 export const markReadInput = z.union([z.object({ all: z.literal(true) }), z.object({ ids: z.array(z.string().uuid()).min(1).max(500) })]);

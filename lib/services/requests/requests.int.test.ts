@@ -27,6 +27,7 @@ import { getCatalog } from "./get-catalog";
 import { listInbox } from "./list-inbox";
 import { listMyRequests } from "./list-my-requests";
 import { nlDraft } from "./nl-draft";
+import { withdrawRequest } from "./withdraw-request";
 import { testPerson } from "@/lib/testing/fixtures";
 
 const HOUR = 3_600_000;
@@ -183,7 +184,7 @@ for (const driver of testDrivers()) {
       const ops = await opsOf(writeRequest);
       expect(ops.filter((o) => o.kind === "grant" && o.entitlementId === ent.write)).toHaveLength(1);
       // Deciding again: already decided → not found.
-      await expect(decideStep({ ctx: ctxOf(A.mia()), input: { stepId: step!.id, decision: "deny" } })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(decideStep({ ctx: ctxOf(A.mia()), input: { stepId: step!.id, decision: "deny", comment: "Too late" } })).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it("time-bound grant expires: expireGrants + planPeople → a revoke operation", async () => {
@@ -237,14 +238,46 @@ for (const driver of testDrivers()) {
     it("denial ends the item: no grant, request denied, requester notified", async () => {
       const r = await createRequest({ ctx: ctxOf(A.ben()), input: { items: [{ entitlementId: ent.wiki }] } });
       const [step] = await stepsOf(r.items[0]!.itemId);
+      // A denial needs a reason; without one nothing changes.
+      await expect(decideStep({ ctx: ctxOf(A.mia()), input: { stepId: step!.id, decision: "deny" } })).rejects.toThrow(/reason/);
+      await expect(decideStep({ ctx: ctxOf(A.mia()), input: { stepId: step!.id, decision: "deny", comment: "  " } })).rejects.toThrow(/reason/);
+      expect((await stepsOf(r.items[0]!.itemId))[0]).toMatchObject({ status: "pending" });
       const d = await decideStep({ ctx: ctxOf(A.mia()), input: { stepId: step!.id, decision: "deny", comment: "Use the team space" } });
       expect(d).toMatchObject({ itemStatus: "denied", requestStatus: "denied" });
       expect(await grantOf(r.items[0]!.itemId)).toEqual([]);
       expect(await opsOf(r.requestId)).toEqual([]);
       const notes = await t.db.select().from(notifications).where(and(eq(notifications.personId, ben.id), eq(notifications.kind, "request.denied")));
       expect(notes.length).toBeGreaterThan(0);
+      // The notification names the access and the reason, not just who denied it.
+      expect(notes.at(-1)!.title).toMatch(/^Access request denied: .+/);
+      expect(notes.at(-1)!.body).toContain("Reason: Use the team space");
       const mine = await listMyRequests({ ctx: ctxOf(A.ben()) });
       expect(mine.find((m) => m.id === r.requestId)!.items[0]!.steps[0]).toMatchObject({ status: "denied", comment: "Use the team space" });
+    });
+
+    it("the requester withdraws what is still waiting: items cancelled, approvers' steps skipped and told, audited; nobody else can", async () => {
+      const r = await createRequest({ ctx: ctxOf(A.ben()), input: { items: [{ entitlementId: ent.wiki }] } });
+      const itemId = r.items[0]!.itemId;
+      const [step] = await stepsOf(itemId);
+      expect(step).toMatchObject({ status: "pending" });
+      // Not the approver, not anyone else; unknown ids are not found.
+      await expect(withdrawRequest({ ctx: ctxOf(A.mia()), input: { requestId: r.requestId } })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(withdrawRequest({ ctx: ctxOf(A.ben()), input: { requestId: randomUUID() } })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(withdrawRequest({ ctx: ctxOf(A.ben()), input: { requestId: "nope" } })).rejects.toBeInstanceOf(ValidationError);
+      const w = await withdrawRequest({ ctx: ctxOf(A.ben()), input: { requestId: r.requestId, reason: "Found it in the team space" } });
+      expect(w).toMatchObject({ withdrawnItems: 1, requestStatus: "cancelled" });
+      expect((await stepsOf(itemId))[0]).toMatchObject({ status: "skipped" });
+      expect(await grantOf(itemId)).toEqual([]);
+      const mine = await listMyRequests({ ctx: ctxOf(A.ben()) });
+      expect(mine.find((m) => m.id === r.requestId)).toMatchObject({ status: "cancelled" });
+      const inbox = await listInbox({ ctx: ctxOf(A.mia()) });
+      expect(JSON.stringify(inbox)).not.toContain(step!.id);
+      const told = await t.db.select().from(notifications).where(and(eq(notifications.personId, step!.approverId!), eq(notifications.kind, "request.withdrawn")));
+      expect(told.length).toBeGreaterThan(0);
+      const ev = await t.db.select().from(auditEvents).where(eq(auditEvents.targetId, r.requestId));
+      expect(ev.map((e) => e.action)).toContain("request.withdrawn");
+      // Twice: nothing is waiting any more.
+      await expect(withdrawRequest({ ctx: ctxOf(A.ben()), input: { requestId: r.requestId } })).rejects.toBeInstanceOf(ConflictError);
     });
 
     it("escalation with an injected clock: reminder after 24 h, then escalated to the approver's manager after 48 h", async () => {

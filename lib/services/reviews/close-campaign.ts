@@ -15,7 +15,7 @@ import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { ConflictError, ForbiddenError, NotFoundError } from "@/lib/errors";
-import { wakeDispatcher } from "@/lib/jobs/worker";
+import { wakeDispatcher } from "@/lib/jobs/wake";
 import type { Ctx } from "@/lib/services/context";
 import { generateCampaign } from "./create-campaign";
 import { revokeGrants } from "./decide-item";

@@ -12,37 +12,47 @@
  * entitlement_owner → the entitlement owner, else the application owner; group → one member of the reviewer
  * group, chosen by a stable hash of the person. Nobody reviews their own access: such items (and items with no
  * resolvable reviewer) go to the reviewer's manager, else to the campaign's creator.
+ * Orphan accounts (accounts that match no person) of the covered applications become application-owner items of
+ * their own (orphans.ts) when the campaign is an application-owner one or its scope says `orphanAccounts`.
  */
 import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { insertItemsJson, organisationFacts, scopeGrants } from "@/db/queries/reviews";
-import { jobs, reviewCampaigns, reviewItems, type ReviewCampaign } from "@/db/schema";
+import { jobs, orphanReviewItems, reviewCampaigns, reviewItems, type ReviewCampaign } from "@/db/schema";
 import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { findOutliers } from "@/lib/domain/mining/peers";
 import { resolveRoles } from "@/lib/domain/policy";
+import { idpGroupsOfPeople } from "@/db/queries/idp-groups";
 import { triageItem, type TriageFacts } from "@/lib/domain/review-triage";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import type { Ctx } from "@/lib/services/context";
+import { nowOf, type Ctx } from "@/lib/services/context";
+import { dayOrDateTime, isoDate, text } from "@/lib/validation";
 import { afterGeneration } from "./auto-decide";
+import { buildOrphanItems, insertOrphanItems } from "./orphans";
 
 const uuids = z.array(z.string().uuid()).max(5000).optional();
 export const createCampaignInput = z.object({
-  name: z.string().trim().min(3, "Give the campaign a name").max(200),
+  name: text(200).trim().min(3, "Give the campaign a name"),
   scope: z
     .object({
       applicationIds: uuids,
       entitlementIds: uuids,
       departments: z.array(z.string().trim().min(1)).max(200).optional(),
+      /** IdP groups (inbound SCIM /Groups) by id or displayName: only their members' access is reviewed. */
+      idpGroups: z.array(z.string().trim().min(1).max(300)).max(200).optional(),
       privilegedOnly: z.boolean().optional(),
-      changedSince: z.string().date().optional(),
+      changedSince: isoDate.optional(),
+      /** Open orphan accounts of the covered applications as application-owner items (default: app_owner campaigns only). */
+      orphanAccounts: z.boolean().optional(),
     })
     .default({}),
   reviewerKind: z.enum(["manager", "app_owner", "entitlement_owner", "group"]).default("manager"),
   reviewerGroup: z.array(z.string().uuid()).max(200).optional(),
-  dueAt: z.coerce.date(),
+  /** A day (due at its end, UTC) or a date-time; impossible dates (2026-02-30) are refused, never rolled over. */
+  dueAt: dayOrDateTime(),
   defaultDecision: z.enum(["keep", "revoke", "recommendation"]).default("keep"),
   /** quarterly: closing the campaign creates the next one (same scope, dates + 3 months). */
   recurrence: z.enum(["none", "quarterly"]).default("none"),
@@ -55,6 +65,7 @@ export async function createCampaign({ ctx, input: raw }: { ctx: Ctx; input: unk
   const p = createCampaignInput.safeParse(raw);
   if (!p.success) throw new ValidationError(p.error.issues[0]?.message ?? "Invalid campaign", Object.fromEntries(p.error.issues.map((i) => [i.path.join("."), i.message])));
   const input = p.data;
+  if (input.dueAt.getTime() <= nowOf(ctx).getTime()) throw new ValidationError("The due date must be in the future.", { dueAt: "Must be in the future" });
   if (input.reviewerKind === "group" && !input.reviewerGroup?.length) throw new ValidationError("Name at least one reviewer for a group review", { reviewerGroup: "Required" });
   return ctx.db.transaction(async (tx) => {
     const [c] = await tx
@@ -112,11 +123,12 @@ export async function buildItems(db: Queryable, c: ReviewCampaign, now: Date, gr
   const roleEnts = new Map<string, string[]>();
   for (const r of org.roleEnts) roleEnts.set(r.roleId, [...(roleEnts.get(r.roleId) ?? []), r.entitlementId]);
   const given = new Map<string, Set<string>>();
+  const groupsOf = await idpGroupsOfPeople(db, [...inScope]);
   for (const pid of inScope) {
     const p = personById.get(pid);
     if (!p) continue;
     const s = new Set<string>();
-    for (const roleId of resolveRoles({ ...p, attributes: p.attributes ?? {} }, org.rules).keys()) for (const e of roleEnts.get(roleId) ?? []) s.add(e);
+    for (const roleId of resolveRoles({ ...p, attributes: p.attributes ?? {}, idpGroups: groupsOf.get(pid) ?? [] }, org.rules).keys()) for (const e of roleEnts.get(roleId) ?? []) s.add(e);
     given.set(pid, s);
   }
 
@@ -164,7 +176,9 @@ export async function buildItems(db: Queryable, c: ReviewCampaign, now: Date, gr
   const reviewerFor = (g: (typeof scoped)[number]): string | null => {
     const p = personById.get(g.personId);
     let r: string | null = null;
-    if (c.reviewerKind === "manager") r = p?.managerId ?? null;
+    // An agent's or service account's access is reviewed by its sponsor (its manager_id), whatever the campaign kind.
+    if (p && p.kind !== "human") r = p.managerId ?? null;
+    else if (c.reviewerKind === "manager") r = p?.managerId ?? null;
     else if (c.reviewerKind === "app_owner") r = appOwner.get(g.applicationId) ?? null;
     else if (c.reviewerKind === "entitlement_owner") r = g.entitlementOwnerId ?? appOwner.get(g.applicationId) ?? null;
     else r = pickGroup(g.personId);
@@ -185,7 +199,7 @@ export async function buildItems(db: Queryable, c: ReviewCampaign, now: Date, gr
         previousDepartment: typeof attrs.previousDepartment === "string" ? attrs.previousDepartment : null,
         movedAt: typeof attrs.movedAt === "string" ? attrs.movedAt : null,
       },
-      grant: { source: g.source, grantedAt: g.grantedAt, lastUsedAt: g.lastUsedAt },
+      grant: { source: g.source, grantedAt: g.grantedAt, lastUsedAt: g.lastUsedAt, approvedBy: g.source === "request" && g.grantedById ? (personById.get(g.grantedById)?.displayName ?? null) : null },
       entitlementName: g.entitlementName,
       privileged: g.privileged,
       givenByCurrentRole: given.get(g.personId)?.has(g.entitlementId) ?? false,
@@ -220,27 +234,33 @@ export async function generateCampaign(db: Queryable, campaignId: string, jobId:
   }
   try {
     const t0 = performance.now();
-    const items = await buildItems(db, c, now);
+    const [items, orphans] = await Promise.all([buildItems(db, c, now), buildOrphanItems(db, c)]);
     const buildSeconds = (performance.now() - t0) / 1000;
-    await db.update(jobs).set({ total: items.length, message: `Creating ${items.length} review items` }).where(eq(jobs.id, jobId));
+    const total = items.length + orphans.length;
+    await db.update(jobs).set({ total, message: `Creating ${total} review items` }).where(eq(jobs.id, jobId));
     for (let i = 0; i < items.length; i += BATCH) {
       const chunk = items.slice(i, i + BATCH);
       await insertItemsJson(db, chunk);
       await db.update(jobs).set({ done: i + chunk.length }).where(eq(jobs.id, jobId));
+    }
+    if (orphans.length) {
+      await insertOrphanItems(db, orphans);
+      await db.update(jobs).set({ done: total }).where(eq(jobs.id, jobId));
     }
     const insertSeconds = (performance.now() - t0) / 1000 - buildSeconds;
     const counts = { no_action: 0, review: 0, remove: 0 };
     for (const it of items) counts[it.recommendation!] += 1;
     await db.transaction(async (tx) => {
       await tx.update(reviewCampaigns).set({ status: "active" }).where(eq(reviewCampaigns.id, campaignId));
-      await tx.update(jobs).set({ status: "succeeded", finishedAt: new Date(), message: `${items.length} items ready`, result: { items: items.length, ...counts, buildSeconds: Math.round(buildSeconds * 100) / 100, insertSeconds: Math.round(insertSeconds * 100) / 100 } }).where(eq(jobs.id, jobId));
-      await recordAudit(tx, { actorKind: "system", action: "review.campaign_generated", targetKind: "review_campaign", targetId: campaignId, data: { jobId, items: items.length, ...counts } });
+      await tx.update(jobs).set({ status: "succeeded", finishedAt: new Date(), message: `${total} items ready`, result: { items: items.length, orphanAccounts: orphans.length, ...counts, buildSeconds: Math.round(buildSeconds * 100) / 100, insertSeconds: Math.round(insertSeconds * 100) / 100 } }).where(eq(jobs.id, jobId));
+      await recordAudit(tx, { actorKind: "system", action: "review.campaign_generated", targetKind: "review_campaign", targetId: campaignId, data: { jobId, items: items.length, orphanAccounts: orphans.length, ...counts } });
     });
     // Auto-decision: shadow → record what would be kept; on → keep the no_action items now (lib/services/reviews/auto-decide).
     if (c.autoDecide !== "off") await afterGeneration(db, campaignId, now);
     return { items: items.length };
   } catch (err) {
     await db.delete(reviewItems).where(eq(reviewItems.campaignId, campaignId));
+    await db.delete(orphanReviewItems).where(eq(orphanReviewItems.campaignId, campaignId));
     await db.update(reviewCampaigns).set({ status: "draft" }).where(and(eq(reviewCampaigns.id, campaignId), eq(reviewCampaigns.status, "generating")));
     await db.update(jobs).set({ status: "failed", finishedAt: new Date(), error: err instanceof Error ? err.message : String(err) }).where(eq(jobs.id, jobId));
     throw err;

@@ -18,7 +18,7 @@ import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { wakeDispatcher } from "@/lib/jobs/worker";
+import { wakeDispatcher } from "@/lib/jobs/wake";
 import type { Ctx } from "@/lib/services/context";
 import { planPeople } from "@/lib/services/provisioning/plan";
 import { confirmKeptAfterMove } from "@/lib/services/lifecycle/mover-review";
@@ -55,11 +55,19 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideItemInput>, now:
   const { item, campaign } = row;
   if (!can(ctx.actor, "review.decide", { kind: "review_item", reviewerId: item.reviewerId, personId: item.personId })) throw new ForbiddenError("Nobody reviews their own access.");
   if (campaign.status !== "active") throw new ConflictError("This campaign is not open for decisions.");
-  if (item.decision) throw new ConflictError(`Already decided (${item.decision}).`);
+  if (item.decision === input.decision) throw new ConflictError(`Already decided (${item.decision}).`);
   if (input.decision === "keep" && item.recommendation === "remove" && !input.comment)
     throw new ValidationError("Removal is recommended for this access: say why it should be kept.", { comment: "Required to keep access the review recommends removing" });
 
+  // A decision can be changed while the campaign is open: a revoke is undone by restoring the grant (the
+  // planner re-provisions it), a keep becomes a revoke (an undecided second-stage look is withdrawn).
+  const previous = item.decision;
   let operationIds: string[] = [];
+  if (previous === "revoke") {
+    operationIds = await restoreRevokedGrant(tx, item, now, actorId);
+  } else if (previous === "keep" && item.stage === "first") {
+    await withdrawSecondStage(tx, campaign.id, item);
+  }
   if (input.decision === "revoke") {
     operationIds = await revokeGrants(tx, [{ grantId: item.grantId, personId: item.personId }], now, actorId, `Access review "${campaign.name}"${input.comment ? `: ${input.comment}` : ""}`, { kind: "review", id: item.id });
   } else {
@@ -72,14 +80,96 @@ async function decideInTx(ctx: Ctx, input: z.infer<typeof decideItemInput>, now:
     .where(eq(reviewItems.id, item.id));
   const second = input.decision === "keep" ? await addSecondStage(tx, campaign, [item], actorId, now) : [];
   await recordAudit(tx, {
-    actorId, actorKind: "person", action: "review.decided", targetKind: "review_item", targetId: item.id,
+    actorId, actorKind: "person", action: previous ? "review.decision_changed" : "review.decided", targetKind: "review_item", targetId: item.id,
     data: {
-      campaignId: campaign.id, decision: input.decision, comment: input.comment ?? null, grantId: item.grantId, personId: item.personId,
+      campaignId: campaign.id, decision: input.decision, ...(previous ? { previousDecision: previous, previousComment: item.comment } : {}), comment: input.comment ?? null, grantId: item.grantId, personId: item.personId,
       entitlementId: item.entitlementId, recommendation: item.recommendation, reasons: item.reasons, stale: item.stale, operationIds,
       stage: item.stage, ...(second.length ? { secondStageItemId: second[0]!.id } : {}),
     },
   });
   return { itemId: item.id, decision: input.decision, operationIds, ...(second.length ? { secondStageItemId: second[0]!.id } : {}) };
+}
+
+/**
+ * Undo of a revoke while the campaign is open: the grant this item revoked becomes active again (same source,
+ * expiry and history; revoke fields cleared) and the planner writes the operations that give it back. When the
+ * person meanwhile got the same access another way, nothing is restored (they hold it already).
+ */
+async function restoreRevokedGrant(
+  tx: Queryable,
+  item: { id: string; grantId: string | null; personId: string; entitlementId: string },
+  now: Date,
+  actorId: string,
+): Promise<string[]> {
+  if (!item.grantId) return [];
+  const [g] = await tx.select().from(grants).where(eq(grants.id, item.grantId)).for("update");
+  if (!g || g.status !== "revoked") return [];
+  const [other] = await tx
+    .select({ id: grants.id })
+    .from(grants)
+    .where(and(eq(grants.personId, item.personId), eq(grants.entitlementId, item.entitlementId), eq(grants.status, "active")));
+  if (other) return [];
+  if (g.expiresAt && g.expiresAt <= now) throw new ConflictError("This access has expired since it was revoked; it cannot be restored from the review.");
+  await tx.update(grants).set({ status: "active", revokedAt: null, revokedById: null, revokeReason: null }).where(eq(grants.id, g.id));
+  const plan = await planPeople(tx, [item.personId], { kind: "review", id: item.id, actorId }, now);
+  return plan.operationIds;
+}
+
+/** A kept first-stage item becomes a revoke: its undecided second-stage item goes; a decided one blocks the change. */
+async function withdrawSecondStage(tx: Queryable, campaignId: string, item: { id: string; grantId: string | null; personId: string; entitlementId: string }) {
+  const seconds = await tx
+    .select({ id: reviewItems.id, decision: reviewItems.decision })
+    .from(reviewItems)
+    .where(and(eq(reviewItems.campaignId, campaignId), eq(reviewItems.stage, "second"), eq(reviewItems.personId, item.personId), eq(reviewItems.entitlementId, item.entitlementId)))
+    .for("update");
+  if (seconds.some((s) => s.decision)) throw new ConflictError("Security has already decided the second stage of this item; it can no longer be changed here.");
+  if (seconds.length) await tx.delete(reviewItems).where(inArray(reviewItems.id, seconds.map((s) => s.id)));
+}
+
+export const decideItemsInput = z.object({
+  campaignId: z.string().uuid(),
+  itemIds: z.array(z.string().uuid()).min(1, "Select at least one item.").max(500, "Decide at most 500 items at once."),
+  decision: z.enum(["keep", "revoke"]),
+  comment: z.string().trim().max(2000).optional().transform((v) => v || undefined),
+});
+
+/**
+ * The reviewer's multi-select: the same decision (and comment) for several of their items of one campaign, all
+ * or nothing in one transaction (an item that needs a comment to keep, or is already so decided, refuses the lot
+ * and says which).
+ */
+export async function decideItems({ ctx, input: raw, now = new Date() }: { ctx: Ctx; input: unknown; now?: Date }): Promise<{ count: number; operationIds: string[] }> {
+  if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
+  const p = decideItemsInput.safeParse(raw);
+  if (!p.success) throw new ValidationError(p.error.issues[0]?.message ?? "Invalid decisions");
+  const ids = [...new Set(p.data.itemIds)];
+  const r = await ctx.db.transaction(async (tx) => {
+    const txCtx = { ...ctx, db: tx };
+    const ops: string[] = [];
+    for (const itemId of ids) {
+      try {
+        const one = await decideInTx(txCtx, { itemId, campaignId: p.data.campaignId, decision: p.data.decision, comment: p.data.comment }, now);
+        ops.push(...one.operationIds);
+      } catch (e) {
+        if (e instanceof ValidationError || e instanceof ConflictError || e instanceof NotFoundError || e instanceof ForbiddenError) {
+          const [it] = await tx
+            .select({ ent: entitlements.name })
+            .from(reviewItems)
+            .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
+            .where(eq(reviewItems.id, itemId));
+          const msg = `${it ? `${it.ent}: ` : ""}${e.message} Nothing was decided.`;
+          if (e instanceof ValidationError) throw new ValidationError(msg);
+          if (e instanceof NotFoundError) throw new NotFoundError(msg);
+          if (e instanceof ForbiddenError) throw new ForbiddenError(msg);
+          throw new ConflictError(msg);
+        }
+        throw e;
+      }
+    }
+    return { count: ids.length, operationIds: ops };
+  });
+  if (r.operationIds.length) wakeDispatcher();
+  return r;
 }
 
 /**

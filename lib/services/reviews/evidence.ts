@@ -2,7 +2,8 @@
  * exportEvidence (admins, auditors): one CSV row per item of a campaign: who, what, the recommendation and its
  * reasons as the reviewer saw them, the decision, who decided and when, the comment, the provisioning receipt
  * (operation id, status, finishedAt) and the seq + hash of the decision's audit event, so each row can be
- * checked against the hash chain (lib/audit.ts verifyAuditChain).
+ * checked against the hash chain (lib/audit.ts verifyAuditChain). Orphan-account items follow, one row each (the
+ * decision link / keep / disable and what it did).
  *
  * automationMetrics: how often reviewers agreed with each recommendation ("no_action" kept, "remove" revoked,
  * "review" split), and false revokes: revoked grants whose person asked for the same entitlement again within
@@ -10,12 +11,13 @@
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { decisionAudit, evidenceItems, receiptsFor, requestsSince } from "@/db/queries/reviews";
+import { decisionAudit, evidenceItems, orphanDecisionAudit, orphanItemsOf, receiptsFor, requestsSince } from "@/db/queries/reviews";
 import { reviewCampaigns } from "@/db/schema";
 import { can } from "@/lib/auth/can";
 import { toCsv } from "@/lib/domain/csv";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
+import { orphanOutcome } from "./orphans";
 
 const DAY = 86_400_000;
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : "");
@@ -47,6 +49,18 @@ export async function exportEvidence({ ctx, input }: { ctx: Ctx; input: { campai
       item.decision ?? "", decidedBy, iso(item.decidedAt), item.comment ?? "", r?.id ?? "", r?.kind ?? "", r?.status ?? "", iso(r?.finishedAt), a?.seq ?? "", a?.hash ?? "",
     ];
   });
+  // Orphan accounts: the account in the person column, "account (matches no person)" as the access, the decision
+  // (link / keep / disable) with what it did before the reviewer's comment, and the disable operation's receipt.
+  const [orphans, orphanAudit] = await Promise.all([orphanItemsOf(ctx.db, c.id), orphanDecisionAudit(ctx.db, c.id)]);
+  for (const o of orphans) {
+    const a = orphanAudit.get(o.item.id);
+    const outcome = orphanOutcome(o);
+    rows.push([
+      o.item.id, c.name, `(no person) account ${o.userName}`, "", o.applicationName, "account (matches no person)", o.reviewerName ?? "", "review", (o.item.reasons ?? []).join("; "), "",
+      o.item.decision ?? "", o.item.decision ? (o.decidedByName ?? o.item.decidedById ?? "") : "", iso(o.item.decidedAt), [outcome, o.item.comment].filter(Boolean).join(": "),
+      o.operation?.id ?? "", o.operation?.kind ?? "", o.operation?.status ?? "", iso(o.operation?.finishedAt), a?.seq ?? "", a?.hash ?? "",
+    ]);
+  }
   const safe = c.name.replace(/[^A-Za-z0-9_-]+/g, "-").slice(0, 60);
   return { filename: `review-evidence-${safe}.csv`, csv: toCsv(EVIDENCE_HEADER, rows), rows: rows.length };
 }

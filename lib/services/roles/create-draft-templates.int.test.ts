@@ -32,10 +32,25 @@ describe("mined roles → draft templates", () => {
     expect(all.every((r) => r.status === "draft")).toBe(true);
     const withFigma = created.find((c) => c.unmatched.includes("Figma"));
     expect(withFigma).toBeDefined();
-    // Every matched application maps to its lowest-level entitlement.
-    const links = await t.db.select({ name: entitlements.name }).from(roleEntitlements).innerJoin(entitlements, eq(entitlements.id, roleEntitlements.entitlementId));
-    expect(new Set(links.map((l) => l.name))).toEqual(new Set(["Member", "Read"]));
+    // An application named alone with several entitlements is not guessed (no lowest-level default): it is
+    // reported as ambiguous with its choices and left out of the draft.
+    for (const c of created) {
+      expect(c.included).toEqual([]);
+      expect(c.ambiguous.map((a) => a.permission).sort()).toEqual(report.roles.find((r, i) => `Role ${i + 1}` === c.name)!.applications.filter((a) => a !== "Figma").sort());
+    }
+    expect(created.flatMap((c) => c.ambiguous).find((a) => a.permission === "Slack")!.choices).toEqual(["Member (read)", "Admin (admin)"]);
+    expect(await t.db.select().from(roleEntitlements)).toEqual([]);
     expect((await verifyAuditChain(t.db)).events).toBe(1);
+  });
+
+  it("application:entitlement names draft exactly that entitlement, at its own level", async () => {
+    const csv = "employee,application,entitlement\nAda,Slack,Admin\nAda,GitHub,Write\nBob,Slack,Admin\nBob,GitHub,Write\n";
+    const report = buildAccessReport(csv);
+    const [created] = await createDraftTemplates({ ctx: { db: t.db, actor: admin }, input: { roles: [{ name: "Maintainers", permissions: report.roles[0]!.applications }] } });
+    expect(created!.ambiguous).toEqual([]);
+    expect(created!.included.map((e) => `${e.application} · ${e.name} (${e.level})`).sort()).toEqual(["GitHub · Write (admin)", "Slack · Admin (admin)"]);
+    const links = await t.db.select({ name: entitlements.name }).from(roleEntitlements).innerJoin(entitlements, eq(entitlements.id, roleEntitlements.entitlementId)).where(eq(roleEntitlements.roleId, created!.id));
+    expect(links.map((l) => l.name).sort()).toEqual(["Admin", "Write"]);
   });
 
   it("only admins may create role templates", async () => {

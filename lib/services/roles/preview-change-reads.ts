@@ -56,8 +56,12 @@ export async function listRoleTemplates({ ctx }: { ctx: Ctx }): Promise<RoleTemp
         (SELECT count(*)::int FROM role_entitlements re WHERE re.role_id = t.id) AS entitlements,
         (SELECT count(*)::int FROM birthright_rules r WHERE r.role_id = t.id) AS rules,
         (SELECT count(*)::int FROM birthright_rules r WHERE r.role_id = t.id AND r.enabled) AS enabled_rules,
-        (SELECT count(DISTINCT g.person_id)::int FROM grants g WHERE g.source = 'birthright' AND g.status = 'active' AND g.source_ref = t.id::text) AS holders
+        coalesce(h.n, 0)::int AS holders
       FROM role_templates t
+      -- Holders of every role in one grouped pass over the grants, not one scan of them per role.
+      LEFT JOIN (SELECT g.source_ref, count(DISTINCT g.person_id) AS n FROM grants g JOIN people p ON p.id = g.person_id
+                 WHERE g.source IN ('birthright', 'role') AND g.status = 'active' AND p.status <> 'terminated' GROUP BY g.source_ref) h
+        ON h.source_ref = t.id::text
       ORDER BY CASE t.status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END, t.name`),
   ).map((r) => ({ id: r.id, key: r.key, name: r.name, status: r.status, origin: r.origin, entitlements: r.entitlements, rules: r.rules, enabledRules: r.enabled_rules, holders: r.holders, updatedAt: r.updated_at }));
 }
@@ -67,6 +71,8 @@ export type RoleTemplateDetail = {
   entitlements: Array<{ id: string; name: string; application: string; sensitivity: string }>;
   rules: Array<{ id: string; name: string; enabled: boolean; conditions: Condition[]; text: string; matches: number }>;
   catalog: Array<{ id: string; label: string }>;
+  /** The attribute names conditions may use (condition-attributes.ts). */
+  attributes: string[];
 };
 
 export async function getRoleTemplate({ ctx, input }: { ctx: Ctx; input: { id: string } }): Promise<RoleTemplateDetail> {
@@ -95,5 +101,6 @@ export async function getRoleTemplate({ ctx, input }: { ctx: Ctx; input: { id: s
   const catalog = rowsOf<{ id: string; label: string }>(
     await ctx.db.execute(sql`SELECT e.id, a.name || ' · ' || e.name AS label FROM entitlements e JOIN applications a ON a.id = e.application_id ORDER BY a.name, e.name LIMIT 2000`),
   ).filter((e) => !held.has(e.id));
-  return { template, entitlements, rules, catalog };
+  const { knownAttributes } = await import("./condition-attributes");
+  return { template, entitlements, rules, catalog, attributes: await knownAttributes(ctx.db) };
 }

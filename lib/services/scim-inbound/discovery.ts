@@ -1,10 +1,8 @@
 /**
  * Discovery endpoints (RFC 7644 §4): ServiceProviderConfig, ResourceTypes, Schemas. They describe
- * exactly what this server does: PATCH, filter, sort and ETags yes; bulk, changePassword and
- * writes to Groups no. Readable without a token (they reveal no data).
+ * exactly what this server does: PATCH, filter, sort and ETags yes; bulk and changePassword no. Readable without a token (they reveal no data).
  */
 import { describeSchema, GROUP, SCHEMAS, URN, USER } from "@/lib/domain/scim/schema";
-import { GROUPS_READ_ONLY } from "./groups";
 import { MAX_COUNT } from "./users";
 
 export const MAX_PAYLOAD_BYTES = 1_000_000;
@@ -42,7 +40,7 @@ export function resourceTypes(baseUrl: string) {
     },
     {
       schemas: [URN.resourceType], id: "Group", name: "Group", endpoint: GROUP.endpoint,
-      description: GROUPS_READ_ONLY, schema: URN.group, schemaExtensions: [],
+      description: "IdP groups: collections of people for birthright rules (condition idpGroup) and review campaign scopes.", schema: URN.group, schemaExtensions: [],
       meta: { resourceType: "ResourceType", location: `${baseUrl}/ResourceTypes/Group` },
     },
   ];

@@ -6,20 +6,22 @@
  * with `scimType`; 401 + `WWW-Authenticate: Bearer` without a valid token; bodies over 1 MB → 413;
  * malformed JSON → 400 invalidSyntax; 201 + Location + ETag on create; If-Match → 412 on mismatch;
  * If-None-Match on GET → 304; 405 for methods an endpoint does not have; 501 for what is not
- * implemented (Bulk, /Me, root searches, writes to Groups); discovery endpoints refuse filters (403).
+ * implemented (Bulk, /Me); root searches (GET /?filter, POST /.search) cover Users then Groups; discovery endpoints refuse filters (403).
+ * Groups are IdP groups (groups.ts): POST / PUT / PATCH / DELETE as for Users.
  * Endpoint names are matched case-insensitively (a catch-all route forwards e.g. /scim/v2/users).
  */
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { ScimError } from "@/lib/domain/scim/errors";
-import { MAX_FILTER_LENGTH } from "@/lib/domain/scim/filter";
+import { firstUnsafeText, isSafeText, UNSAFE_TEXT_MESSAGE } from "@/lib/domain/strict-input";
+import { compileFilter, MAX_FILTER_LENGTH } from "@/lib/domain/scim/filter";
 import { project } from "@/lib/domain/scim/resource";
-import { URN, USER } from "@/lib/domain/scim/schema";
-import { AppError } from "@/lib/errors";
+import { GROUP, URN, USER, type ResourceSchema } from "@/lib/domain/scim/schema";
+import { AppError, toUserError } from "@/lib/errors";
 import { scimActor } from "./auth";
 import { MAX_PAYLOAD_BYTES, resourceTypes, schemas, serviceProviderConfig } from "./discovery";
-import { getGroup, GROUPS_READ_ONLY, listGroups } from "./groups";
-import { createUser, deleteUser, etagMatches, getUser, listUsers, patchUser, replaceUser, type ListInput, type ScimCtx } from "./users";
+import { createGroup, deleteGroup, getGroup, listGroups, patchGroup, replaceGroup } from "./groups";
+import { createUser, DEFAULT_COUNT, deleteUser, etagMatches, getUser, listUsers, MAX_COUNT, patchUser, replaceUser, type ListInput, type ScimCtx } from "./users";
 
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 export type ScimEndpoint = "Users" | "Groups" | "ServiceProviderConfig" | "Schemas" | "ResourceTypes" | "root" | "other";
@@ -60,6 +62,7 @@ function listInputOf(url: URL): ListInput {
     const key = [...url.searchParams.keys()].find((x) => x.toLowerCase() === k.toLowerCase());
     return [k, key ? url.searchParams.get(key) : null];
   }));
+  for (const [k, v] of Object.entries(raw)) if (v && !isSafeText(v)) throw new ScimError(400, k === "filter" ? "invalidFilter" : "invalidValue", `"${k}" ${UNSAFE_TEXT_MESSAGE}.`);
   const p = queryParams.safeParse(raw);
   if (!p.success) throw new ScimError(400, "invalidValue", p.error.issues[0]?.message ?? "Invalid query parameters.");
   return p.data;
@@ -94,11 +97,15 @@ async function readJson(req: Request): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (!text.trim()) throw new ScimError(400, "invalidSyntax", "The request body is empty.");
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new ScimError(400, "invalidSyntax", "The request body is not valid JSON.");
   }
+  const unsafe = firstUnsafeText(body);
+  if (unsafe) throw new ScimError(400, "invalidValue", `Text ${UNSAFE_TEXT_MESSAGE}${unsafe === "(value)" ? "" : ` (at ${unsafe})`}.`);
+  return body;
 }
 
 /**
@@ -117,9 +124,9 @@ export function baseUrlOf(req: Request): string {
 
 const methodNotAllowed = (allow: string) => errorResponse(new ScimError(405, undefined, `Method not allowed here; allowed: ${allow}.`), { Allow: allow });
 
-function withResource(status: number, resource: Record<string, unknown>, url: URL, extra: Record<string, string> = {}) {
+function withResource(status: number, resource: Record<string, unknown>, url: URL, extra: Record<string, string> = {}, rt: ResourceSchema = USER) {
   const meta = resource.meta as { version?: string; location?: string } | undefined;
-  const shown = project(USER, resource, url.searchParams.get("attributes"), url.searchParams.get("excludedAttributes"));
+  const shown = project(rt, resource, url.searchParams.get("attributes"), url.searchParams.get("excludedAttributes"));
   return scimResponse(status, shown, { ...(meta?.version ? { ETag: meta.version } : {}), ...extra });
 }
 
@@ -137,6 +144,16 @@ function resolveRoute(route: ScimRoute): ScimRoute | "Me" | "Bulk" | "search" | 
   return { endpoint: ep, id: id ? decodeURIComponent(id) : undefined };
 }
 
+/** The caller's context from its bearer token, or the 401 to answer. */
+async function authenticate(getDb: () => Promise<Db>, req: Request, baseUrl: string): Promise<ScimCtx | Response> {
+  const db = await getDb();
+  const actor = await scimActor(db, req.headers.get("authorization"));
+  if (!actor) {
+    return errorResponse(new ScimError(401, undefined, "A valid SCIM bearer token is required (Authorization: Bearer ghscim_…)."), { "WWW-Authenticate": 'Bearer realm="Gatehouse SCIM"' });
+  }
+  return { actor, db, baseUrl };
+}
+
 async function dispatch(getDb: () => Promise<Db>, req: Request, route: ScimRoute): Promise<Response> {
   const url = new URL(req.url);
   const method = req.method.toUpperCase();
@@ -146,8 +163,12 @@ async function dispatch(getDb: () => Promise<Db>, req: Request, route: ScimRoute
   if (r === "Me") throw new ScimError(501, undefined, "/Me is not supported: SCIM clients here are HR sources, not people.");
   if (r === "Bulk") throw new ScimError(501, undefined, "Bulk operations are not supported (ServiceProviderConfig bulk.supported = false).");
   if (r === "search" || r.endpoint === "root") {
-    if (r !== "search" && method === "GET" && !url.searchParams.has("filter")) throw new ScimError(404, undefined, "This is the SCIM 2.0 base URL: use /Users, /Groups, /ServiceProviderConfig, /ResourceTypes or /Schemas.");
-    throw new ScimError(501, undefined, "Searching across resource types from the root is not supported: query /Users or /Groups.");
+    if (r === "search" && method !== "POST") return methodNotAllowed("POST");
+    if (r !== "search" && method !== "GET") return methodNotAllowed("GET");
+    if (r !== "search" && !url.searchParams.toString()) throw new ScimError(404, undefined, "This is the SCIM 2.0 base URL: use /Users, /Groups, /ServiceProviderConfig, /ResourceTypes or /Schemas.");
+    const ctx = await authenticate(getDb, req, baseUrl);
+    if (ctx instanceof Response) return ctx;
+    return scimResponse(200, await searchAll(ctx, r === "search" ? searchInputOf(await readJson(req)) : listInputOf(url)));
   }
 
   // Discovery: no token needed, GET only, no filters (RFC 7644 §4: 403 for a filter).
@@ -167,32 +188,40 @@ async function dispatch(getDb: () => Promise<Db>, req: Request, route: ScimRoute
     return scimResponse(200, { schemas: [URN.listResponse], totalResults: all.length, itemsPerPage: all.length, startIndex: 1, Resources: all });
   }
 
-  const db = await getDb();
-  const actor = await scimActor(db, req.headers.get("authorization"));
-  if (!actor) {
-    return errorResponse(new ScimError(401, undefined, "A valid SCIM bearer token is required (Authorization: Bearer ghscim_…)."), { "WWW-Authenticate": 'Bearer realm="Gatehouse SCIM"' });
-  }
-  const ctx: ScimCtx = { actor, db, baseUrl };
+  const ctx = await authenticate(getDb, req, baseUrl);
+  if (ctx instanceof Response) return ctx;
   const ifMatch = req.headers.get("if-match");
 
   if (r.endpoint === "Groups") {
     if (!r.id) {
       if (method === "GET") return scimResponse(200, await listGroups({ ctx, input: listInputOf(url) }));
-      if (method === "POST") throw new ScimError(501, undefined, GROUPS_READ_ONLY);
+      if (method === "POST") {
+        const g = await createGroup({ ctx, input: { body: await readJson(req) } });
+        return withResource(201, g, url, { Location: String((g.meta as { location: string }).location) }, GROUP);
+      }
       return methodNotAllowed("GET, POST");
     }
     if (r.id === ".search") {
       if (method !== "POST") return methodNotAllowed("POST");
       return scimResponse(200, await listGroups({ ctx, input: searchInputOf(await readJson(req)) }));
     }
-    if (method === "GET") {
-      const g = await getGroup({ ctx, input: { id: r.id, attributes: url.searchParams.get("attributes"), excludedAttributes: url.searchParams.get("excludedAttributes") } });
-      const version = String((g.meta as { version: string }).version);
-      if (etagMatches(req.headers.get("if-none-match"), version)) return scimResponse(304, undefined, { ETag: version });
-      return scimResponse(200, g, { ETag: version });
+    switch (method) {
+      case "GET": {
+        const g = await getGroup({ ctx, input: { id: r.id } });
+        const version = String((g.meta as { version: string }).version);
+        if (etagMatches(req.headers.get("if-none-match"), version)) return scimResponse(304, undefined, { ETag: version });
+        return withResource(200, g, url, {}, GROUP);
+      }
+      case "PUT":
+        return withResource(200, await replaceGroup({ ctx, input: { id: r.id, body: await readJson(req), ifMatch } }), url, {}, GROUP);
+      case "PATCH":
+        return withResource(200, await patchGroup({ ctx, input: { id: r.id, body: await readJson(req), ifMatch } }), url, {}, GROUP);
+      case "DELETE":
+        await deleteGroup({ ctx, input: { id: r.id, ifMatch } });
+        return scimResponse(204);
+      default:
+        return methodNotAllowed("GET, PUT, PATCH, DELETE");
     }
-    if (method === "PUT" || method === "PATCH" || method === "DELETE") throw new ScimError(501, undefined, GROUPS_READ_ONLY);
-    return methodNotAllowed("GET, PUT, PATCH, DELETE");
   }
 
   // Users
@@ -228,6 +257,33 @@ async function dispatch(getDb: () => Promise<Db>, req: Request, route: ScimRoute
   }
 }
 
+/**
+ * A search from the root (RFC 7644 §3.4.3: GET /?filter=… or POST /.search) over Users, then Groups.
+ * A filter naming an attribute only one type has matches nothing of the other type.
+ */
+async function searchAll(ctx: ScimCtx, input: ListInput) {
+  const startIndex = Math.max(1, Number(input.startIndex ?? 1) || 1);
+  const count = Math.min(MAX_COUNT, Math.max(0, input.count === null || input.count === undefined || input.count === "" ? DEFAULT_COUNT : Number(input.count) || 0));
+  const compiles = (rt: ResourceSchema) => {
+    if (!input.filter) return null;
+    try {
+      compileFilter(input.filter, rt);
+      return null;
+    } catch (e) {
+      return e;
+    }
+  };
+  const [userErr, groupErr] = [compiles(USER), compiles(GROUP)];
+  if (userErr && groupErr) throw userErr;
+  const none = { totalResults: 0, Resources: [] as unknown[] };
+  const users = userErr ? none : await listUsers({ ctx, input: { ...input, startIndex, count } });
+  const groupStart = Math.max(1, startIndex - users.totalResults);
+  const groupCount = Math.max(0, count - users.Resources.length);
+  const groups = groupErr ? none : await listGroups({ ctx, input: { ...input, startIndex: groupStart, count: groupCount } });
+  const resources = [...users.Resources, ...groups.Resources].slice(0, count);
+  return { schemas: [URN.listResponse], totalResults: users.totalResults + groups.totalResults, itemsPerPage: resources.length, startIndex, Resources: resources };
+}
+
 /** A SCIM 404 for paths that are not SCIM resources. */
 export function scimNotFound(req: Request): Response {
   return errorResponse(new ScimError(404, undefined, `No SCIM resource at ${new URL(req.url).pathname}.`));
@@ -239,13 +295,9 @@ export async function handleScimRequest(getDb: () => Promise<Db>, req: Request, 
     return await dispatch(getDb, req, route);
   } catch (e) {
     if (e instanceof ScimError) return errorResponse(e);
-    if (e instanceof AppError) {
-      const scimType = e.status === 400 ? "invalidValue" : e.status === 409 ? "uniqueness" : undefined;
-      return errorResponse(new ScimError(e.status, scimType, e.message));
-    }
-    if (e instanceof z.ZodError) return errorResponse(new ScimError(400, "invalidValue", e.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")));
-    const ref = Math.random().toString(36).slice(2, 10);
-    console.error(`[scim ${ref}]`, e);
-    return errorResponse(new ScimError(500, undefined, `Internal error (reference ${ref}).`));
+    // The one mapping (lib/errors.ts): domain refusals, zod errors and input the database refused become 4xx; bugs 500 (logged, redacted).
+    const u = toUserError(e);
+    const scimType = u.status === 400 ? "invalidValue" : u.status === 409 ? "uniqueness" : undefined;
+    return errorResponse(new ScimError(u.status, scimType, u.message));
   }
 }

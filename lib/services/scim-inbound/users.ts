@@ -19,7 +19,15 @@ import { isObject, normalizeResource, project, type ScimObject } from "@/lib/dom
 import { resolveAttr, splitAttrPath, URN, USER, type Resolved } from "@/lib/domain/scim/schema";
 import { applyHrRecords, type ApplyHrResult } from "@/lib/services/lifecycle/apply-hr-records";
 import type { Ctx } from "@/lib/services/context";
+import { idpGroupsOfPeople } from "@/db/queries/idp-groups";
 import { fromScimUser, newEmployeeId, rawLocationOf, toScimUser } from "./mapping";
+
+/** SCIM Users of person rows, each with its IdP groups (`groups`, read-only). */
+async function scimUsers(db: Queryable, rows: ScimPersonRow[], baseUrl: string): Promise<ScimObject[]> {
+  const groups = await idpGroupsOfPeople(db, rows.map((r) => r.id));
+  return rows.map((r) => toScimUser(r, baseUrl, (groups.get(r.id) ?? []).map((g) => ({ id: g.id, displayName: g.name }))));
+}
+const scimUser = async (db: Queryable, row: ScimPersonRow, baseUrl: string) => (await scimUsers(db, [row], baseUrl))[0]!;
 
 export type ScimCtx = Ctx & { baseUrl: string };
 export const DEFAULT_COUNT = 100;
@@ -76,13 +84,13 @@ export async function listUsers({ ctx, input }: { ctx: ScimCtx; input: ListInput
     const cond = where.sql;
     const total = await countScimPeople(ctx.db, cond);
     const rows = count === 0 ? [] : await listScimPeople(ctx.db, cond, order, startIndex - 1, count);
-    return listResponse(rows.map((r) => show(toScimUser(r, ctx.baseUrl))), total, startIndex);
+    return listResponse((await scimUsers(ctx.db, rows, ctx.baseUrl)).map(show), total, startIndex);
   }
   // The database narrows (a superset), memory decides.
   const cond = where.sql;
   const candidates = await listScimPeople(ctx.db, cond, sortToSql(null, false)!, 0, MAX_CANDIDATES + 1);
   if (candidates.length > MAX_CANDIDATES) throw new ScimError(400, "tooMany", `The filter needs more than ${MAX_CANDIDATES} candidates to be evaluated; narrow it with userName, externalId, active, meta.lastModified or an enterprise attribute.`);
-  let hits = candidates.map((r) => toScimUser(r, ctx.baseUrl)).filter((u) => !ast || matches(ast, u));
+  let hits = (await scimUsers(ctx.db, candidates, ctx.baseUrl)).filter((u) => !ast || matches(ast, u));
   if (sort) hits = [...hits].sort(sortComparator(sort.r, sort.descending));
   return listResponse(hits.slice(startIndex - 1, startIndex - 1 + count).map(show), hits.length, startIndex);
 }
@@ -91,7 +99,7 @@ export async function getUser({ ctx, input }: { ctx: ScimCtx; input: { id: strin
   guard(ctx.actor);
   const row = await scimPersonById(ctx.db, input.id);
   if (!row) throw notFound(input.id);
-  return toScimUser(row, ctx.baseUrl);
+  return scimUser(ctx.db, row, ctx.baseUrl);
 }
 
 /** Weak comparison of If-Match / If-None-Match lists (RFC 7232 §2.3.2). */
@@ -122,7 +130,7 @@ type WriteOpts = { current: ScimPersonRow | null; employeeId?: string; rawLocati
 /** Apply a canonical SCIM User through the HR pipeline inside `tx`; returns the stored person. */
 async function writeUser(tx: Queryable, actor: Actor, user: ScimObject, o: WriteOpts): Promise<{ row: ScimPersonRow; result: ApplyHrResult }> {
   const today = new Date().toISOString().slice(0, 10);
-  const m = fromScimUser(user, o.current, { rawLocation: o.rawLocation, today, deleted: o.deleted });
+  const m = fromScimUser(user, o.current, { rawLocation: o.rawLocation, today, deleted: o.deleted, created: o.action === "scim.user.created" || o.action === "scim.user.rehired" });
   let employeeId = o.current?.employeeId ?? o.employeeId ?? m.employeeNumber ?? m.externalId ?? newEmployeeId();
   if (o.current && m.employeeNumber && m.employeeNumber !== o.current.employeeId) {
     const holder = await scimPersonByEmployeeId(tx, m.employeeNumber);
@@ -138,7 +146,9 @@ async function writeUser(tx: Queryable, actor: Actor, user: ScimObject, o: Write
     if (!managerEmployeeId) throw invalidValue(`manager "${m.managerRef}" is not a known User.`);
     if (managerEmployeeId === employeeId) throw invalidValue("A person cannot be their own manager.");
   }
-  const result = await applyHrRecords({ ctx: { db: tx, actor }, input: { source: "scim" }, records: [{ ...m.record, employeeId, managerEmployeeId }] });
+  // One person per SCIM request, inside the request's transaction: the mass-change guard applies to batches
+  // (CSV, webhook), and a held run written here would be rolled back with the refused request.
+  const result = await applyHrRecords({ ctx: { db: tx, actor }, input: { source: "scim" }, records: [{ ...m.record, employeeId, managerEmployeeId }] }, { guard: false });
   if (!result.applied) throw invalidValue(result.errors.map((e) => e.message).join("; ") || "The change was not applied.");
   const row = await scimPersonByEmployeeId(tx, employeeId);
   if (!row) throw new Error("person vanished after the HR pipeline");
@@ -180,7 +190,7 @@ export async function createUser({ ctx, input }: { ctx: ScimCtx; input: { body: 
     const { row } = await writeUser(tx, ctx.actor, user, { current, rawLocation: rawLocationOf(input.body), action: current ? "scim.user.rehired" : "scim.user.created" });
     return row;
   });
-  return toScimUser(row, ctx.baseUrl);
+  return scimUser(ctx.db, row, ctx.baseUrl);
 }
 
 export async function replaceUser({ ctx, input }: { ctx: ScimCtx; input: { id: string; body: unknown; ifMatch?: string | null } }) {
@@ -189,10 +199,10 @@ export async function replaceUser({ ctx, input }: { ctx: ScimCtx; input: { id: s
   const row = await inTx(ctx, async (tx) => {
     const current = await scimPersonById(tx, input.id, { forUpdate: true });
     if (!current) throw notFound(input.id);
-    checkIfMatch(input.ifMatch, toScimUser(current, ctx.baseUrl));
+    checkIfMatch(input.ifMatch, await scimUser(tx, current, ctx.baseUrl));
     return (await writeUser(tx, ctx.actor, user, { current, rawLocation: rawLocationOf(input.body), action: "scim.user.replaced" })).row;
   });
-  return toScimUser(row, ctx.baseUrl);
+  return scimUser(ctx.db, row, ctx.baseUrl);
 }
 
 /** `x-location` is accepted as a PATCH path or path-less key too: it means the work address's locality. */
@@ -217,12 +227,12 @@ export async function patchUser({ ctx, input }: { ctx: ScimCtx; input: { id: str
   const row = await inTx(ctx, async (tx) => {
     const current = await scimPersonById(tx, input.id, { forUpdate: true });
     if (!current) throw notFound(input.id);
-    const before = toScimUser(current, ctx.baseUrl);
+    const before = await scimUser(tx, current, ctx.baseUrl);
     checkIfMatch(input.ifMatch, before);
     const after = normalizeResource(USER, applyPatch(before, ops, USER));
     return (await writeUser(tx, ctx.actor, after, { current, action: "scim.user.patched", ops })).row;
   });
-  return toScimUser(row, ctx.baseUrl);
+  return scimUser(ctx.db, row, ctx.baseUrl);
 }
 
 /** DELETE = leaver (all access removed by the pipeline) + hidden from /Users; the row and history stay. */
@@ -231,7 +241,7 @@ export async function deleteUser({ ctx, input }: { ctx: ScimCtx; input: { id: st
   await inTx(ctx, async (tx) => {
     const current = await scimPersonById(tx, input.id, { forUpdate: true });
     if (!current) throw notFound(input.id);
-    const before = toScimUser(current, ctx.baseUrl);
+    const before = await scimUser(tx, current, ctx.baseUrl);
     checkIfMatch(input.ifMatch, before);
     const gone = normalizeResource(USER, { ...before, active: false });
     await writeUser(tx, ctx.actor, gone, { current, deleted: new Date().toISOString(), action: "scim.user.deleted" });

@@ -1,7 +1,7 @@
 /**
  * applySystemsFile (admins; `gatehouse apply -f FILE`): make the connected systems what a JSON file says.
  *
- * File: { "systems": [ { key, name, connector, config, secrets, criticality, deprovision: { action, retentionDays },
+ * File: { "systems": [ { key, name, connector, config, secrets, criticality, deprovision: { action, retentionDays, memberships },
  * description?, reconcilePolicy?, enabled?, owners? } ] } (docs/systems-file.md). A secret value "env:NAME" is read
  * from the environment map the caller passes (the CLI passes its process environment), so files hold no secrets.
  *
@@ -18,8 +18,14 @@
  * enabled) and each step's blast radius is computed with computeRoleChangePreview on the state the previous steps
  * left, then written; afterwards the birthright grants of everyone affected are re-synced (losses keep the mover
  * overlap) and their operations planned, with one audit event per changed role. --dry-run does exactly that and
- * rolls the transaction back, so its figures are what applying would do. Entitlements must already exist (discovered
- * from the system); an unknown reference stops the whole file.
+ * rolls the transaction back, so its figures are what applying would do (operations counted by kind, revokes
+ * included). Entitlements must already exist (discovered by `gatehouse reconcile`); an unknown reference stops the
+ * whole file.
+ *
+ * Entitlement metadata (same file, per system): "entitlements": [ { externalId, description?, owner? (email),
+ * privileged?, sensitivity?, requestable?, maxDurationDays? } ] updates discovered entitlements (an unknown externalId
+ * stops the file). Mass-change guard: when the roles part would remove more access than the thresholds allow, it is
+ * held (the systems part is still applied) until an admin releases it (Admin → Held runs).
  */
 import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
@@ -31,8 +37,12 @@ import { decryptSecrets } from "@/lib/crypto";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import { syncBirthrightGrants } from "@/lib/services/access/sync-birthright";
 import type { Ctx } from "@/lib/services/context";
+import { assessRemovals, countKinds, HoldRun, holdRun, removalsOfPlan, type Removal } from "@/lib/services/guard/mass-change";
 import { planPeople } from "@/lib/services/provisioning/plan";
+import { applyTemplateGrants, type TemplateGrantChange } from "@/lib/services/access/template-grants";
 import { computeRoleChangePreview, conditionSchema, writeRoleChange, type RoleChange, type RoleChangePreview } from "@/lib/services/roles/preview-change";
+import { applyEntitlementMeta, entitlementMetaSchema, type EntitlementMeta } from "@/lib/services/applications/update-entitlement";
+import { cleanAliases } from "@/lib/domain/nl/aliases";
 import { SECRET_FIELDS, validateSystem } from "./config";
 import { auditActorOf, parseSystemInput, saveSystemTx, type SystemInput } from "./save-system";
 
@@ -46,10 +56,12 @@ const entry = z
     config: z.record(z.string(), z.unknown()).optional(),
     secrets: z.record(z.string(), z.string()).optional(),
     criticality: z.string().optional(),
-    deprovision: z.object({ action: z.string().optional(), retentionDays: z.number().optional() }).optional(),
+    deprovision: z.object({ action: z.string().optional(), retentionDays: z.number().optional(), memberships: z.string().optional() }).optional(),
     reconcilePolicy: z.string().optional(),
     enabled: z.boolean().optional(),
     owners: z.array(z.string()).optional(),
+    entitlements: z.array(entitlementMetaSchema).max(5000).optional(),
+    aliases: z.array(z.string()).optional(),
   })
   .strict();
 const roleEntry = z
@@ -69,7 +81,10 @@ export type SecretState = "changed" | "unchanged";
 export type SystemPlan = { key: string; action: "create" | "update" | "unchanged"; changes: string[]; secrets: Record<string, SecretState>; warnings: string[] };
 
 /** Parse the file text into validated inputs (env references resolved). Throws ValidationError naming the entry. */
-export function parseSystemsFile(text: string, environment: Record<string, string | undefined>): { inputs: SystemInput[]; warnings: Map<string, string[]>; roles: RoleEntry[] } {
+export function parseSystemsFile(
+  text: string,
+  environment: Record<string, string | undefined>,
+): { inputs: SystemInput[]; warnings: Map<string, string[]>; roles: RoleEntry[]; entitlementMeta: Map<string, EntitlementMeta[]> } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -80,6 +95,7 @@ export function parseSystemsFile(text: string, environment: Record<string, strin
   if (!f.success) throw new ValidationError(`The systems file does not have the expected shape: ${f.error.issues.map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`).join("; ")}`);
   const inputs: SystemInput[] = [];
   const warnings = new Map<string, string[]>();
+  const entitlementMeta = new Map<string, EntitlementMeta[]>();
   const seen = new Set<string>();
   f.data.systems.forEach((s, n) => {
     const where = `systems[${n}] (${s.key})`;
@@ -111,15 +127,25 @@ export function parseSystemsFile(text: string, environment: Record<string, strin
           criticality: s.criticality,
           deprovisionAction: s.deprovision?.action,
           retentionDays: s.deprovision?.retentionDays,
+          leaverPolicy: s.deprovision?.memberships === undefined ? undefined : s.deprovision.memberships === "keep" ? "disable" : s.deprovision.memberships === "remove" ? "disable_and_remove_memberships" : s.deprovision.memberships,
           reconcilePolicy: s.reconcilePolicy,
           enabled: s.enabled,
           owners: s.owners,
+          aliases: s.aliases,
         }),
       );
     } catch (e) {
       throw new ValidationError(`${where}: ${e instanceof Error ? e.message : String(e)}`);
     }
     warnings.set(s.key, w);
+    if (s.entitlements?.length) {
+      const ext = new Set<string>();
+      for (const e of s.entitlements) {
+        if (ext.has(e.externalId)) throw new ValidationError(`${where}: the entitlement "${e.externalId}" appears twice`);
+        ext.add(e.externalId);
+      }
+      entitlementMeta.set(s.key, s.entitlements);
+    }
   });
   const roleKeys = new Set<string>();
   f.data.roles.forEach((r, n) => {
@@ -132,7 +158,7 @@ export function parseSystemsFile(text: string, environment: Record<string, strin
       names.add(rule.name);
     }
   });
-  return { inputs, warnings, roles: f.data.roles };
+  return { inputs, warnings, roles: f.data.roles, entitlementMeta };
 }
 
 /** The systems part only (kept for callers that know no roles); a file with roles is applied whole. */
@@ -148,7 +174,8 @@ export async function applyConfigFile({
   input: { text: string; environment: Record<string, string | undefined>; dryRun?: boolean; moverOverlapDays?: number; now?: Date };
 }): Promise<ConfigFilePlan> {
   if (!can(ctx.actor, "application.configure")) throw new ForbiddenError("Only administrators can configure connected systems.");
-  const { inputs, warnings, roles } = parseSystemsFile(input.text, input.environment);
+  const { inputs, warnings, roles, entitlementMeta } = parseSystemsFile(input.text, input.environment);
+  const who0 = auditActorOf(ctx);
   if (roles.length && !can(ctx.actor, "role.edit")) throw new ForbiddenError("Only admins can change roles and rules.");
   const keys = inputs.map((i) => i.key);
   const existing = keys.length ? await ctx.db.select().from(applications).where(inArray(applications.key, keys)) : [];
@@ -174,7 +201,9 @@ export async function applyConfigFile({
     } catch (e) {
       throw new ValidationError(`${i.key}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    const metas = entitlementMeta.get(i.key) ?? [];
     if (!a) {
+      if (metas.length) throw new ValidationError(`${i.key}: entitlements can be described once the system exists and \`gatehouse reconcile --app ${i.key}\` has discovered them`);
       plans.push({ key: i.key, action: "create", changes: [], secrets, warnings: warnings.get(i.key) ?? [] });
       continue;
     }
@@ -190,16 +219,19 @@ export async function applyConfigFile({
     cmp("criticality", a.criticality, i.criticality);
     cmp("deprovision.action", a.deprovisionAction, i.deprovisionAction);
     cmp("deprovision.retentionDays", a.retentionDays, i.retentionDays);
+    cmp("deprovision.memberships", a.leaverPolicy, i.leaverPolicy);
     cmp("reconcilePolicy", a.reconcilePolicy, i.reconcilePolicy);
     cmp("enabled", a.enabled, i.enabled);
+    if (i.aliases) cmp("aliases", [...a.aliases].sort(), cleanAliases(i.aliases).sort());
     if (i.owners) {
       const have = ownerRows.filter((o) => o.applicationId === a.id).map((o) => o.email.toLowerCase()).sort();
       cmp("owners", have, [...new Set(i.owners.map((e) => e.toLowerCase()))].sort());
     }
+    for (const line of await applyEntitlementMeta(ctx.db, a, metas, { write: false, who: who0 })) changes.push(`entitlement ${line}`);
     const secretChanged = Object.values(secrets).includes("changed");
     plans.push({ key: i.key, action: changes.length || secretChanged ? "update" : "unchanged", changes, secrets, warnings: warnings.get(i.key) ?? [] });
   }
-  const empty: ConfigFilePlan = { systems: plans, roles: [], access: { people: 0, added: 0, scheduledForRemoval: 0, operations: 0 } };
+  const empty: ConfigFilePlan = { systems: plans, roles: [], access: { people: 0, added: 0, scheduledForRemoval: 0, ruleBacked: 0, operations: 0, byKind: {} }, held: null };
   if (input.dryRun && roles.length === 0) return empty;
   const who = auditActorOf(ctx);
   const now = input.now ?? new Date();
@@ -210,14 +242,17 @@ export async function applyConfigFile({
           const p = plans.find((x) => x.key === i.key)!;
           if (p.action === "unchanged") continue;
           await saveSystemTx(tx, i, who, byKey.get(i.key)?.id);
+          const a = byKey.get(i.key);
+          if (a) await applyEntitlementMeta(tx, a, entitlementMeta.get(i.key) ?? [], { write: true, who });
         }
       }
-      const out: ConfigFilePlan = roles.length ? { systems: plans, ...(await applyRolesTx(tx, roles, { now, actorId: who.actorId, actorKind: who.actorKind, moverOverlapDays: input.moverOverlapDays ?? 7 })) } : empty;
+      const opts = { now, actorId: who.actorId, actorKind: who.actorKind, moverOverlapDays: input.moverOverlapDays ?? 7 };
+      const out: ConfigFilePlan = roles.length ? { systems: plans, ...(await applyRolesGuarded(tx, roles, opts, { dryRun: input.dryRun === true, guard: true })) } : empty;
       if (input.dryRun) throw new RollbackRoles(out);
       return out;
     });
     if (result.access.operations > 0) {
-      const { wakeDispatcher } = await import("@/lib/jobs/worker");
+      const { wakeDispatcher } = await import("@/lib/jobs/wake");
       wakeDispatcher();
     }
     return result;
@@ -240,8 +275,42 @@ export type ConfigFilePlan = {
   systems: SystemPlan[];
   roles: RolePlan[];
   /** What re-syncing everyone affected did (exact; the dry run's figures come from the rolled-back run). */
-  access: { people: number; added: number; scheduledForRemoval: number; operations: number };
+  access: { people: number; added: number; scheduledForRemoval: number; ruleBacked: number; operations: number; byKind: Record<string, number> };
+  /** The mass-change guard held the roles part (id; nothing of it applied) or, in a dry run, would hold it (id null). */
+  held: { id: string | null; reasons: string[] } | null;
 };
+
+/**
+ * The roles part in a savepoint: computed, judged by the mass-change guard, and either kept, rolled back and held
+ * (the file's systems part still commits), or — dry run — reported with the guard's verdict.
+ */
+async function applyRolesGuarded(
+  tx: Queryable,
+  roles: RoleEntry[],
+  opts: { now: Date; actorId: string | null; actorKind: "person" | "system" | "cli"; moverOverlapDays: number },
+  mode: { dryRun: boolean; guard: boolean },
+): Promise<Omit<ConfigFilePlan, "systems">> {
+  try {
+    return await tx.transaction(async (sp) => {
+      const r = await applyRolesTx(sp, roles, opts);
+      const verdict = await assessRemovals(sp, r.removals);
+      const held = verdict.held ? { id: null, reasons: verdict.reasons } : null;
+      if (verdict.held && mode.guard && !mode.dryRun) throw new HoldRun(verdict, r.removals, { added: r.access.added, scheduledForRemoval: r.access.scheduledForRemoval, operations: r.access.operations, ...r.access.byKind });
+      return { roles: r.roles, access: r.access, held };
+    });
+  } catch (e) {
+    if (!(e instanceof HoldRun)) throw e;
+    const id = await holdRun(tx, { kind: "role.file", title: `Roles file: ${roles.map((r) => r.key).join(", ")}`, input: { roles, moverOverlapDays: opts.moverOverlapDays }, actorId: opts.actorId, actorKind: opts.actorKind, hold: e });
+    return { roles: [], access: { people: 0, added: 0, scheduledForRemoval: 0, ruleBacked: 0, operations: 0, byKind: {} }, held: { id, reasons: e.verdict.reasons } };
+  }
+}
+
+/** Release of a held roles file (guard/release.ts): the stored roles, applied now with the guard off. */
+export async function applyHeldRoles(tx: Queryable, input: unknown, who: { actorId: string | null; actorKind: "person" | "system" | "cli" }, now: Date) {
+  const parsed = z.object({ roles: z.array(roleEntry), moverOverlapDays: z.number().int().min(0).max(365).default(7) }).safeParse(input);
+  if (!parsed.success) throw new ValidationError("The held roles file is no longer valid.");
+  return applyRolesGuarded(tx, parsed.data.roles, { now, moverOverlapDays: parsed.data.moverOverlapDays, ...who }, { dryRun: false, guard: false });
+}
 
 class RollbackRoles extends Error {
   constructor(public readonly plan: ConfigFilePlan) {
@@ -256,7 +325,7 @@ async function applyRolesTx(
   tx: Queryable,
   roles: RoleEntry[],
   opts: { now: Date; actorId: string | null; actorKind: "person" | "system" | "cli"; moverOverlapDays: number },
-): Promise<Omit<ConfigFilePlan, "systems">> {
+): Promise<Omit<ConfigFilePlan, "systems" | "held"> & { removals: Removal[] }> {
   const { now } = opts;
   // Resolve every "<appKey>:<externalId>" first: an unknown one stops the file before anything is written.
   const refs = new Map<string, string>();
@@ -277,11 +346,15 @@ async function applyRolesTx(
 
   const plans: RolePlan[] = [];
   const affected = new Set<string>();
+  // Access given through a template itself (role grants), written step by step as each step's preview lists it.
+  const viaTemplate: TemplateGrantChange[] = [];
   for (const r of roles) {
     const previews: RoleChangePreview[] = [];
     const step = async (change: RoleChange) => {
-      previews.push(await computeRoleChangePreview(tx, change));
+      const p = await computeRoleChangePreview(tx, change);
+      previews.push(p);
       await writeRoleChange(tx, change, now);
+      viaTemplate.push(...(await applyTemplateGrants(tx, p.templateBacked, { roleId: p.roleId, roleName: p.roleName, now, moverOverlapDays: opts.moverOverlapDays, actorId: opts.actorId })));
     };
     const wantEnts = new Set(r.entitlements.map((e) => refs.get(e)!));
     const changes: string[] = [];
@@ -359,9 +432,15 @@ async function applyRolesTx(
 
   const ids = [...affected];
   const synced = await syncBirthrightGrants(tx, ids, { now, moverOverlapDays: opts.moverOverlapDays, actorId: opts.actorId });
-  const added = synced.reduce((s, c) => s + c.added.length, 0);
-  const scheduledForRemoval = synced.reduce((s, c) => s + c.scheduled.length, 0);
-  const planned = ids.length ? await planPeople(tx, ids, { kind: "role.file", id: "apply", actorId: opts.actorId }, now) : { operationIds: [] };
+  const added = synced.reduce((s, c) => s + c.added.length, 0) + viaTemplate.reduce((s, c) => s + c.added.length, 0);
+  const scheduledPairs = new Set([...synced, ...viaTemplate].flatMap((c) => c.scheduled.map((e) => `${c.personId}/${e}`)));
+  const scheduledForRemoval = scheduledPairs.size;
+  const ruleBacked = synced.reduce((s, c) => s + c.adoptedCovered.length, 0);
+  const planned = ids.length ? await planPeople(tx, ids, { kind: "role.file", id: "apply", actorId: opts.actorId }, now) : { operationIds: [], created: [] };
+  const removals: Removal[] = [
+    ...[...scheduledPairs].map((k) => ({ kind: "grant.scheduled" as const, personId: k.split("/")[0]!, entitlementId: k.split("/")[1]! })),
+    ...removalsOfPlan(planned.created),
+  ];
   const changed = plans.filter((p) => p.action !== "unchanged");
   if (changed.length) {
     const keys = changed.map((p) => p.key);
@@ -374,7 +453,7 @@ async function applyRolesTx(
       })),
     );
   }
-  return { roles: plans, access: { people: ids.length, added, scheduledForRemoval, operations: planned.operationIds.length } };
+  return { roles: plans, access: { people: ids.length, added, scheduledForRemoval, ruleBacked, operations: planned.operationIds.length, byKind: countKinds(planned.created) }, removals };
 }
 
 /** One role's steps as one blast radius (per entitlement and per SoD policy, people counted once). */

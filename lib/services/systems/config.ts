@@ -17,6 +17,8 @@ import { ValidationError } from "@/lib/errors";
 
 export const SYSTEM_KINDS = ["scim", "ldap", "postgres", "manual"] as const;
 export type SystemKind = (typeof SYSTEM_KINDS)[number];
+/** The kinds a saved system may have: the demo organisation's applications keep "demo" (never chosen for a new one). */
+export const SAVED_KINDS = [...SYSTEM_KINDS, "demo"] as const;
 
 /** Secret fields per kind: the only keys accepted under `secrets`, and never accepted under `config`. */
 export const SECRET_FIELDS: Record<SystemKind | "demo", readonly string[]> = {
@@ -40,6 +42,7 @@ export type SystemView = {
   criticality: Application["criticality"];
   deprovisionAction: Application["deprovisionAction"];
   retentionDays: number;
+  leaverPolicy: Application["leaverPolicy"];
   reconcilePolicy: Application["reconcilePolicy"];
   enabled: boolean;
   lastReconciledAt: Date | null;
@@ -64,6 +67,7 @@ export function toSystemView(a: Application): SystemView {
     criticality: a.criticality,
     deprovisionAction: a.deprovisionAction,
     retentionDays: a.retentionDays,
+    leaverPolicy: a.leaverPolicy,
     reconcilePolicy: a.reconcilePolicy,
     enabled: a.enabled,
     lastReconciledAt: a.lastReconciledAt,
@@ -105,6 +109,73 @@ export function mergeSecrets(kind: string, stored: Record<string, string>, incom
   return { secrets, changed: changed.sort() };
 }
 
+const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443", "ldap:": "389", "ldaps:": "636", "postgres:": "5432", "postgresql:": "5432" };
+
+/** The URL a connector of this kind talks to (before validation), or null when none is configured. */
+function targetUrl(kind: string, config: Record<string, unknown> | null | undefined, secrets: Record<string, string>): URL | null {
+  const c = config ?? {};
+  const raw = kind === "scim" ? c.baseUrl : kind === "ldap" ? c.url : kind === "postgres" ? (secrets.url ?? c.url) : undefined;
+  if (typeof raw !== "string" || !raw.trim()) return null;
+  try {
+    return new URL(raw.trim());
+  } catch {
+    return null;
+  }
+}
+
+/** scheme://host:port of the system (default ports made explicit), or null: where a stored secret would be sent. */
+export function endpointOf(kind: string, config: Record<string, unknown> | null | undefined, secrets: Record<string, string> = {}): string | null {
+  const u = targetUrl(kind, config, secrets);
+  if (!u) return null;
+  const scheme = u.protocol.toLowerCase() === "postgresql:" ? "postgres:" : u.protocol.toLowerCase();
+  return `${scheme}//${u.hostname.toLowerCase()}:${u.port || DEFAULT_PORTS[u.protocol.toLowerCase()] || ""}`;
+}
+
+/** The target URL without user name, password or query (for the audit log: which address was contacted). */
+export function auditableUrl(kind: string, config: Record<string, unknown> | null | undefined, secrets: Record<string, string> = {}): string | null {
+  const u = targetUrl(kind, config, secrets);
+  if (!u) return null;
+  u.username = "";
+  u.password = "";
+  u.search = "";
+  u.hash = "";
+  return u.toString();
+}
+
+/**
+ * The stored secrets this request may use. A stored secret is only ever sent to the endpoint (scheme+host+port) it
+ * was saved for: when the configuration points elsewhere, every stored secret must be typed again (otherwise an
+ * admin, or whoever holds an admin session, could point the system at their own host and receive the SCIM token
+ * or the LDAP bind password). Throws ValidationError naming the fields to re-enter.
+ */
+export function storedSecretsFor(
+  kind: string,
+  stored: { config: Record<string, unknown> | null | undefined; secrets: Record<string, string> },
+  next: { config: Record<string, unknown>; incoming?: Record<string, string | null | undefined> },
+): Record<string, string> {
+  const allowed = SECRET_FIELDS[kind as SystemKind] ?? [];
+  const kept = allowed.filter((k) => stored.secrets[k]);
+  if (!kept.length) return stored.secrets;
+  const incoming = next.incoming ?? {};
+  const given = (k: string) => typeof incoming[k] === "string" && incoming[k]!.length > 0;
+  const merged: Record<string, string> = {};
+  for (const k of allowed) {
+    if (given(k)) merged[k] = incoming[k]!;
+    else if (stored.secrets[k]) merged[k] = stored.secrets[k]!;
+  }
+  const before = endpointOf(kind, stored.config, stored.secrets);
+  const after = endpointOf(kind, next.config, merged);
+  if (before === after) return stored.secrets;
+  const missing = kept.filter((k) => !given(k));
+  if (missing.length) {
+    throw new ValidationError(
+      `The address changed (${before ?? "none"} → ${after ?? "none"}): enter ${missing.join(" and ")} again. Stored secrets are only sent to the address they were saved for.`,
+      Object.fromEntries(missing.map((k) => [`secrets.${k}`, "Enter it again for the new address"])),
+    );
+  }
+  return {};
+}
+
 /** Build the connector for a kind (validating config and secrets); refusals become ValidationError with a clear message. */
 export function buildConnector(kind: string, config: Record<string, unknown>, secrets: Record<string, string>): Connector {
   for (const [k, v] of Object.entries(config ?? {})) {
@@ -135,8 +206,27 @@ export function buildConnector(kind: string, config: Record<string, unknown>, se
   }
 }
 
+/**
+ * A demo application's configuration: its marker `demo: true` and optionally the `baseUrl` of its SCIM service (default: the portal's own
+ * /api/demo-apps/<key>/scim/v2). Its token is derived, never stored (provisioning/connector-for.ts).
+ */
+export function validateDemoConfig(config: Record<string, unknown>): void {
+  const extra = Object.keys(config ?? {}).filter((k) => k !== "baseUrl" && k !== "demo");
+  if (extra.length) throw new ValidationError(`A demo application's configuration holds only "baseUrl" (got ${extra.map((k) => `"${k}"`).join(", ")})`, { config: "Only baseUrl" });
+  const b = config?.baseUrl;
+  if (b === undefined) return;
+  let ok = false;
+  try {
+    ok = typeof b === "string" && ["http:", "https:"].includes(new URL(b).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ValidationError("The demo application's baseUrl must be an http(s) URL", { "config.baseUrl": "Must be an http(s) URL" });
+}
+
 /** Validate only (the connector built for the check is closed at once; building one opens no connection). */
 export async function validateSystem(kind: string, config: Record<string, unknown>, secrets: Record<string, string>): Promise<void> {
+  if (kind === "demo") return validateDemoConfig(config);
   const c = buildConnector(kind, config, secrets);
   await c.close?.().catch(() => {});
 }

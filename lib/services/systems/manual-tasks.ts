@@ -12,7 +12,8 @@ import { applicationOwners, applications, incidents, manualTasks, operations, pe
 import { recordAudit } from "@/lib/audit";
 import { has } from "@/lib/auth/can";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
-import { applyActual, loadContext, wakeDispatcher } from "@/lib/jobs/worker";
+import { wakeDispatcher } from "@/lib/jobs/wake";
+import { applyActual, loadContext } from "@/lib/services/provisioning/target-state";
 import type { Ctx } from "@/lib/services/context";
 
 export type TaskRow = {

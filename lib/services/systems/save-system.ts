@@ -11,9 +11,11 @@ import { applicationOwners, applications, people, type Application } from "@/db/
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
 import { decryptSecrets, encryptSecrets } from "@/lib/crypto";
+import { cleanAliases } from "@/lib/domain/nl/aliases";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
-import { SYSTEM_KINDS, mergeSecrets, toSystemView, validateSystem, type SystemView } from "./config";
+import { checkAliasClashes } from "@/lib/services/applications/set-aliases";
+import { SAVED_KINDS, SYSTEM_KINDS, mergeSecrets, storedSecretsFor, toSystemView, validateSystem, type SystemView } from "./config";
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
@@ -22,14 +24,17 @@ export const systemInput = z.object({
   name: z.string({ error: "Name is required" }).trim().min(1, "Name is required").max(200, "Name must be at most 200 characters"),
   description: z.string().max(2000).optional(),
   category: z.string().max(100).optional(),
-  connectorKind: z.enum(SYSTEM_KINDS, { error: `Connector must be one of ${SYSTEM_KINDS.join(", ")}` }),
+  connectorKind: z.enum(SAVED_KINDS, { error: `Connector must be one of ${SYSTEM_KINDS.join(", ")}` }),
   config: z.record(z.string(), z.unknown()).default({}),
   secrets: z.record(z.string(), z.string().nullable().optional()).default({}),
   criticality: z.enum(["low", "medium", "high", "critical"], { error: "Criticality must be low, medium, high or critical" }).optional(),
   deprovisionAction: z.enum(["disable", "delete"], { error: "Deprovision action must be disable or delete" }).optional(),
   retentionDays: z.coerce.number({ error: "Retention must be a number of days" }).int().min(0, "Retention cannot be negative").max(3650, "Retention must be at most 3650 days").optional(),
+  leaverPolicy: z.enum(["disable", "disable_and_remove_memberships"], { error: 'A leaver\'s memberships must be kept ("keep") or removed ("remove")' }).optional(),
   reconcilePolicy: z.enum(["report", "remediate"], { error: "Reconcile policy must be report or remediate" }).optional(),
   enabled: z.boolean().optional(),
+  /** Other names people use for the application in plain-language requests (replaces the stored list when given). */
+  aliases: z.array(z.string().max(100)).max(100).optional(),
   /** Emails of the owners (replaces the owner list when given). */
   owners: z.array(z.string().email("Owners are given by email")).optional(),
 });
@@ -56,10 +61,15 @@ export async function saveSystemTx(tx: Queryable, input: SystemInput, who: Audit
     ? await tx.select().from(applications).where(eq(applications.id, existingId))
     : await tx.select().from(applications).where(eq(applications.key, input.key));
   if (existingId && !existing) throw new NotFoundError("No such system.");
+  if (input.connectorKind === "demo" && existing?.connectorKind !== "demo") {
+    throw new ValidationError(`Connector must be one of ${SYSTEM_KINDS.join(", ")} (the demo connector belongs to the demo organisation's applications)`, { connectorKind: "Choose a connector" });
+  }
   const [clash] = await tx.select({ id: applications.id }).from(applications).where(and(eq(applications.key, input.key), existing ? ne(applications.id, existing.id) : sql`true`));
   if (clash) throw new ConflictError(`Another system already uses the key "${input.key}".`);
 
-  const stored = existing && existing.connectorKind === input.connectorKind ? decryptSecrets(existing.secretsEncrypted) : {};
+  const saved = existing && existing.connectorKind === input.connectorKind ? decryptSecrets(existing.secretsEncrypted) : {};
+  // A changed address (scheme+host+port) needs the secrets typed again: they never follow the URL elsewhere.
+  const stored = existing ? storedSecretsFor(input.connectorKind, { config: existing.config, secrets: saved }, { config: input.config, incoming: input.secrets as Record<string, string | null | undefined> }) : saved;
   const { secrets, changed } = mergeSecrets(input.connectorKind, stored, input.secrets as Record<string, string | null | undefined>);
   await validateSystem(input.connectorKind, input.config, secrets);
 
@@ -72,6 +82,8 @@ export async function saveSystemTx(tx: Queryable, input: SystemInput, who: Audit
     ownerIds = rows.map((r) => r.id);
   }
 
+  const aliases = input.aliases !== undefined ? cleanAliases(input.aliases) : undefined;
+  if (aliases) await checkAliasClashes(tx, existing?.id ?? null, aliases);
   const now = new Date();
   const values = {
     key: input.key,
@@ -85,8 +97,10 @@ export async function saveSystemTx(tx: Queryable, input: SystemInput, who: Audit
     ...(input.criticality && { criticality: input.criticality }),
     ...(input.deprovisionAction && { deprovisionAction: input.deprovisionAction }),
     ...(input.retentionDays !== undefined && { retentionDays: input.retentionDays }),
+    ...(input.leaverPolicy && { leaverPolicy: input.leaverPolicy }),
     ...(input.reconcilePolicy && { reconcilePolicy: input.reconcilePolicy }),
     ...(input.enabled !== undefined && { enabled: input.enabled }),
+    ...(aliases !== undefined && { aliases }),
   };
   let row: Application;
   if (existing) {
@@ -111,8 +125,9 @@ export async function saveSystemTx(tx: Queryable, input: SystemInput, who: Audit
       secretsChanged: changed,
       secretsSet: Object.keys(secrets).sort(),
       criticality: row.criticality,
-      deprovision: { action: row.deprovisionAction, retentionDays: row.retentionDays },
+      deprovision: { action: row.deprovisionAction, retentionDays: row.retentionDays, leaverPolicy: row.leaverPolicy },
       reconcilePolicy: row.reconcilePolicy,
+      ...(aliases !== undefined && { aliases: row.aliases }),
       ...(ownerIds && { owners: ownerIds }),
     },
   });

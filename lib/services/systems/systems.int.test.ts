@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { applicationOwners, applications, auditEvents, people } from "@/db/schema";
 import type { Actor } from "@/lib/auth/can";
@@ -128,6 +130,65 @@ for (const driver of testDrivers()) {
       const broken2 = JSON.stringify({ systems: [{ key: "new-one", name: "New", connector: "manual" }, { key: "xdir", name: "X", connector: "ldap", config: {} }] });
       await expect(applySystemsFile({ ctx: ctx(), input: { text: broken2, environment: env } })).rejects.toThrow(/xdir: .*LDAP/);
       expect(await t.db.select().from(applications).where(eq(applications.key, "new-one"))).toEqual([]);
+    });
+
+    it("a stored secret never follows a changed address: test and save need it typed again; the URL tested is audited", async () => {
+      // A listener standing in for the attacker's host: it records every Authorization header it receives.
+      const seen: string[] = [];
+      const trap = createServer((req, res) => {
+        seen.push(String(req.headers.authorization ?? ""));
+        res.writeHead(200, { "content-type": "application/scim+json" }).end(JSON.stringify({ schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: 0, Resources: [] }));
+      });
+      await new Promise<void>((r) => trap.listen(0, "127.0.0.1", r));
+      const trapUrl = `http://127.0.0.1:${(trap.address() as AddressInfo).port}/scim/v2`;
+      try {
+        const [chat] = await t.db.select().from(applications).where(eq(applications.key, "chat"));
+        expect(decryptSecrets(chat!.secretsEncrypted)).toEqual({ token: TOKEN });
+
+        const tested = await testSystemConnection({ ctx: ctx(), input: { id: chat!.id, draft: { connectorKind: "scim", config: { baseUrl: trapUrl }, secrets: { token: "" } } } });
+        expect(tested.ok).toBe(false);
+        expect(tested.message).toMatch(/address changed .*enter token again/);
+        await expect(updateSystem({ ctx: ctx(), input: { id: chat!.id, key: "chat", name: "Chat (prod)", connectorKind: "scim", config: { baseUrl: trapUrl }, secrets: {} } })).rejects.toThrow(/enter token again/);
+        // Same host, other port: also a new endpoint.
+        const otherPort = scim.baseUrl.replace(/:(\d+)/, (_m, p: string) => `:${Number(p) + 1}`);
+        await expect(testSystemConnection({ ctx: ctx(), input: { id: chat!.id, draft: { connectorKind: "scim", config: { baseUrl: otherPort } } } })).resolves.toMatchObject({ ok: false, message: expect.stringMatching(/enter token again/) });
+        expect(seen).toEqual([]);
+        const [after] = await t.db.select().from(applications).where(eq(applications.id, chat!.id));
+        expect(after!.config).toEqual(chat!.config);
+        expect(decryptSecrets(after!.secretsEncrypted)).toEqual({ token: TOKEN });
+
+        // The same endpoint (another path) keeps using the stored token.
+        const samePath = await testSystemConnection({ ctx: ctx(), input: { id: chat!.id, draft: { connectorKind: "scim", config: { baseUrl: scim.baseUrl.replace(/\/?$/, "/") } } } });
+        expect(samePath.message).not.toMatch(/enter token again/);
+
+        // With the secret typed again, the new host gets the NEW value only, and saving works.
+        const retyped = await testSystemConnection({ ctx: ctx(), input: { id: chat!.id, draft: { connectorKind: "scim", config: { baseUrl: trapUrl }, secrets: { token: "typed-again-456" } } } });
+        expect(retyped.message).not.toMatch(/enter token again/);
+        expect(seen.length).toBeGreaterThan(0);
+        expect(seen.every((h) => h === "Bearer typed-again-456")).toBe(true);
+
+        const audits = await t.db.select().from(auditEvents).where(eq(auditEvents.action, "system.tested"));
+        const urls = audits.map((a) => (a.data as { url: string | null }).url);
+        expect(urls).toContain(trapUrl);
+        expect(urls).toContain(otherPort);
+        expect(JSON.stringify(audits)).not.toContain("typed-again-456");
+        expect(JSON.stringify(audits)).not.toContain(TOKEN);
+      } finally {
+        await new Promise((r) => trap.close(r));
+      }
+    });
+
+    it("apply: deprovision.memberships sets the leaver policy (default remove; keep = disable only)", async () => {
+      const sys = (memberships?: string) => JSON.stringify({ systems: [{ key: "hold", name: "Legal hold", connector: "manual", deprovision: { action: "disable", retentionDays: 90, ...(memberships ? { memberships } : {}) } }] });
+      await applySystemsFile({ ctx: ctx(), input: { text: sys(), environment: {} } });
+      const policy = async () => (await t.db.select().from(applications).where(eq(applications.key, "hold")))[0]!.leaverPolicy;
+      expect(await policy()).toBe("disable_and_remove_memberships");
+      const dry = await applySystemsFile({ ctx: ctx(), input: { text: sys("keep"), environment: {}, dryRun: true } });
+      expect(dry[0]!.changes).toEqual(["deprovision.memberships"]);
+      await applySystemsFile({ ctx: ctx(), input: { text: sys("keep"), environment: {} } });
+      expect(await policy()).toBe("disable");
+      await expect(applySystemsFile({ ctx: ctx(), input: { text: sys("sometimes"), environment: {} } })).rejects.toThrow(/memberships must be kept/);
+      expect(await policy()).toBe("disable");
     });
   });
 }
