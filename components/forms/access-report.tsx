@@ -1,5 +1,6 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { submitKeepingValues } from "./submit-keeping-values";
 import type { DraftState, ReportState } from "@/app/(portal)/analytics/access-report/actions";
 
 type ReportAction = (p: ReportState, f: FormData) => Promise<ReportState>;
@@ -19,19 +20,23 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 export function AccessReportView({ analyse, draft, canDraft }: { analyse: ReportAction; draft: DraftAction; canDraft: boolean }) {
   const [state, run, pending] = useActionState(analyse, null);
   const [drafted, makeDrafts, drafting] = useActionState(draft, null);
+  // Controlled (React 19 resets uncontrolled fields after a form action): the format and the chosen roles survive
+  // the analysis and a refused draft.
+  const [format, setFormat] = useState("auto");
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
   const r = state?.report;
   const base = (state?.fileName ?? "access").replace(/\.csv$/i, "");
-  const rolesForDraft = r?.roles.map((role, i) => ({ id: role.id, name: role.typicalTitles[0]?.title ? `${role.typicalTitles[0].title} (mined ${i + 1})` : `Mined role ${i + 1}`, permissions: role.applications })) ?? [];
+  const rolesForDraft = r?.roles.map((role) => ({ id: role.id, name: role.name, permissions: role.applications })) ?? [];
   return (
     <div className="space-y-4">
-      <form action={run} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4">
+      <form onSubmit={submitKeepingValues((fd) => run(fd))} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4">
         <label className="flex flex-col text-sm font-medium text-slate-700">
           Who-has-what CSV
           <input type="file" name="file" accept=".csv,text/csv" required className="mt-1 text-sm" />
         </label>
         <label className="flex flex-col text-sm font-medium text-slate-700">
           Format
-          <select name="format" className="mt-1 rounded border border-slate-300 px-2 py-1 text-sm" defaultValue="auto">
+          <select name="format" className="mt-1 rounded border border-slate-300 px-2 py-1 text-sm" value={format} onChange={(e) => setFormat(e.target.value)}>
             <option value="auto">Detect</option>
             <option value="wide">Wide (one column per application, Yes/No)</option>
             <option value="long">Long (employee, application, entitlement…)</option>
@@ -57,26 +62,32 @@ export function AccessReportView({ analyse, draft, canDraft }: { analyse: Report
 
           <section aria-labelledby="roles-h" className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 id="roles-h" className="mb-2 font-semibold">1–2. Roles, their typical job titles and the applications each needs</h2>
-            <form action={makeDrafts}>
+            <form onSubmit={submitKeepingValues((fd) => makeDrafts(fd))}>
               <input type="hidden" name="roles" value={JSON.stringify(rolesForDraft)} />
-              <table className="w-full text-sm">
-                <thead className="text-left text-slate-500">
+              <div className="overflow-x-auto"><table className="w-full text-sm">
+                <thead className="text-left text-slate-600">
                   <tr>{canDraft && <th scope="col" className="w-8"><span className="sr-only">Choose</span></th>}<th scope="col">Role</th><th scope="col">Typical titles</th><th scope="col">Members</th><th scope="col">Applications</th></tr>
                 </thead>
                 <tbody>
-                  {r.roles.map((role, i) => (
-                    <tr key={role.id} className="border-t border-slate-100 align-top">
-                      {canDraft && <td className="py-1"><input type="checkbox" name="chosen" value={role.id} aria-label={`Choose role ${i + 1}`} /></td>}
-                      <td className="py-1">Role {i + 1}</td>
+                  {r.roles.map((role) => (
+                    <tr key={role.id} className="border-t border-slate-100 align-top" aria-label={role.name}>
+                      {canDraft && <td className="py-1"><input
+                        type="checkbox" name="chosen" value={role.id} aria-label={`Choose ${role.name}`} checked={chosen.has(role.id)}
+                        onChange={(e) => setChosen((c) => { const n = new Set(c); if (e.target.checked) n.add(role.id); else n.delete(role.id); return n; })}
+                      /></td>}
+                      <td className="py-1">
+                        <div className="font-medium">{role.name}</div>
+                        <div className="text-xs text-slate-600" title={role.nameWhy}>{role.nameShare}</div>
+                      </td>
                       <td className="py-1">{role.typicalTitles.slice(0, 3).map((t) => `${t.title} (${pct(t.share)})`).join(", ") || "—"}</td>
                       <td className="py-1">{role.members.length}</td>
                       <td className="py-1">{role.applications.join(", ")}</td>
                     </tr>
                   ))}
                 </tbody>
-              </table>
+              </table></div>
               {canDraft && (
-                <button disabled={drafting} className="mt-3 rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-60">
+                <button disabled={drafting} className="mt-3 rounded-md bg-emerald-700 px-4 py-2 text-sm font-medium text-white hover:bg-emerald-800 disabled:opacity-60">
                   Create draft role templates from the chosen roles
                 </button>
               )}
@@ -85,7 +96,18 @@ export function AccessReportView({ analyse, draft, canDraft }: { analyse: Report
               <div role="status" className={`mt-2 text-sm ${drafted.ok ? "text-emerald-800" : "text-rose-800"}`}>
                 {drafted.message}
                 {drafted.created?.map((c) => (
-                  <div key={c.id}>{c.name}: {c.entitlements} entitlements{c.unmatched.length ? `; not in the catalogue: ${c.unmatched.join(", ")}` : ""}</div>
+                  <div key={c.id} className="mt-1">
+                    <a href={`/admin/roles/${c.id}`} className="font-medium underline">{c.name}</a>: {c.entitlements} entitlement{c.entitlements === 1 ? "" : "s"}
+                    <ul aria-label={`Included in ${c.name}`} className="ml-5 list-disc text-xs text-slate-700">
+                      {c.included.map((e) => <li key={e.id}>{e.application} · {e.name} ({e.level})</li>)}
+                    </ul>
+                    {c.ambiguous.length > 0 && (
+                      <ul aria-label={`Not drafted for ${c.name}`} className="ml-5 list-disc text-xs text-amber-800">
+                        {c.ambiguous.map((a) => <li key={a.permission}>{a.permission}: the file names only the application, which has {a.choices.length} entitlements ({a.choices.join(", ")}); nothing was guessed: add the right one on the draft&apos;s page</li>)}
+                      </ul>
+                    )}
+                    {c.unmatched.length > 0 && <p className="text-xs text-rose-800">Not in the catalogue: {c.unmatched.join(", ")}</p>}
+                  </div>
                 ))}
               </div>
             )}

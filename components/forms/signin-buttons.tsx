@@ -26,15 +26,16 @@ export function PersonaButtons({ personas, callbackUrl }: { personas: Persona[];
               void signIn("demo", { personId: p.id, callbackUrl });
             }}
             className="flex w-full items-center justify-between rounded-md border border-slate-300 bg-white px-4 py-3 text-left hover:border-brand-600 hover:bg-brand-50 disabled:opacity-60"
-            aria-label={`Sign in as ${personaLabel[p.persona] ?? p.persona}: ${p.displayName}`}
           >
+            {/* No aria-label: the accessible name is the visible text ("Employee Chloe Myers · Solutions Engineer, Sales"),
+                so what speech input users see is what they can say; the section heading says what the buttons do. */}
             <span>
               <span className="block font-medium">{personaLabel[p.persona] ?? p.persona}</span>
               <span className="block text-sm text-slate-600">
-                {p.displayName} · {p.title}, {p.department}
+                <span data-testid="persona-name">{p.displayName}</span> · {p.title}, {p.department}
               </span>
             </span>
-            <span aria-hidden className="text-slate-400">{busy === p.id ? "…" : "→"}</span>
+            <span aria-hidden="true" className="text-slate-600">{busy === p.id ? "…" : "→"}</span>
           </button>
         </li>
       ))}

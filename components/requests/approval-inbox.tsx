@@ -33,7 +33,7 @@ export function ApprovalInbox({ entries, decide, bulk }: { entries: InboxEntry[]
         <form action={bulkAction} aria-label="Bulk approve" className="flex flex-wrap items-center gap-3 rounded-lg border border-emerald-200 bg-emerald-50 p-3 text-sm">
           {lowRisk.map((e) => <input key={e.stepId} type="hidden" name="stepId" value={e.stepId} />)}
           <span>{lowRisk.length} low-risk approvals (risk ≤ 3, not privileged, no SoD conflict).</span>
-          <button disabled={bulkPending} className="rounded-md bg-emerald-600 px-3 py-1.5 font-medium text-white hover:bg-emerald-700 disabled:opacity-60">
+          <button disabled={bulkPending} className="rounded-md bg-emerald-700 px-3 py-1.5 font-medium text-white hover:bg-emerald-800 disabled:opacity-60">
             Approve all low-risk
           </button>
           {bulkState && <span role="status">{bulkState.message}</span>}
@@ -65,7 +65,7 @@ function InboxCard({ e, decide, onDecided }: { e: InboxEntry; decide: Act; onDec
             {e.applicationName} · {e.entitlementName}{" "}
             <span className="text-sm font-normal text-slate-600">for {e.beneficiaryName} ({e.beneficiaryTitle})</span>
           </h2>
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-600">
             Requested {fmtDate(e.createdAt)} by {e.requesterId === e.beneficiaryId ? "themselves" : e.requesterName} · stage {e.stage} ({label(e.approverKind)})
             {e.onBehalfOf && ` · as delegate of ${e.onBehalfOf}`} · due {fmtDate(e.dueAt)} {e.overdue && <Badge tone="red">overdue</Badge>}
           </p>
@@ -78,13 +78,13 @@ function InboxCard({ e, decide, onDecided }: { e: InboxEntry; decide: Act; onDec
         </div>
       </div>
       <dl className="mt-3 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2">
-        <dt className="text-slate-500">Why</dt>
-        <dd>{e.justification || <span className="text-slate-400">no justification given</span>}</dd>
-        <dt className="text-slate-500">Peers</dt>
+        <dt className="text-slate-600">Why</dt>
+        <dd>{e.justification || <span className="text-slate-600">no justification given</span>}</dd>
+        <dt className="text-slate-600">Peers</dt>
         <dd>{e.peers ? `${e.peers.holders} of ${e.peers.size} ${e.peers.group} hold it (${pct(e.peers.share)})` : "—"}</dd>
-        <dt className="text-slate-500">Current access</dt>
+        <dt className="text-slate-600">Current access</dt>
         <dd>{e.beneficiaryAccessCount} entitlements</dd>
-        <dt className="text-slate-500">Duration</dt>
+        <dt className="text-slate-600">Duration</dt>
         <dd>{e.durationDays ? `${e.durationDays} days` : "no end date"}</dd>
         {e.sodConflicts.length > 0 && (
           <>
@@ -111,14 +111,14 @@ function InboxCard({ e, decide, onDecided }: { e: InboxEntry; decide: Act; onDec
       </details>
       <form action={action} className="mt-3 flex flex-wrap items-end gap-2">
         <input type="hidden" name="stepId" value={e.stepId} />
-        <label className="flex flex-1 flex-col text-xs font-medium text-slate-600">
-          Comment (optional)
+        <label className="flex flex-1 flex-col text-xs font-medium text-slate-700">
+          Comment (required to deny: the requester sees it)
           <input name="comment" maxLength={1000} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm" />
         </label>
-        <button name="decision" value="approve" disabled={pending} className="rounded-md bg-emerald-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 disabled:opacity-60">
+        <button name="decision" value="approve" disabled={pending} className="rounded-md bg-emerald-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-emerald-800 disabled:opacity-60">
           Approve
         </button>
-        <button name="decision" value="deny" disabled={pending} className="rounded-md bg-rose-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-rose-700 disabled:opacity-60">
+        <button name="decision" value="deny" disabled={pending} className="rounded-md bg-rose-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-rose-800 disabled:opacity-60">
           Deny
         </button>
       </form>

@@ -9,6 +9,7 @@ import { Badge, statusTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/card";
 import { fmtDate } from "@/components/ui/dates";
 import type { listCampaigns } from "@/lib/services/reviews/list-reviews";
+import { ExistingAccessPanel } from "./existing-access";
 import { api, reviewKeys } from "./keys";
 import { ProgressBar } from "./progress-bar";
 
@@ -28,6 +29,7 @@ export function CampaignsPanel({ initial, applications }: { initial: Data; appli
         <h2 id="mine-h" className="text-lg font-semibold">My reviews</h2>
         {data.mine.length === 0 ? <EmptyState title="No reviews for you">Campaigns that need your decisions appear here.</EmptyState> : <Table rows={data.mine} mine />}
       </section>
+      {data.canManage && <ExistingAccessPanel />}
       {data.canManage && <CreateCampaign applications={applications} />}
       {data.all && (
         <section aria-labelledby="all-h" className="space-y-2">
@@ -41,7 +43,7 @@ export function CampaignsPanel({ initial, applications }: { initial: Data; appli
 
 function Table({ rows, mine, exportable }: { rows: Row[]; mine?: boolean; exportable?: boolean }) {
   return (
-    <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
+    <div className="overflow-x-auto"><table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
       <thead className="bg-slate-50 text-left text-slate-600">
         <tr><th className="p-2">Campaign</th><th className="p-2">Status</th><th className="p-2">Due</th><th className="p-2">{mine ? "My progress" : "Progress"}</th><th className="p-2" /></tr>
       </thead>
@@ -57,13 +59,13 @@ function Table({ rows, mine, exportable }: { rows: Row[]; mine?: boolean; export
               ) : (
                 <ProgressBar done={c.decided} total={c.total} label={`Decisions in ${c.name}`} />
               )}
-              {mine && c.openNoAction > 0 && <span className="text-xs text-slate-500">{c.openNoAction} need no action</span>}
+              {mine && c.openNoAction > 0 && <span className="text-xs text-slate-600">{c.openNoAction} need no action</span>}
             </td>
             <td className="p-2 text-right">{exportable && (<><a className="text-brand-700 underline" href={`/api/v1/reviews/${c.id}/evidence.csv`}>Evidence CSV</a>{" · "}<a className="text-brand-700 underline" href={`/api/v1/reviews/${c.id}/evidence.pdf`}>Download PDF</a></>)}</td>
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
   );
 }
 
@@ -86,6 +88,7 @@ function CreateCampaign({ applications }: { applications: Array<{ id: string; na
         const f = new FormData(e.currentTarget);
         const apps = f.getAll("applicationIds").map(String).filter(Boolean);
         const departments = String(f.get("departments") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+        const idpGroups = String(f.get("idpGroups") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
         create.mutate({
           name: f.get("name"),
           reviewerKind: f.get("reviewerKind"),
@@ -93,7 +96,7 @@ function CreateCampaign({ applications }: { applications: Array<{ id: string; na
           recurrence: f.get("recurrence") ?? "none",
           secondStage: f.get("secondStage") ?? "none",
           dueAt: new Date(`${f.get("dueAt")}T23:59:59Z`).toISOString(),
-          scope: { ...(apps.length ? { applicationIds: apps } : {}), ...(departments.length ? { departments } : {}), ...(f.get("privilegedOnly") ? { privilegedOnly: true } : {}) },
+          scope: { ...(apps.length ? { applicationIds: apps } : {}), ...(departments.length ? { departments } : {}), ...(idpGroups.length ? { idpGroups } : {}), ...(f.get("privilegedOnly") ? { privilegedOnly: true } : {}) },
           launch: true,
         });
       }}
@@ -128,6 +131,7 @@ function CreateCampaign({ applications }: { applications: Array<{ id: string; na
       </label>
       <div className="space-y-2">
         <label className="flex flex-col">Departments (comma-separated, empty = all)<input name="departments" className="mt-1 rounded border border-slate-300 px-2 py-1" /></label>
+        <label className="flex flex-col">IdP groups (comma-separated, empty = all)<input name="idpGroups" className="mt-1 rounded border border-slate-300 px-2 py-1" /></label>
         <label className="flex items-center gap-2"><input type="checkbox" name="privilegedOnly" /> Privileged access only</label>
       </div>
       <div className="flex items-center gap-3 sm:col-span-2">

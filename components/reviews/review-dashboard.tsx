@@ -11,6 +11,8 @@ const REC_LABEL = { no_action: "No action", review: "Review", remove: "Remove" }
 
 export function fmtDuration(s: number | null): string {
   if (s === null) return "–";
+  if (s < 1) return `${Math.max(1, Math.round(s * 1000))} ms`;
+  if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 60) return `${Math.round(s)} s`;
   if (s < 3600) return `${Math.round(s / 60)} min`;
   if (s < 86_400) return `${(s / 3600).toFixed(1)} h`;

@@ -17,9 +17,9 @@ export function Card({ title, children, className = "", actions }: { title?: Rea
 export function Stat({ label, value, hint, href }: { label: string; value: ReactNode; hint?: string; href?: string }) {
   const body = (
     <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</div>
+      <div className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</div>
       <div className="mt-1 text-2xl font-semibold">{value}</div>
-      {hint && <div className="mt-1 text-xs text-slate-500">{hint}</div>}
+      {hint && <div className="mt-1 text-xs text-slate-600">{hint}</div>}
     </div>
   );
   return href ? (
@@ -47,7 +47,7 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   return (
     <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center" role="status">
       <p className="font-medium text-slate-700">{title}</p>
-      {children && <div className="mt-1 text-sm text-slate-500">{children}</div>}
+      {children && <div className="mt-1 text-sm text-slate-600">{children}</div>}
     </div>
   );
 }

@@ -3,8 +3,11 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { demoPersonas } from "@/db/queries/people";
 import { PersonaButtons, SsoButton } from "@/components/forms/signin-buttons";
+import { safeCallbackPath } from "@/lib/auth/safe-callback";
 import { currentActor } from "@/lib/auth/session";
 import { demoSignInEnabled, env, oidcConfigured } from "@/lib/env";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { signinParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -16,14 +19,15 @@ const errors: Record<string, string> = {
   OAuthCallback: "The identity provider's answer could not be verified. Try again.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const sp = await searchParams;
-  const callbackUrl = sp.callbackUrl?.startsWith("/") ? sp.callbackUrl : "/dashboard";
+export default async function SignInPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
+  const { values: sp } = signinParams(await searchParams);
+  // Only a same-origin relative path: "//evil", "/\evil" and their encodings fall back to the dashboard.
+  const callbackUrl = safeCallbackPath(sp.callbackUrl);
   if (await currentActor()) redirect(callbackUrl);
   const demo = demoSignInEnabled();
   const personas = demo ? await demoPersonas(await getDb()) : [];
   const sso = oidcConfigured();
-  const error = sp.error ? (errors[sp.error] ?? "Sign-in failed. Try again.") : null;
+  const error = sp.error ? ((Object.hasOwn(errors, sp.error) ? errors[sp.error] : undefined) ?? "Sign-in failed. Try again.") : null;
   return (
     <main className="mx-auto mt-16 max-w-md px-4">
       <h1 className="text-3xl font-bold text-brand-900">Gatehouse</h1>

@@ -4,18 +4,22 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { fmtDate } from "@/components/ui/dates";
 import { listApplications } from "@/lib/services/applications/list-applications";
 import { pageCtx } from "@/lib/services/ctx";
+import { ParamNotices } from "@/components/ui/param-notices";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { applicationsParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Applications" };
 
 const critTone = { low: "gray", medium: "blue", high: "yellow", critical: "red" } as const;
 
-export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
-  const sp = await searchParams;
+  const { values: sp, notices } = applicationsParams(await searchParams);
   const apps = await listApplications({ ctx, input: { q: sp.q } });
   return (
     <>
       <PageHeader title="Applications" subtitle="Connected systems, their entitlements and accounts." />
+      <ParamNotices notices={notices} />
       <form role="search" method="get" className="mb-4 flex gap-2">
         <label className="sr-only" htmlFor="app-q">Search applications</label>
         <input id="app-q" name="q" defaultValue={sp.q ?? ""} placeholder="Search applications" className="w-64 rounded-md border border-slate-300 px-2 py-1.5 text-sm" />

@@ -5,6 +5,8 @@ import { Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
 import { has } from "@/lib/auth/can";
 import { getDashboard } from "@/lib/services/dashboard/get-dashboard";
 import { pageCtx } from "@/lib/services/ctx";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { dashboardParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -18,9 +20,9 @@ const findingLabels: Array<{ key: string; planted: string[]; label: string; hint
   { key: "orphanAccounts", planted: ["orphan_account"], label: "Orphan accounts", hint: "accounts linked to nobody" },
 ];
 
-export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
-  const sp = await searchParams;
+  const { values: sp } = dashboardParams(await searchParams);
   const { mine, work, org } = await getDashboard({ ctx, input: { fresh: sp.fresh === "1" } });
   const activeGrants = mine.grants.filter((g) => g.status === "active");
   const apps = new Set(mine.accounts.filter((a) => a.status === "active").map((a) => a.applicationName));
@@ -78,7 +80,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             <h2 id="org-heading" className="text-lg font-semibold">
               Organisation
             </h2>
-            <span className="text-xs text-slate-500">
+            <span className="text-xs text-slate-600">
               figures as of {org.computedAt.slice(11, 19)} UTC (refreshed every minute) · <a className="underline" href="/dashboard?fresh=1">refresh now</a>
             </span>
           </div>
@@ -112,10 +114,10 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             </Card>
           </div>
           <Card title="Problems found in live data" className="mt-4">
-            <table className="w-full text-sm">
+            <div className="overflow-x-auto"><table className="w-full text-sm">
               <caption className="sr-only">Problems found, and how many the demo organisation planted</caption>
               <thead>
-                <tr className="text-left text-slate-500">
+                <tr className="text-left text-slate-600">
                   <th className="py-1">Problem</th>
                   <th className="py-1 text-right">Found now</th>
                   {org.planted && <th className="py-1 text-right">Planted by the demo seed</th>}
@@ -125,14 +127,14 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                 {findingLabels.map((f) => (
                   <tr key={f.key} className="border-t border-slate-100">
                     <td className="py-1.5">
-                      {f.label} <span className="text-xs text-slate-500">({f.hint})</span>
+                      {f.label} <span className="text-xs text-slate-600">({f.hint})</span>
                     </td>
                     <td className="py-1.5 text-right font-medium">{(org.findings as Record<string, number>)[f.key]}</td>
                     {org.planted && <td className="py-1.5 text-right text-slate-600">{f.planted.reduce((s, k) => s + (org.planted![k] ?? 0), 0)}</td>}
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
           </Card>
         </section>
       )}

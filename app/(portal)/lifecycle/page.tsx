@@ -6,6 +6,9 @@ import { Pagination } from "@/components/ui/pagination";
 import { pageCtx } from "@/lib/services/ctx";
 import { getLifecycleOverview, LIFECYCLE_PAGE_SIZE } from "@/lib/services/lifecycle/sweep-status";
 import { runForPage } from "@/lib/services/run";
+import { ParamNotices } from "@/components/ui/param-notices";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { lifecycleParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Lifecycle" };
 
@@ -21,10 +24,10 @@ function duration(s: number | null): string {
   return `${(s / 86_400).toFixed(1)} d`;
 }
 
-export default async function LifecyclePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function LifecyclePage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
-  const sp = await searchParams;
-  const res = await runForPage(() => getLifecycleOverview({ ctx, input: { kind: sp.kind || undefined, page: sp.page ?? 1, view: sp.view || undefined } }));
+  const { values: sp, notices } = lifecycleParams(await searchParams);
+  const res = await runForPage(() => getLifecycleOverview({ ctx, input: { kind: sp.kind, page: sp.page, view: sp.view } }));
   const { stats, events, leavers, kind, page, view } = res;
   return (
     <>
@@ -32,6 +35,7 @@ export default async function LifecyclePage({ searchParams }: { searchParams: Pr
         title="Lifecycle"
         subtitle="Joiners, movers and leavers from HR and the calendar, what each one planned, and how long it took until access was complete."
       />
+      <ParamNotices notices={notices} />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Stat label="HR event → access complete (median)" value={duration(stats.completion.medianSeconds)} hint={`over ${stats.completion.events} completed events`} />
         <Stat label="… 95th percentile" value={duration(stats.completion.p95Seconds)} />
@@ -75,7 +79,7 @@ export default async function LifecyclePage({ searchParams }: { searchParams: Pr
               <tbody>
                 {leavers.map((l) => (
                   <tr key={l.personId} className="border-t border-slate-100">
-                    <td className="px-3 py-2"><a href={`/people/${l.personId}`} className="text-brand-700 hover:underline">{l.name}</a> <span className="text-xs text-slate-500">{l.employeeId}</span></td>
+                    <td className="px-3 py-2"><a href={`/people/${l.personId}`} className="text-brand-700 hover:underline">{l.name}</a> <span className="text-xs text-slate-600">{l.employeeId}</span></td>
                     <td className="px-3 py-2">{l.leftAt ? when(l.leftAt) : `end date ${l.endDate ?? "—"}`}</td>
                     <td className="px-3 py-2">{l.liveAccounts}: {l.applications.join(", ")}</td>
                     <td className="px-3 py-2">{l.openOperations ? l.openOperations : <Badge tone="red">none planned</Badge>}</td>
@@ -123,15 +127,15 @@ export default async function LifecyclePage({ searchParams }: { searchParams: Pr
                       <tr key={e.id} className="border-t border-slate-100">
                         <td className="px-3 py-2 font-medium">{label(e.kind)}</td>
                         <td className="px-3 py-2">
-                          {e.personId ? <a href={`/people/${e.personId}`} className="text-brand-700 hover:underline">{e.personName}</a> : "—"} <span className="text-xs text-slate-500">{e.employeeId}</span>
+                          {e.personId ? <a href={`/people/${e.personId}`} className="text-brand-700 hover:underline">{e.personName}</a> : "—"} <span className="text-xs text-slate-600">{e.employeeId}</span>
                         </td>
                         <td className="px-3 py-2">{e.source}</td>
                         <td className="px-3 py-2">{when(e.receivedAt)}</td>
                         <td className="px-3 py-2 text-xs">{e.operations ? `${e.operations} operations: ${e.kinds.map(label).join(", ")}` : "no provisioning needed"}</td>
                         <td className="px-3 py-2">
                           {e.operations ? (
-                            <span aria-label={`${e.succeeded} of ${e.operations} done`}>
-                              <progress max={e.operations} value={e.succeeded} className="mr-2 h-2 w-20 align-middle" />
+                            <span>
+                              <progress max={e.operations} value={e.succeeded} aria-label={`${e.succeeded} of ${e.operations} done`} className="mr-2 h-2 w-20 align-middle" />
                               {e.succeeded}/{e.operations}
                               {e.failed ? <Badge tone="red">{e.failed} failed</Badge> : null}
                             </span>

@@ -2,7 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { actorOrThrow } from "@/lib/auth/session";
-import { toUserError } from "@/lib/errors";
+import { runAction } from "@/lib/http/action";
 import { markRead } from "@/lib/services/requests/notifications";
 
 export type MarkReadState = { ok: boolean; message: string } | null;
@@ -10,12 +10,10 @@ export type MarkReadState = { ok: boolean; message: string } | null;
 /** Mark one notification (form field "id") or all of the actor's notifications (no id) as read. Only one's own (SQL). */
 export async function markReadAction(_prev: MarkReadState, form: FormData): Promise<MarkReadState> {
   const id = form.get("id");
-  try {
+  return runAction(async () => {
     const [actor, db] = await Promise.all([actorOrThrow(), getDb()]);
     const r = await markRead({ ctx: { actor, db }, input: typeof id === "string" && id ? { ids: [id] } : { all: true } });
     revalidatePath("/notifications");
     return { ok: true, message: r.marked === 1 ? "Marked as read." : `${r.marked} marked as read.` };
-  } catch (err) {
-    return { ok: false, message: toUserError(err).message };
-  }
+  }, form);
 }

@@ -28,11 +28,11 @@ export default async function NotificationsPage() {
               <li key={n.id} className={`flex items-start justify-between gap-4 py-3 ${n.readAt ? "opacity-70" : ""}`}>
                 <div>
                   <p className="text-sm font-medium">
-                    {!n.readAt && <span className="mr-2 inline-block h-2 w-2 rounded-full bg-brand-600" aria-label="unread" />}
+                    {!n.readAt && <><span className="mr-2 inline-block h-2 w-2 rounded-full bg-brand-600" aria-hidden="true" /><span className="sr-only">Unread: </span></>}
                     {n.link ? <a href={n.link} className="hover:text-brand-700">{n.title}</a> : n.title}
                   </p>
                   {n.body && <p className="mt-0.5 text-sm text-slate-600">{n.body}</p>}
-                  <p className="mt-0.5 text-xs text-slate-500">{fmtDate(n.createdAt)}</p>
+                  <p className="mt-0.5 text-xs text-slate-600">{fmtDate(n.createdAt)}</p>
                 </div>
                 {!n.readAt && <MarkReadButton action={markReadAction} id={n.id} label="Mark read" />}
               </li>

@@ -30,11 +30,32 @@ export function LiveSummary({ initial }: { initial: OperationsSummary }) {
   const total = s.open + s.counts.succeeded + s.counts.dead;
   const donePct = total === 0 ? 100 : Math.round(((s.counts.succeeded + s.counts.dead) / total) * 100);
   return (
+    <>
+    {s.stalled && (
+      <div role="alert" className="mb-3 rounded-lg border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800">
+        <strong>Nothing has picked up work for more than a minute.</strong> {s.stalled.waiting.toLocaleString("en-US")} operation
+        {s.stalled.waiting === 1 ? " is" : "s are"} ready and waiting (oldest since {s.stalled.oldestReadyAt.replace("T", " ").slice(0, 16)}; last pickup{" "}
+        {s.stalled.lastPickupAt ? s.stalled.lastPickupAt.replace("T", " ").slice(0, 16) : "never"}). Is a worker running? The portal runs one unless
+        GATEHOUSE_WORKER=off; otherwise start <code>npm run gatehouse -- worker</code>.
+      </div>
+    )}
+    {s.paused.length > 0 && (
+      <div role="status" className="mb-3 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+        <strong>Paused, not answering:</strong>{" "}
+        {s.paused.map((p, i) => (
+          <span key={p.applicationId}>
+            {i > 0 && "; "}
+            {p.name} ({p.waiting} waiting{p.since ? `, since ${p.since.replace("T", " ").slice(11, 19)}` : ""}){p.lastError ? `: ${p.lastError.slice(0, 120)}` : ""}
+          </span>
+        ))}
+        . Probed every few seconds; the work drains by itself when it answers.
+      </div>
+    )}
     <section aria-label="Queue status" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         {tiles.map((t) => (
           <div key={t.key}>
-            <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{t.label}</div>
+            <div className="text-xs font-medium uppercase tracking-wide text-slate-600">{t.label}</div>
             <div className={`text-2xl font-semibold ${t.tone}`} data-testid={`ops-${t.key}`}>
               {s.counts[t.key].toLocaleString("en-US")}
             </div>
@@ -54,5 +75,6 @@ export function LiveSummary({ initial }: { initial: OperationsSummary }) {
         </div>
       </div>
     </section>
+    </>
   );
 }

@@ -4,17 +4,21 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { pageCtx } from "@/lib/services/ctx";
 import { getOperationsPage, OPERATION_STATUSES } from "@/lib/services/provisioning/get-operations";
 import { runForPage } from "@/lib/services/run";
+import { BulkRetryButton } from "./bulk-retry";
 import { LiveSummary } from "./live-summary";
+import { ParamNotices } from "@/components/ui/param-notices";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { operationsParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Provisioning" };
 
 const when = (d: Date | null) => (d ? new Date(d).toISOString().replace("T", " ").slice(0, 19) : "—");
 
-export default async function OperationsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function OperationsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
-  const sp = await searchParams;
+  const { values: sp, notices } = operationsParams(await searchParams);
   const res = await runForPage(() => getOperationsPage({ ctx, input: { status: sp.status ?? "" } }));
-  const { summary, recent, status } = res;
+  const { summary, recent, status, groups, mayRetry } = res;
   return (
     <>
       <PageHeader
@@ -26,7 +30,46 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
           </a>
         }
       />
+      <ParamNotices notices={notices} />
       <LiveSummary initial={summary} />
+      {mayRetry && (groups.bySystem.length > 0 || groups.byKind.length > 0) && (
+        <section aria-labelledby="bulk-retry" className="mt-6 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+          <h2 id="bulk-retry" className="text-sm font-semibold text-slate-900">
+            Retry in bulk
+          </h2>
+          <p className="mt-1 text-xs text-slate-600">
+            Failing operations are retried automatically and paused systems are probed; use these after fixing a cause to retry now, with a fresh retry budget.
+          </p>
+          <div className="mt-3 grid gap-4 md:grid-cols-2">
+            <div>
+              <h3 className="text-xs font-medium uppercase tracking-wide text-slate-600">Per system</h3>
+              <ul className="mt-2 space-y-2">
+                {groups.bySystem.map((g) => (
+                  <li key={g.applicationId} className="flex items-start justify-between gap-3 text-sm">
+                    <span>
+                      {g.name} <span className="text-slate-600">({g.n} incident{g.n === 1 ? "" : "s"})</span>
+                    </span>
+                    <BulkRetryButton applicationId={g.applicationId} label={`Retry all in ${g.name}`} />
+                  </li>
+                ))}
+              </ul>
+            </div>
+            <div>
+              <h3 className="text-xs font-medium uppercase tracking-wide text-slate-600">Per kind</h3>
+              <ul className="mt-2 space-y-2">
+                {groups.byKind.map((g) => (
+                  <li key={g.kind} className="flex items-start justify-between gap-3 text-sm">
+                    <span>
+                      {g.kind === "system" ? "System not answering" : label(g.kind)} <span className="text-slate-600">({g.n})</span>
+                    </span>
+                    <BulkRetryButton kind={g.kind} label={`Retry all: ${g.kind === "system" ? "systems" : label(g.kind)}`} />
+                  </li>
+                ))}
+              </ul>
+            </div>
+          </div>
+        </section>
+      )}
       <form method="get" className="mb-3 mt-6 flex items-end gap-3">
         <label className="flex flex-col text-xs font-medium text-slate-600">
           Status
@@ -62,7 +105,7 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
                 <tr key={o.id} className="border-t border-slate-100 align-top">
                   <td className="px-3 py-2 font-medium">
                     {label(o.kind)}
-                    {o.entitlementName && <div className="text-xs font-normal text-slate-500">{o.entitlementName}</div>}
+                    {o.entitlementName && <div className="text-xs font-normal text-slate-600">{o.entitlementName}</div>}
                   </td>
                   <td className="px-3 py-2">
                     {o.personId ? (
@@ -76,14 +119,14 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
                   <td className="px-3 py-2">{o.applicationName}</td>
                   <td className="px-3 py-2 text-slate-600">
                     {o.reason ?? "—"}
-                    <div className="text-xs text-slate-400">cause: {label(o.causeKind)}</div>
+                    <div className="text-xs text-slate-600">cause: {label(o.causeKind)}</div>
                   </td>
                   <td className="px-3 py-2">
                     <Badge tone={statusTone(o.status)}>{label(o.status)}</Badge>
-                    {o.attempts > 1 && <div className="text-xs text-slate-500">{o.attempts} attempts</div>}
+                    {o.attempts > 1 && <div className="text-xs text-slate-600">{o.attempts} attempts</div>}
                     {o.lastError && o.status !== "succeeded" && <div className="max-w-xs truncate text-xs text-rose-700" title={o.lastError}>{o.lastError}</div>}
                   </td>
-                  <td className="px-3 py-2 whitespace-nowrap text-xs text-slate-500">{when(o.createdAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-xs text-slate-600">{when(o.createdAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -6,12 +6,15 @@ import { distinctPeopleValues } from "@/db/queries/people";
 import { pageCtx } from "@/lib/services/ctx";
 import { searchPeople } from "@/lib/services/people/search-people";
 import { runForPage } from "@/lib/services/run";
+import { ParamNotices } from "@/components/ui/param-notices";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { peopleParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "People" };
 
-export default async function PeoplePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function PeoplePage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
-  const sp = await searchParams;
+  const { values: sp, notices } = peopleParams(await searchParams);
   const res = await runForPage(() => searchPeople({ ctx, input: sp }));
   const { rows, total, filter, scope } = res;
   const values = await distinctPeopleValues(ctx.db);
@@ -20,6 +23,7 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="People" subtitle={scope === "everyone" ? "Everyone in the organisation." : "People in your reporting line."} />
+      <ParamNotices notices={notices} />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-3" method="get">
         <label className="flex flex-col text-xs font-medium text-slate-600">
           Search
@@ -87,9 +91,9 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
                     <a href={`/people/${p.id}`} className="font-medium text-brand-700 hover:underline">
                       {p.displayName}
                     </a>
-                    <div className="text-xs text-slate-500">{p.email} · {p.employeeId}</div>
+                    <div className="text-xs text-slate-600">{p.email} · {p.employeeId}</div>
                   </td>
-                  <td className="px-3 py-2">{p.title} <span className="text-xs text-slate-500">L{p.level}</span></td>
+                  <td className="px-3 py-2">{p.title} <span className="text-xs text-slate-600">L{p.level}</span></td>
                   <td className="px-3 py-2">{p.department}</td>
                   <td className="px-3 py-2">{p.location}</td>
                   <td className="px-3 py-2">{p.managerName ?? "—"}</td>

@@ -4,7 +4,7 @@ import { MyRequestsLive } from "@/components/requests/my-requests-live";
 import { pageCtx } from "@/lib/services/ctx";
 import { listMyRequests } from "@/lib/services/requests/list-my-requests";
 import { runForPage } from "@/lib/services/run";
-import { myRequestsAction } from "./actions";
+import { myRequestsAction, withdrawRequestAction } from "./actions";
 
 export const metadata: Metadata = { title: "My requests" };
 
@@ -18,7 +18,7 @@ export default async function MyRequestsPage() {
         subtitle="Requests you filed and requests filed for you, with where each one is: approvals, then provisioning."
         actions={<a href="/requests/new" className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700">Request access</a>}
       />
-      <MyRequestsLive initial={res} me={ctx.actor.personId} load={myRequestsAction} />
+      <MyRequestsLive initial={res} me={ctx.actor.personId} load={myRequestsAction} withdraw={withdrawRequestAction} />
     </>
   );
 }

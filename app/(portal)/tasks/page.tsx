@@ -28,7 +28,7 @@ export default async function TasksPage() {
               <li key={t.id} className="py-3">
                 <div className="flex flex-wrap items-center gap-2 text-sm">
                   <strong>{t.applicationName}</strong>
-                  <span className="text-slate-500">{t.kind.replace(/_/g, " ")}{t.personName ? ` · ${t.personName}` : ""}</span>
+                  <span className="text-slate-600">{t.kind.replace(/_/g, " ")}{t.personName ? ` · ${t.personName}` : ""}</span>
                   {t.overdue ? <Badge tone="red">overdue since {fmtDate(t.dueAt)}</Badge> : <Badge tone="gray">due {fmtDate(t.dueAt)}</Badge>}
                 </div>
                 <p className="my-2 whitespace-pre-line text-sm text-slate-800">{t.instructions}</p>
@@ -44,7 +44,7 @@ export default async function TasksPage() {
         ) : (
           <ul className="text-sm">
             {done.map((t) => (
-              <li key={t.id} className="py-1">{t.applicationName}: {t.instructions.split("\n")[0]} <span className="text-slate-500">(done {fmtDate(t.completedAt)})</span></li>
+              <li key={t.id} className="py-1">{t.applicationName}: {t.instructions.split("\n")[0]} <span className="text-slate-600">(done {fmtDate(t.completedAt)})</span></li>
             ))}
           </ul>
         )}

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { getHandle } from "@/db/client";
 import { healthCounts } from "@/db/queries/stats";
+import { logUnexpected, newReference } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export async function GET() {
     const counts = await healthCounts(h.db);
     return NextResponse.json({ status: "ok", database: { status: "ok", driver: h.kind, latencyMs: Date.now() - started }, counts });
   } catch (err) {
-    console.error("[health]", err);
+    logUnexpected("health", newReference(), err);
     return NextResponse.json({ status: "error", database: { status: "unavailable", error: "database unreachable" } }, { status: 503 });
   }
 }

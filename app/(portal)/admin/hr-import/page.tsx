@@ -18,7 +18,7 @@ export default async function HrImportPage() {
         subtitle="Upload an HR snapshot (CSV). You see the detected joiners, movers and leavers and the access changes before anything is applied."
       />
       <HrImportForm action={hrImportAction} />
-      <p className="mt-6 text-xs text-slate-500">
+      <p className="mt-6 text-xs text-slate-600">
         Columns: employee_id, first_name, last_name, email, department, title, level, location, manager_id, employment_type, status, start_date,
         end_date (Workday and BambooHR export headers are recognised; other columns become attributes).
       </p>

@@ -20,22 +20,22 @@ export default async function OutboxPage() {
         {rows.length === 0 ? (
           <p className="text-sm text-slate-600">The outbox is empty.</p>
         ) : (
-          <table className="w-full text-sm">
+          <div className="overflow-x-auto"><table className="w-full text-sm">
             <caption className="sr-only">Unsent email</caption>
-            <thead className="text-left text-slate-500">
+            <thead className="text-left text-slate-600">
               <tr><th scope="col">Queued</th><th scope="col">To</th><th scope="col">Subject</th><th scope="col">Kind</th></tr>
             </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.id} className="border-t border-slate-100 align-top">
                   <td className="py-2 whitespace-nowrap">{fmtDate(r.createdAt)}</td>
-                  <td className="py-2">{r.recipient} <span className="text-xs text-slate-500">&lt;{r.email}&gt;</span></td>
+                  <td className="py-2">{r.recipient} <span className="text-xs text-slate-600">&lt;{r.email}&gt;</span></td>
                   <td className="py-2"><span className="font-medium">{r.title}</span>{r.body && <p className="text-xs text-slate-600">{r.body}</p>}</td>
-                  <td className="py-2 text-xs text-slate-500">{r.kind}</td>
+                  <td className="py-2 text-xs text-slate-600">{r.kind}</td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </Card>
     </>

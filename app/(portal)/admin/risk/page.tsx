@@ -37,9 +37,9 @@ export default async function RiskModelPage() {
             <CalibrationChart points={q.cv.calibration.filter((b) => b.count > 0).map((b) => ({ predicted: b.meanPredicted, observed: b.observed, count: b.count }))} />
           </Card>
           <Card title="Calibration table (10 bins, out-of-fold predictions)">
-            <table className="w-full text-sm">
+            <div className="overflow-x-auto"><table className="w-full text-sm">
               <caption className="sr-only">Calibration table</caption>
-              <thead className="text-left text-slate-500">
+              <thead className="text-left text-slate-600">
                 <tr><th scope="col">Predicted range</th><th scope="col">Decisions</th><th scope="col">Mean predicted</th><th scope="col">Observed approvals</th></tr>
               </thead>
               <tbody>
@@ -52,8 +52,8 @@ export default async function RiskModelPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-            <p className="mt-3 text-xs text-slate-500">
+            </table></div>
+            <p className="mt-3 text-xs text-slate-600">
               Per fold: {q.cv.perFold.map((f, i) => `fold ${i + 1}: AUC ${Number.isFinite(f.auc) ? f.auc.toFixed(2) : "n/a"} on ${f.rows}`).join(" · ")}
             </p>
           </Card>

@@ -38,7 +38,7 @@ export default async function RolesPage() {
                 <tr key={r.id} className="border-t border-slate-100">
                   <td className="px-3 py-2">
                     <a href={`/admin/roles/${r.id}`} className="font-medium text-brand-700 hover:underline">{r.name}</a>
-                    <div className="text-xs text-slate-500">{r.key}</div>
+                    <div className="text-xs text-slate-600">{r.key}</div>
                   </td>
                   <td className="px-3 py-2"><Badge tone={r.status === "draft" ? "yellow" : statusTone(r.status)}>{label(r.status)}</Badge></td>
                   <td className="px-3 py-2 text-slate-600">{r.origin}</td>

@@ -2,7 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { getDb } from "@/db/client";
 import { actorOrThrow } from "@/lib/auth/session";
-import { toUserError } from "@/lib/errors";
+import { runAction } from "@/lib/http/action";
 import { saveRoutingPolicy } from "@/lib/services/requests/routing-policy";
 
 export type SavePolicyState = { ok: boolean; message: string } | null;
@@ -26,12 +26,10 @@ export async function savePolicyAction(_prev: SavePolicyState, form: FormData): 
             requesterMayApprove: form.get("requesterMayApprove") === "on",
           },
         };
-  try {
+  return runAction(async () => {
     const [actor, db] = await Promise.all([actorOrThrow(), getDb()]);
     await saveRoutingPolicy({ ctx: { actor, db }, input });
     revalidatePath("/admin/routing");
     return { ok: true, message: mode === "active" ? "Saved: new requests are routed with this policy." : mode === "shadow" ? "Saved as shadow: it records what it would do, and decides nothing." : "Shadow mode is off." };
-  } catch (err) {
-    return { ok: false, message: toUserError(err).message };
-  }
+  }, form);
 }

@@ -53,16 +53,16 @@ export default async function RoutingPolicyPage() {
               <Stat label="Would-be false approvals" value={r.wouldBeFalseApprovals} hint="auto-approved, but people denied" />
               <Stat label="Would-be false blocks" value={r.wouldBeFalseBlocks} hint="blocked, but people approved" />
             </div>
-            <table className="w-full text-sm">
+            <div className="overflow-x-auto"><table className="w-full text-sm">
               <caption className="sr-only">Shadow routes against people&apos;s decisions</caption>
-              <thead className="text-left text-slate-500"><tr><th scope="col">Shadow route</th><th scope="col">People approved</th><th scope="col">People denied</th></tr></thead>
+              <thead className="text-left text-slate-600"><tr><th scope="col">Shadow route</th><th scope="col">People approved</th><th scope="col">People denied</th></tr></thead>
               <tbody>
                 {(Object.keys(r.byRoute) as Array<keyof typeof r.byRoute>).map((k) => (
                   <tr key={k} className="border-t border-slate-100"><td className="py-1.5">{k.replace("_", " + ")}</td><td>{r.byRoute[k].approved}</td><td>{r.byRoute[k].denied}</td></tr>
                 ))}
               </tbody>
-            </table>
-            <p className="mt-3 text-xs text-slate-500">Coverage (share it would decide without a person): {pct(r.coverage)}. Auto-approval precision: {pct(r.autoApprovalPrecision)}.</p>
+            </table></div>
+            <p className="mt-3 text-xs text-slate-600">Coverage (share it would decide without a person): {pct(r.coverage)}. Auto-approval precision: {pct(r.autoApprovalPrecision)}.</p>
           </>
         )}
       </Card>

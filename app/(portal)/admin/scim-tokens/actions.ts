@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { actorOrThrow } from "@/lib/auth/session";
-import { toUserError } from "@/lib/errors";
+import { runAction } from "@/lib/http/action";
 import { createScimToken, revokeScimToken } from "@/lib/services/scim-inbound/tokens";
 
 export type CreateTokenState = { ok: boolean; message?: string; name?: string; token?: string } | null;
@@ -16,26 +16,22 @@ const revokeInput = z.object({ id: z.string().uuid() });
 export async function createScimTokenAction(_prev: CreateTokenState, form: FormData): Promise<CreateTokenState> {
   const parsed = createInput.safeParse({ name: form.get("name") });
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Invalid name" };
-  try {
+  return runAction(async () => {
     const [actor, db] = await Promise.all([actorOrThrow(), getDb()]);
     const t = await createScimToken({ ctx: { actor, db }, input: parsed.data });
     revalidatePath("/admin/scim-tokens");
     return { ok: true, name: t.name, token: t.token };
-  } catch (err) {
-    return { ok: false, message: toUserError(err).message };
-  }
+  }, form);
 }
 
 /** Revoke a SCIM token: the next request made with it is refused (401). */
 export async function revokeScimTokenAction(_prev: RevokeTokenState, form: FormData): Promise<RevokeTokenState> {
   const parsed = revokeInput.safeParse({ id: form.get("id") });
   if (!parsed.success) return { ok: false, message: "Unknown token." };
-  try {
+  return runAction(async () => {
     const [actor, db] = await Promise.all([actorOrThrow(), getDb()]);
     const r = await revokeScimToken({ ctx: { actor, db }, input: parsed.data });
     revalidatePath("/admin/scim-tokens");
     return { ok: true, message: `Revoked "${r.name}".` };
-  } catch (err) {
-    return { ok: false, message: toUserError(err).message };
-  }
+  }, form);
 }

@@ -28,9 +28,9 @@ export default async function ScimTokensPage() {
         {tokens.length === 0 ? (
           <p className="text-sm text-slate-600">No tokens yet.</p>
         ) : (
-          <table className="w-full text-sm">
+          <div className="overflow-x-auto"><table className="w-full text-sm">
             <caption className="sr-only">SCIM tokens</caption>
-            <thead className="text-left text-slate-500">
+            <thead className="text-left text-slate-600">
               <tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">By</th><th scope="col">Last used</th><th scope="col">Status</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
             </thead>
             <tbody>
@@ -45,12 +45,13 @@ export default async function ScimTokensPage() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </Card>
-      <p className="mt-6 text-xs text-slate-500">
-        Point your IdP at <code>{"<portal URL>/scim/v2"}</code> with <code>Authorization: Bearer ghscim_…</code>. Users map to people (userName = work email,
-        enterprise employeeNumber = employee id, active=false = leaver); Groups are the departments, read-only.
+      <p className="mt-6 text-xs text-slate-600">
+        Point your IdP at <code>{"<portal URL>/scim/v2"}</code> with <code>Authorization: Bearer ghscim_…</code>. Users map to people (emails = work email,
+        enterprise employeeNumber = employee id, active=false = leaver); Groups are IdP groups of people, usable in birthright rules
+        (condition <code>idpGroup</code>) and as review campaign scopes. See docs/scim.md.
       </p>
     </>
   );

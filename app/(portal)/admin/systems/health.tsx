@@ -8,7 +8,7 @@ const tone: Record<SystemHealth["band"], string> = {
 
 /** Score chip with the reasons as its title (and listed in full on the system page). */
 export function HealthScore({ health }: { health: SystemHealth | null }) {
-  if (!health) return <span className="text-slate-400">—</span>;
+  if (!health) return <span className="text-slate-600">—</span>;
   return (
     <span title={health.reasons.join("\n") || "No problems found"} className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ${tone[health.band]}`}>
       {health.score} · {health.band}

@@ -18,7 +18,7 @@ export default async function AccessReportPage() {
         subtitle="Upload who has what (a spreadsheet export) and get roles, what each role needs, inconsistent access, suggested permission levels and people who do not match their role."
       />
       <AccessReportView analyse={accessReportAction} draft={draftTemplatesAction} canDraft={can(actor, "role.edit")} />
-      <p className="mt-6 text-xs text-slate-500">
+      <p className="mt-6 text-xs text-slate-600">
         Wide format: <code>Employee_Name, Department, Job_Title, &lt;one column per application with Yes/No&gt;</code>. Long format:{" "}
         <code>employee, application, entitlement[, level, last_used]</code>. The file is analysed in memory and not stored.
       </p>

@@ -5,7 +5,7 @@ import { can } from "@/lib/auth/can";
 import { pageCtx } from "@/lib/services/ctx";
 import { getMiningJob } from "@/lib/services/mining/mine-organisation";
 import { requireAllowed } from "@/lib/services/run";
-import { draftsFromMinedAction, miningJobAction, startMiningAction } from "./actions";
+import { cancelMiningAction, draftsFromMinedAction, miningJobAction, startMiningAction } from "./actions";
 
 export const metadata: Metadata = { title: "Role mining" };
 
@@ -17,9 +17,9 @@ export default async function RoleMiningPage() {
     <>
       <PageHeader
         title="Role mining"
-        subtitle="Find the smallest set of roles that reproduces everyone's current access exactly, see which HR attributes explain each role and how it compares with existing templates, then turn chosen roles into draft templates."
+        subtitle="Find roles in everyone's current access: exactly (the smallest set that reproduces all of it) or approximately (far fewer roles covering a target share, the rest listed as exceptions). Each role is named from its members' job titles, explained by HR attributes and compared with existing templates; chosen roles become draft templates with exactly their entitlements."
       />
-      <RoleMiningView initial={latest} canDraft={can(ctx.actor, "role.edit")} start={startMiningAction} poll={miningJobAction} draft={draftsFromMinedAction} />
+      <RoleMiningView initial={latest} canDraft={can(ctx.actor, "role.edit")} start={startMiningAction} cancel={cancelMiningAction} poll={miningJobAction} draft={draftsFromMinedAction} />
     </>
   );
 }

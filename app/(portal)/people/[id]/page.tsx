@@ -7,6 +7,9 @@ import { PersonTimeline } from "@/components/lifecycle/person-timeline";
 import { getPersonTimeline } from "@/lib/services/lifecycle/sweep-status";
 import { getPersonPage } from "@/lib/services/people/get-person";
 import { runForPage } from "@/lib/services/run";
+import { can } from "@/lib/auth/can";
+import { removeGrantAction } from "./actions";
+import { RemoveGrantForm } from "./remove-grant";
 
 export const metadata: Metadata = { title: "Person" };
 
@@ -17,17 +20,22 @@ const sourceText: Record<string, string> = {
   review: "Review decision",
   manual: "Added manually",
   import: "Imported",
+  adopted: "Adopted (held before Gatehouse)",
 };
 
 export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
   const ctx = await pageCtx();
   const { id } = await params;
   const res = await runForPage(() => getPersonPage({ ctx, input: { id } }));
-  const { person: p, manager, reports, accounts, grants, operations, sodConflicts } = res;
+  const { person: p, manager, reports, accounts, grants, operations, sodConflicts, drift } = res;
   // Same access rule as the page itself (checked again inside the service).
   const timeline = await getPersonTimeline({ ctx, input: { personId: p.id } });
   const active = grants.filter((g) => g.status === "active");
   const past = grants.filter((g) => g.status !== "active");
+  // Admins remove any grant; the person's manager removes what is not birthright (checked again in the service).
+  const isAdmin = can(ctx.actor, "admin.area");
+  const isManager = manager?.id === ctx.actor.personId && p.id !== ctx.actor.personId;
+  const mayRemove = (source: string) => isAdmin || (isManager && source !== "birthright");
   return (
     <>
       <PageHeader
@@ -42,18 +50,18 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="HR record">
           <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-sm">
-            <dt className="text-slate-500">Employee id</dt><dd>{p.employeeId}</dd>
-            <dt className="text-slate-500">Email</dt><dd className="break-all">{p.email}</dd>
-            <dt className="text-slate-500">Manager</dt>
+            <dt className="text-slate-600">Employee id</dt><dd>{p.employeeId}</dd>
+            <dt className="text-slate-600">Email</dt><dd className="break-all">{p.email}</dd>
+            <dt className="text-slate-600">Manager</dt>
             <dd>{manager ? <a className="text-brand-700 hover:underline" href={`/people/${manager.id}`}>{manager.displayName}</a> : "—"}</dd>
-            <dt className="text-slate-500">Cost centre</dt><dd>{p.costCenter ?? "—"}</dd>
-            <dt className="text-slate-500">Start date</dt><dd>{fmtDate(p.startDate)}</dd>
-            <dt className="text-slate-500">End date</dt><dd>{fmtDate(p.endDate)}</dd>
+            <dt className="text-slate-600">Cost centre</dt><dd>{p.costCenter ?? "—"}</dd>
+            <dt className="text-slate-600">Start date</dt><dd>{fmtDate(p.startDate)}</dd>
+            <dt className="text-slate-600">End date</dt><dd>{fmtDate(p.endDate)}</dd>
             {Object.entries(p.attributes ?? {})
               .filter(([k]) => k !== "demoPersona")
               .map(([k, v]) => (
                 <div key={k} className="contents">
-                  <dt className="text-slate-500">{k}</dt>
+                  <dt className="text-slate-600">{k}</dt>
                   <dd>{String(v)}</dd>
                 </div>
               ))}
@@ -70,7 +78,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
                   <Badge tone={c.severity === "critical" || c.severity === "high" ? "red" : "yellow"}>{c.severity}</Badge>{" "}
                   <Badge>{c.action === "block" ? "blocks" : "needs approval"}</Badge>
                   <span className="block text-xs text-slate-600">
-                    {c.sideA.map((e) => `${e.applicationName}: ${e.entitlementName}`).join(", ")} <span aria-label="conflicts with">⟷</span>{" "}
+                    {c.sideA.map((e) => `${e.applicationName}: ${e.entitlementName}`).join(", ")} <span aria-hidden="true">⟷</span><span className="sr-only">conflicts with</span>{" "}
                     {c.sideB.map((e) => `${e.applicationName}: ${e.entitlementName}`).join(", ")}
                   </span>
                 </li>
@@ -82,9 +90,9 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
           {accounts.length === 0 ? (
             <EmptyState title="No accounts in connected systems" />
           ) : (
-            <table className="w-full text-sm">
+            <div className="overflow-x-auto"><table className="w-full text-sm">
               <caption className="sr-only">Accounts in connected systems</caption>
-              <thead className="text-left text-slate-500">
+              <thead className="text-left text-slate-600">
                 <tr><th scope="col">Application</th><th scope="col">Username</th><th scope="col">Status</th><th scope="col">Last sign-in</th></tr>
               </thead>
               <tbody>
@@ -97,7 +105,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
           )}
         </Card>
       </div>
@@ -105,9 +113,9 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
         {active.length === 0 ? (
           <EmptyState title="No active access" />
         ) : (
-          <table className="w-full text-sm" data-testid="grants-table">
+          <div className="overflow-x-auto"><table className="w-full text-sm" data-testid="grants-table">
             <caption className="sr-only">Entitlements held, with where each came from</caption>
-            <thead className="text-left text-slate-500">
+            <thead className="text-left text-slate-600">
               <tr>
                 <th scope="col">Application</th><th scope="col">Entitlement</th><th scope="col">Level</th>
                 <th scope="col">Where it came from</th><th scope="col">Granted</th><th scope="col">Last used</th><th scope="col">Expires</th>
@@ -126,19 +134,22 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
                     <td className="py-1.5">
                       <span className="font-medium">{sourceText[g.source] ?? g.source}</span>
                       {g.roleName && <span className="text-slate-600">: {g.roleName}</span>}
-                      {g.grantedBy && <span className="block text-xs text-slate-500">by {g.grantedBy}</span>}
-                      {g.reason && !g.reason.startsWith(sourceText[g.source] ?? "\u0000") && !(g.roleName && g.reason.includes(g.roleName)) && <span className="block text-xs text-slate-500">{g.reason}</span>}
+                      {g.grantedBy && <span className="block text-xs text-slate-600">by {g.grantedBy}</span>}
+                      {g.reason && !g.reason.startsWith(sourceText[g.source] ?? "\u0000") && !(g.roleName && g.reason.includes(g.roleName)) && <span className="block text-xs text-slate-600">{g.reason}</span>}
                     </td>
                     <td className="py-1.5">{fmtDate(g.grantedAt)}</td>
                     <td className="py-1.5">
                       {fmtDate(g.lastUsedAt)} {unused !== null && unused >= 90 && <Badge tone="yellow">unused {unused} d</Badge>}
                     </td>
-                    <td className="py-1.5">{fmtDate(g.expiresAt)}</td>
+                    <td className="py-1.5">
+                      {fmtDate(g.expiresAt)}
+                      {mayRemove(g.source) && <RemoveGrantForm action={removeGrantAction} personId={p.id} grantId={g.id} label={`${g.applicationName} ${g.entitlementName}`} />}
+                    </td>
                   </tr>
                 );
               })}
             </tbody>
-          </table>
+          </table></div>
         )}
       </Card>
       {past.length > 0 && (
@@ -155,13 +166,27 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
       <div className="mt-4">
         <PersonTimeline entries={timeline} />
       </div>
+      {drift.length > 0 && (
+        <Card title={`Drift in connected systems (${drift.length})`} className="mt-4">
+          <ul className="space-y-1 text-sm">
+            {drift.map((d) => (
+              <li key={d.id}>
+                <a className="font-medium text-brand-700 hover:underline" href={`/applications/${d.applicationId}#drift`}>{d.applicationName}</a>: {d.detail}{" "}
+                <span className="text-xs text-slate-600">
+                  (since {fmtDate(d.firstSeenAt)}{d.status === "accepted" ? `; accepted until ${fmtDate(d.acceptedUntil)}: ${d.acceptedReason}` : ""})
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
       <Card title="Provisioning activity (latest 30 operations)" className="mt-4">
         {operations.length === 0 ? (
           <EmptyState title="No provisioning operations yet">Changes to this person&apos;s access appear here as they are carried out in each system.</EmptyState>
         ) : (
-          <table className="w-full text-sm" data-testid="operations-table">
+          <div className="overflow-x-auto"><table className="w-full text-sm" data-testid="operations-table">
             <caption className="sr-only">Operations carried out in connected systems for this person</caption>
-            <thead className="text-left text-slate-500">
+            <thead className="text-left text-slate-600">
               <tr><th scope="col">When</th><th scope="col">System</th><th scope="col">Operation</th><th scope="col">Status</th><th scope="col">Why</th></tr>
             </thead>
             <tbody>
@@ -172,14 +197,14 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
                   <td className="py-1">{label(o.kind)}{o.entitlementName ? `: ${o.entitlementName}` : ""}</td>
                   <td className="py-1">
                     <Badge tone={statusTone(o.status)}>{o.status}</Badge>
-                    {o.attempts > 1 && <span className="ml-1 text-xs text-slate-500">{o.attempts} attempts</span>}
+                    {o.attempts > 1 && <span className="ml-1 text-xs text-slate-600">{o.attempts} attempts</span>}
                     {o.lastError && o.status !== "succeeded" && <span className="block text-xs text-rose-700">{o.lastError}</span>}
                   </td>
                   <td className="py-1 text-xs text-slate-600">{o.reason}</td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </Card>
       {reports.length > 0 && (
@@ -188,7 +213,7 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
             {reports.map((r) => (
               <li key={r.id}>
                 <a className="text-brand-700 hover:underline" href={`/people/${r.id}`}>{r.displayName}</a>{" "}
-                <span className="text-slate-500">{r.title}</span>
+                <span className="text-slate-600">{r.title}</span>
               </li>
             ))}
           </ul>

@@ -39,9 +39,9 @@ export default async function RequestInsightsPage() {
           <p className="mb-3 text-sm text-slate-600">No department&apos;s approval rate differs from the overall rate by more than 2 standard errors.</p>
         )}
         {ins.departments.length > 0 && <DepartmentRatesChart data={ins.departments.map((d) => ({ department: d.department, rate: d.approvalRate, flagged: d.flagged }))} overall={ins.overall.approvalRate} />}
-        <table className="mt-4 w-full text-sm">
+        <div className="overflow-x-auto"><table className="mt-4 w-full text-sm">
           <caption className="sr-only">Approval rates and decision times by department</caption>
-          <thead className="text-left text-slate-500">
+          <thead className="text-left text-slate-600">
             <tr><th scope="col">Department</th><th scope="col">Decisions</th><th scope="col">Approved</th><th scope="col">Rate</th><th scope="col">Deviation (SE)</th><th scope="col">Median decision time</th></tr>
           </thead>
           <tbody>
@@ -56,8 +56,8 @@ export default async function RequestInsightsPage() {
               </tr>
             ))}
           </tbody>
-        </table>
-        <p className="mt-3 text-xs text-slate-500">Only decisions people made count (automatic approvals are left out). Department = the department of the person receiving the access. SE = √(p(1−p)/n) with p the overall rate.</p>
+        </table></div>
+        <p className="mt-3 text-xs text-slate-600">Only decisions people made count (automatic approvals are left out). Department = the department of the person receiving the access. SE = √(p(1−p)/n) with p the overall rate.</p>
       </Card>
     </>
   );

@@ -8,12 +8,15 @@ import { pageCtx } from "@/lib/services/ctx";
 import { getCatalog } from "@/lib/services/requests/get-catalog";
 import { runForPage } from "@/lib/services/run";
 import { createRequestAction, draftAction } from "./actions";
+import { ParamNotices } from "@/components/ui/param-notices";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { catalogParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Request access" };
 
-export default async function NewRequestPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function NewRequestPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
-  const sp = await searchParams;
+  const { values: sp, notices } = catalogParams(await searchParams);
   const res = await runForPage(() => getCatalog({ ctx, input: sp }));
   const c = res;
   const self = c.beneficiary.id === ctx.actor.personId;
@@ -21,6 +24,7 @@ export default async function NewRequestPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title="Request access" subtitle="Search the catalog, or describe what you need in your own words. Low-risk access most of your peers hold is approved at once." />
+      <ParamNotices notices={notices} />
       <Card title="In your own words" className="mb-6">
         <NlRequest draftAction={draftAction} createAction={createRequestAction} examples={EXAMPLES.slice(0, 3)} />
       </Card>

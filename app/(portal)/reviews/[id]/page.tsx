@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { OrphanItems } from "@/components/reviews/orphan-items";
 import { ReviewBoard } from "@/components/reviews/review-board";
 import { Card, PageHeader } from "@/components/ui/card";
 import { fmtDate } from "@/components/ui/dates";
@@ -6,6 +7,10 @@ import { pageCtx } from "@/lib/services/ctx";
 import { getReviewerView } from "@/lib/services/reviews/list-reviews";
 import { getAutoDecideStatus, pct } from "@/lib/services/reviews/auto-decide";
 import { runForPage } from "@/lib/services/run";
+import { can } from "@/lib/auth/can";
+import { campaignAdminAction, forwardItemsAction } from "./actions";
+import { CampaignAdmin } from "./campaign-admin";
+import { ForwardItems } from "./forward-items";
 
 export const metadata: Metadata = { title: "Access review" };
 export const dynamic = "force-dynamic";
@@ -24,6 +29,11 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         subtitle={`Due ${fmtDate(v.campaign.dueAt)}. Undecided items then get the default decision (${v.campaign.defaultDecision === "recommendation" ? "follow the recommendation" : v.campaign.defaultDecision}). A revoke removes the access at once.`}
         actions={<a href="/reviews" className="text-sm text-brand-700 underline">All reviews</a>}
       />
+      {can(ctx.actor, "review.manage") && v.campaign.status === "active" && (
+        <Card title="Campaign administration" className="mb-4">
+          <CampaignAdmin campaignId={id} action={campaignAdminAction} defaultDecision={v.campaign.defaultDecision === "recommendation" ? "follow the recommendation" : v.campaign.defaultDecision} />
+        </Card>
+      )}
       {auto && (
         <Card title="Auto-decision" className="mb-4">
           <p className="text-sm">
@@ -37,7 +47,9 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
           </p>
         </Card>
       )}
-      <ReviewBoard initial={v} />
+      {v.campaign.status === "active" && v.total - v.decided > 0 && <ForwardItems campaignId={id} action={forwardItemsAction} open={v.total - v.decided} />}
+      <OrphanItems initial={v} />
+      {(v.total > 0 || v.orphans.length === 0) && <ReviewBoard initial={v} />}
     </>
   );
 }

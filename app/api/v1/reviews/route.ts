@@ -6,18 +6,18 @@ import { bodyOf, respond } from "./respond";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/reviews: my campaigns as reviewer (and all campaigns with progress for admins/auditors). */
-export async function GET() {
-  return respond((ctx) => listCampaigns({ ctx }));
+export async function GET(req: Request) {
+  return respond(req, (ctx) => listCampaigns({ ctx }));
 }
 
 const launch = z.object({ launch: z.boolean().optional() }).passthrough();
 
 /** POST /api/v1/reviews: create a campaign (admins; validated by the service); `launch: true` starts generation. */
 export async function POST(req: Request) {
-  return respond(async (ctx) => {
+  return respond(req, async (ctx) => {
     const body = await bodyOf(req);
     const c = await createCampaign({ ctx, input: body });
-    if (!launch.parse(body ?? {}).launch) return { campaign: c };
+    if (!launch.safeParse(body).data?.launch) return { campaign: c };
     const { jobId } = await launchCampaign({ ctx, input: { campaignId: c.id } });
     return { campaign: c, jobId };
   });

@@ -1,4 +1,4 @@
-/** GET /scim/v2/Groups: departments as read-only Groups (writes answer 501). */
+/** GET (list, filter, page) and POST (create) /scim/v2/Groups: IdP groups, see lib/services/scim-inbound/groups.ts. */
 import { getDb } from "@/db/client";
 import { handleScimRequest } from "@/lib/services/scim-inbound/http";
 

@@ -9,8 +9,7 @@ import { ChangeForm } from "./change-form";
 
 export const metadata: Metadata = { title: "Role template" };
 
-const SYNTAX = "One condition per line, all must hold: department = Sales · level >= 5 · level <= 3 · location in Oslo, Austin · title ^= Eng · department != Legal";
-const textarea = "w-full rounded-md border border-slate-300 px-2 py-1 font-mono text-sm";
+const SYNTAX = "One condition per line, all must hold: department = Sales · level >= 5 · level <= 3 · location in Oslo, Austin · title ^= Eng · department != Legal · idpGroup = Engineers (member of that IdP group, pushed over SCIM /Groups)";
 
 export default async function RolePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -27,47 +26,39 @@ export default async function RolePage({ params }: { params: Promise<{ id: strin
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Entitlements">
-          {entitlements.length === 0 && <p className="text-sm text-slate-500">No entitlements yet.</p>}
+          {entitlements.length === 0 && <p className="text-sm text-slate-600">No entitlements yet.</p>}
           <ul className="space-y-3">
             {entitlements.map((e) => (
               <li key={e.id} className="border-b border-slate-100 pb-2">
-                <div className="text-sm font-medium">{e.application} · {e.name} <span className="text-xs text-slate-500">({e.sensitivity})</span></div>
+                <div className="text-sm font-medium">{e.application} · {e.name} <span className="text-xs text-slate-600">({e.sensitivity})</span></div>
                 <ChangeForm action={roleChangeAction} label={`Remove ${e.name}`} previewLabel="Preview removal" applyLabel="Remove" hidden={{ kind: "role.removeEntitlement", roleId: t.id, entitlementId: e.id }} />
               </li>
             ))}
           </ul>
           {catalog.length > 0 && (
             <div className="mt-4">
-              <ChangeForm action={roleChangeAction} label="Add an entitlement" previewLabel="Preview adding" applyLabel="Add to template" hidden={{ kind: "role.addEntitlement", roleId: t.id }}>
-                <label className="flex flex-col text-sm font-medium text-slate-700">
-                  Add an entitlement
-                  <select name="entitlementId" required className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm">
-                    {catalog.map((c) => (
-                      <option key={c.id} value={c.id}>{c.label}</option>
-                    ))}
-                  </select>
-                </label>
-              </ChangeForm>
+              <ChangeForm
+                action={roleChangeAction} label="Add an entitlement" previewLabel="Preview adding" applyLabel="Add to template" hidden={{ kind: "role.addEntitlement", roleId: t.id }}
+                fields={[{ kind: "select", name: "entitlementId", label: "Add an entitlement", value: catalog[0]!.id, options: catalog.map((c) => ({ value: c.id, label: c.label })) }]}
+              />
             </div>
           )}
         </Card>
 
         <Card title="Birthright rules">
           {draft && <p className="mb-3 text-sm text-amber-800">A draft gives nothing to anyone: rules take effect when the template is published.</p>}
-          {rules.length === 0 && <p className="text-sm text-slate-500">No rules: the template is only given by request.</p>}
+          {rules.length === 0 && <p className="text-sm text-slate-600">No rules: the template is only given by request.</p>}
           <ul className="space-y-4">
             {rules.map((r) => (
               <li key={r.id} className="space-y-2 border-b border-slate-100 pb-3">
                 <div className="text-sm font-medium">
                   {r.name} {r.enabled ? <Badge tone="green">enabled</Badge> : <Badge tone="gray">disabled</Badge>}{" "}
-                  <span className="text-xs text-slate-500">matches {r.matches} people</span>
+                  <span className="text-xs text-slate-600">matches {r.matches} people</span>
                 </div>
-                <ChangeForm action={roleChangeAction} label={`Edit conditions of ${r.name}`} applyLabel="Save conditions" hidden={{ kind: "rule.conditions", roleId: t.id, ruleId: r.id }}>
-                  <label className="flex flex-col text-xs font-medium text-slate-600">
-                    Conditions
-                    <textarea name="conditions" rows={Math.max(2, r.conditions.length + 1)} defaultValue={r.text} className={textarea} aria-describedby="cond-syntax" />
-                  </label>
-                </ChangeForm>
+                <ChangeForm
+                  action={roleChangeAction} label={`Edit conditions of ${r.name}`} applyLabel="Save conditions" hidden={{ kind: "rule.conditions", roleId: t.id, ruleId: r.id }}
+                  fields={[{ kind: "textarea", name: "conditions", label: "Conditions", value: r.text, rows: Math.max(2, r.conditions.length + 1), describedBy: "cond-syntax" }]}
+                />
                 <ChangeForm
                   action={roleChangeAction}
                   label={`${r.enabled ? "Disable" : "Enable"} ${r.name}`}
@@ -78,22 +69,19 @@ export default async function RolePage({ params }: { params: Promise<{ id: strin
               </li>
             ))}
           </ul>
-          <p id="cond-syntax" className="mt-3 text-xs text-slate-500">{SYNTAX}</p>
+          <p id="cond-syntax" className="mt-3 text-xs text-slate-600">{SYNTAX}. Attributes: {res.attributes.join(", ")}.</p>
         </Card>
 
         {draft && (
           <Card title="Publish">
-            <ChangeForm action={roleChangeAction} label="Publish template" previewLabel="Preview publishing" applyLabel="Publish" hidden={{ kind: "role.publish", roleId: t.id }}>
-              <p className="text-sm text-slate-600">Publishing turns on the template&apos;s rules; add one here to give it by attributes.</p>
-              <label className="flex flex-col text-xs font-medium text-slate-600">
-                New rule name
-                <input name="ruleName" defaultValue={`${t.name} rule`} className="rounded-md border border-slate-300 px-2 py-1 text-sm" />
-              </label>
-              <label className="flex flex-col text-xs font-medium text-slate-600">
-                New rule conditions (empty: no new rule)
-                <textarea name="conditions" rows={3} className={textarea} placeholder="department = Finance" />
-              </label>
-            </ChangeForm>
+            <ChangeForm
+              action={roleChangeAction} label="Publish template" previewLabel="Preview publishing" applyLabel="Publish" hidden={{ kind: "role.publish", roleId: t.id }}
+              note="Publishing turns on the template's rules; add one here to give it by attributes."
+              fields={[
+                { kind: "input", name: "ruleName", label: "New rule name", value: `${t.name} rule` },
+                { kind: "textarea", name: "conditions", label: "New rule conditions (empty: no new rule)", value: "", rows: 3, placeholder: "department = Finance", describedBy: "cond-syntax" },
+              ]}
+            />
           </Card>
         )}
       </div>

@@ -1,4 +1,4 @@
-/** GET /scim/v2/Groups/{id}; POST /scim/v2/Groups/.search; writes answer 501. */
+/** GET, PUT, PATCH, DELETE /scim/v2/Groups/{id}; POST /scim/v2/Groups/.search. */
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { handleScimRequest, scimNotFound } from "@/lib/services/scim-inbound/http";

@@ -10,7 +10,7 @@ const body = z.object({ confirm: z.boolean(), expectedCount: z.number().int().no
 /** POST /api/v1/reviews/:id/bulk-approve {confirm: true, expectedCount}: keep all my no-action items. */
 export async function POST(req: Request, { params }: IdParams) {
   const { id } = await params;
-  return respond(async (ctx) => {
+  return respond(req, async (ctx) => {
     const parsed = body.safeParse(await bodyOf(req));
     if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? "Invalid request");
     return bulkApproveNoAction({ ctx, input: { campaignId: id, ...parsed.data } });

@@ -6,9 +6,9 @@ import { respond, type IdParams } from "../../respond";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/reviews/:id/evidence.pdf: admins and auditors; the printable evidence report of a campaign. */
-export async function GET(_req: Request, { params }: IdParams) {
+export async function GET(req: Request, { params }: IdParams) {
   const { id } = await params;
-  return respond(async (ctx) => {
+  return respond(req, async (ctx) => {
     const campaignId = z.string().uuid().safeParse(id);
     if (!campaignId.success) throw new NotFoundError("No such campaign.");
     const e = await exportEvidencePdf({ ctx, input: { campaignId: campaignId.data } });

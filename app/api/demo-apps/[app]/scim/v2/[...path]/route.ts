@@ -1,4 +1,5 @@
 import { getDb } from "@/db/client";
+import { logUnexpected, newReference } from "@/lib/errors";
 import { scimServerError, serveDemoScim } from "@/lib/services/provisioning/demo-scim";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +15,7 @@ async function handle(request: Request, { params }: Params): Promise<Response> {
   try {
     return await serveDemoScim(await getDb(), app, path ?? [], request);
   } catch (e) {
-    console.error("[demo-apps scim]", e instanceof Error ? e.message : e);
+    logUnexpected("demo-apps scim", newReference(), e);
     return scimServerError();
   }
 }
