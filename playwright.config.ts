@@ -7,11 +7,24 @@
  *   E2E_BUILD=1 npx playwright test      (force a fresh build)
  *   E2E_SCREENSHOTS=1 npx playwright test (also write the README screenshots to public/screenshots)
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
+/**
+ * Ports are inputs: unless E2E_PORT / E2E_OIDC_PORT are given, ask the kernel for free ones. The
+ * config is evaluated again in each worker process; they inherit the environment set here, so all
+ * processes agree on one port.
+ */
+function freePortSync(): number {
+  const script = "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+}
+if (!process.env.E2E_PORT) process.env.E2E_PORT = String(freePortSync());
+if (!process.env.E2E_OIDC_PORT) process.env.E2E_OIDC_PORT = String(freePortSync());
+
 const CI = !!process.env.CI && process.env.CI !== "0" && process.env.CI.toLowerCase() !== "false";
-const port = Number(process.env.E2E_PORT ?? 3100);
+const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const haveChromium = fs.existsSync(chromiumPath);

@@ -23,9 +23,16 @@ test("an admin uploads a who-has-what CSV and gets the five-part report, then dr
   }
   // Edsger holds NetSuite unlike his peers: he is listed as not matching his role.
   await expect(page.getByRole("region", { name: /5\./ }).or(page.locator("section", { hasText: "5. People whose access" }))).toContainText("Edsger Dijkstra");
-  await page.getByRole("checkbox", { name: "Choose role 1" }).check();
+  // Roles are named from their members' titles, with the share (issue 13, item 8), not "Role 1".
+  await expect(page.getByRole("row", { name: "Software Engineer", exact: true })).toContainText(/\d of \d members/);
+  await expect(page.getByText(/^Role \d+$/)).toHaveCount(0);
+  await page.getByRole("checkbox", { name: "Choose Software Engineer", exact: true }).check();
   await page.getByRole("button", { name: "Create draft role templates from the chosen roles" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "draft role template(s) created" })).toBeVisible();
+  const status = page.getByRole("status").filter({ hasText: "draft role template(s) created" });
+  await expect(status).toBeVisible();
+  // The file names applications only: an application with several entitlements is not guessed (no lowest
+  // level); Slack's single entitlement is drafted as such; each is shown.
+  await expect(status.getByRole("list", { name: "Not drafted for Software Engineer" })).toContainText("GitHub: the file names only the application");
 });
 
 test("a bad file gets a message naming the row and column", async ({ signedIn }) => {

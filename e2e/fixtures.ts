@@ -15,7 +15,7 @@ import { authDir, chromiumAvailable, chromiumPath } from "./support";
 export type Persona = "employee" | "manager" | "app_owner" | "admin" | "auditor";
 export const personas: Persona[] = ["employee", "manager", "app_owner", "admin", "auditor"];
 
-/** The label the sign-in page gives each persona ("Sign in as <label>: <name>"). */
+/** The label the sign-in page gives each persona (its button's name is "<label> <name> · <title>, <department>"). */
 export const personaLabel: Record<Persona, string> = {
   employee: "Employee",
   manager: "Manager",
@@ -51,12 +51,11 @@ export class SignInPage {
     await expect(this.page.getByRole("heading", { level: 1, name: "Gatehouse" })).toBeVisible();
   }
   personaButton(p: Persona): Locator {
-    return this.page.getByRole("button", { name: new RegExp(`^Sign in as ${escapeRe(personaLabel[p])}: `) });
+    return this.page.getByRole("button", { name: new RegExp(`^${escapeRe(personaLabel[p])} `) });
   }
-  /** The persona's display name, read from its button's accessible name. */
+  /** The persona's display name, as its button shows it. */
   async personaName(p: Persona): Promise<string> {
-    const label = await this.personaButton(p).getAttribute("aria-label");
-    const name = label?.split(": ").slice(1).join(": ");
+    const name = (await this.personaButton(p).getByTestId("persona-name").innerText()).trim();
     if (!name) throw new Error(`No persona button for ${p}`);
     return name;
   }
@@ -77,6 +76,18 @@ export class SignInPage {
   }
   alert(): Locator {
     return this.page.getByRole("main").getByRole("alert");
+  }
+  /** Sign in through the test IdP (scripts/servers/oidc-idp.ts accepts any login and password) as `login` (an email). */
+  async ssoAs(login: string) {
+    await this.goto();
+    await this.startSso();
+    await this.page.waitForURL(/\/interaction\//);
+    await this.page.getByLabel("Login").fill(login);
+    await this.page.getByLabel("Password").fill("any-password-works");
+    await this.page.getByRole("button", { name: "Sign in" }).click();
+    const allow = this.page.getByRole("button", { name: "Allow" });
+    if (await allow.isVisible().catch(() => false)) await allow.click();
+    await this.page.waitForURL("**/dashboard");
   }
 }
 

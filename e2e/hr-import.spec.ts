@@ -67,9 +67,9 @@ test("an admin previews an HR file with a joiner, a mover and a leaver, applies 
   const dry = page.getByRole("region", { name: "Dry run" });
   await expect(dry.getByRole("heading", { name: "Dry run of hr-e2e.csv: nothing has changed yet" })).toBeVisible({ timeout: 30_000 });
   const events = dry.getByRole("table", { name: "Detected lifecycle events" });
-  await expect(events.getByRole("row", { name: new RegExp(`Joiner ${joinerId}`) })).toBeVisible();
-  await expect(events.getByRole("row", { name: new RegExp(`Mover ${mover.employeeId}`) })).toBeVisible();
-  await expect(events.getByRole("row", { name: new RegExp(`Leaver ${leaver.employeeId}`) })).toBeVisible();
+  await expect(events.getByRole("row", { name: new RegExp(`Joiner Jo Newhire${suffix} \\(${joinerId}\\)`) })).toBeVisible();
+  await expect(events.getByRole("row", { name: new RegExp(`Mover ${mover.name} \\(${mover.employeeId}\\)`) })).toBeVisible();
+  await expect(events.getByRole("row", { name: new RegExp(`Leaver ${leaver.name} \\(${leaver.employeeId}\\)`) })).toBeVisible();
   await expect(dry).toContainText("1 new, 2 changed");
 
   // Nothing has changed yet: the leaver is still active.
@@ -84,7 +84,7 @@ test("an admin previews an HR file with a joiner, a mover and a leaver, applies 
   await expect(done).toContainText("provisioning operations");
 
   // The joiner: a new person page with birthright access.
-  await done.getByRole("link", { name: joinerId }).click();
+  await done.getByRole("link", { name: `Jo Newhire${suffix}`, exact: true }).click();
   const person = new PersonPage(page);
   await expect(person.heading()).toHaveText(`Jo Newhire${suffix}`);
   expect(await person.hrValue("Employee id")).toBe(joinerId);
@@ -102,4 +102,31 @@ test("an admin previews an HR file with a joiner, a mover and a leaver, applies 
   expect(await person.hrValue("End date")).toBe(yesterday);
   await expect(page.getByRole("heading", { name: /^Access \(0 active entitlements\)$/ })).toBeVisible();
   await expect(new Nav(page).actorName()).toBeVisible();
+});
+
+test("a file with a bad row still previews its valid rows, flags unusual values, and shows each person's access", async ({ signedIn }) => {
+  const page = await signedIn("admin");
+  const suffix = Date.now().toString(36);
+  const good = `E2EV${suffix}`.toUpperCase();
+  const csv = [
+    HEADER,
+    [good, "Val", `Idrow${suffix}`, `val.idrow.${suffix}@example.test`, "Engineering", "Analyst", "19", "Remote", "", "employee", "active", "2020-01-01", "", ""].join(","),
+    [`E2EB${suffix}`.toUpperCase(), "Bad", "Row", "not-an-email", "Engineering", "Analyst", "2", "Remote", "", "employee", "active", "2020-01-01", "", ""].join(","),
+  ].join("\n");
+  await page.goto("/admin/hr-import");
+  await page.getByLabel("HR file (CSV)").setInputFiles({ name: "hr-bad-row.csv", mimeType: "text/csv", buffer: Buffer.from(csv + "\n") });
+  await page.getByRole("button", { name: "Preview changes" }).click();
+
+  const dry = page.getByRole("region", { name: "Dry run" });
+  await expect(dry.getByRole("heading", { name: "Dry run of hr-bad-row.csv: nothing has changed yet" })).toBeVisible({ timeout: 30_000 });
+  await expect(dry.getByRole("alert").filter({ hasText: "problem(s) in the file" })).toContainText("the preview below covers the valid rows only");
+  await expect(dry.getByRole("alert").filter({ hasText: "problem(s) in the file" })).toContainText("row 3");
+  const events = dry.getByRole("table", { name: "Detected lifecycle events" });
+  await expect(events.getByRole("row", { name: new RegExp(`Joiner Val Idrow${suffix} \\(${good}\\)`) })).toBeVisible();
+  await expect(dry.getByRole("status", { name: "Values to check" })).toContainText("level 19 is above every level in Gatehouse");
+  const perPerson = dry.getByRole("table", { name: "Access gained and lost per person" });
+  const mine = perPerson.getByRole("row", { name: new RegExp(`Val Idrow${suffix}`) });
+  await expect(mine).toBeVisible();
+  await expect(mine).toContainText("+ ");
+  await expect(dry.getByLabel("Apply only the valid rows")).toBeVisible();
 });

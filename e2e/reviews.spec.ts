@@ -1,12 +1,15 @@
 /**
  * Journey: an admin creates and launches a manager review from the Reviews page; the manager persona opens it,
- * bulk-approves the no-action items through the confirm dialog (which states N), and revokes one item with a
- * comment; the item then shows its revocation. (Seeded organisation: 400 people, seed 7.)
+ * bulk-approves the no-action items through the confirm dialog (which states N), revokes one item with a
+ * comment (r asks to confirm, Esc cancels; the button then "Confirm revoke"), sees the receipt, and undoes the
+ * revoke while the campaign is open. The table shows at least 8 items at 1366×768 and how each access was
+ * given. (Seeded organisation: 400 people, seed 7.)
  */
+import { readPdf } from "../lib/testing/read-pdf";
 import { expect, Nav, test } from "./fixtures";
 
 test("admin launches a review → manager bulk-approves the obvious items → revokes one with a comment", async ({ signedIn }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const name = `E2E manager review ${Date.now()}`;
   const admin = await signedIn("admin");
   await admin.goto("/dashboard");
@@ -34,19 +37,55 @@ test("admin launches a review → manager bulk-approves the obvious items → re
   await dialog.getByRole("button", { name: `Approve ${n} items` }).click();
   await expect(manager.getByRole("status").filter({ hasText: `Approved ${n} no-action items.` })).toBeVisible({ timeout: 20_000 });
 
-  // Revoke one remaining item, with a comment.
+  // Revoke one remaining item, with a comment: the table is dense (at least 8 items in a 1366×768 window),
+  // each item says how the access came to be, and a revoke always asks to confirm.
+  await manager.setViewportSize({ width: 1366, height: 768 });
+  await manager.getByLabel("Filter by recommendation").selectOption({ label: "All items" });
+  const table = manager.getByRole("table", { name: "Review items" });
+  const rows = table.locator("tbody tr[aria-label]");
+  await expect(rows.first()).toBeVisible();
+  if ((await rows.count()) >= 8) {
+    const inView = await rows.evaluateAll((els) => els.filter((e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }).length);
+    expect(inView).toBeGreaterThanOrEqual(8);
+  }
+  await expect(table.getByTestId("item-history").first()).toContainText(/Given by|Requested by|Granted|Imported|Kept by/);
+
   await manager.getByLabel("Filter by recommendation").selectOption("open");
   // An item of an application with an API (the demo SCIM applications), not one fulfilled by hand.
-  const item = manager
-    .getByRole("listitem")
-    .filter({ has: manager.getByRole("button", { name: "Revoke" }) })
-    .filter({ hasNotText: /QuickBooks|Carta|BambooHR|DocuSign/ })
-    .first();
+  const item = rows.filter({ has: manager.getByRole("button", { name: "Revoke" }) }).filter({ hasNotText: /QuickBooks|Carta|BambooHR|DocuSign/ }).first();
   await expect(item).toBeVisible();
-  await item.getByRole("textbox").fill("No longer needed in this team");
+  const itemName = (await item.getAttribute("aria-label"))!;
+  await manager.getByLabel(/^Comment for the next decision/).fill("No longer needed in this team");
+  // The keyboard: r asks to confirm, Esc cancels, nothing is decided.
+  await item.focus();
+  await manager.keyboard.press("r");
+  const confirmBar = item.getByRole("group", { name: "Confirm revoke" });
+  await expect(confirmBar).toBeVisible();
+  await manager.keyboard.press("Escape");
+  await expect(confirmBar).toHaveCount(0);
+  await expect(item.getByRole("button", { name: "Revoke" })).toBeVisible();
+  // The button, then the confirmation.
   await item.getByRole("button", { name: "Revoke" }).click();
+  await item.getByRole("button", { name: "Confirm revoke" }).click();
   await expect(manager.getByRole("status").filter({ hasText: "Revoked" })).toBeVisible({ timeout: 20_000 });
   // Closed loop: the portal's worker removed it from the demo application, and the item shows the receipt.
   await manager.getByLabel("Filter by recommendation").selectOption({ label: "All items" });
-  await expect(manager.getByText(/^Revoked in .+ at /).first()).toBeVisible({ timeout: 90_000 });
+  const revoked = table.locator(`tr[aria-label="${itemName}"]`);
+  await expect(revoked.getByText(/^Revoked in .+ at /)).toBeVisible({ timeout: 90_000 });
+  // Changed mind while the campaign is open: the access is given back.
+  await manager.getByLabel(/^Comment for the next decision/).fill("Still needed for the migration");
+  await revoked.getByRole("button", { name: "Undo revoke" }).click();
+  await expect(manager.getByRole("status").filter({ hasText: "Changed to keep: the access is being restored." })).toBeVisible({ timeout: 20_000 });
+  await expect(revoked).toContainText("Kept: Still needed for the migration");
+
+  // The evidence PDF (admins and auditors) opens with the counts, exceptions and revocations, fonts embedded.
+  const campaignId = new URL(manager.url()).pathname.split("/").pop();
+  const res = await admin.request.get(`/api/v1/reviews/${campaignId}/evidence.pdf`);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("application/pdf");
+  const pdf = await readPdf(new Uint8Array(await res.body()));
+  expect(pdf.title).toBe(`Access review evidence: ${name}`);
+  expect(pdf.pages[0]).toContain("Summary");
+  expect(pdf.pages[0]).toContain("Exceptions: access kept although removal was recommended");
+  expect(pdf.text).toContain(itemName.split(" for ").pop()!);
 });
