@@ -14,6 +14,7 @@ export default defineConfig({
           include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           testTimeout: 60_000,
+          setupFiles: ["lib/testing/clock-shift.ts"],
         },
       },
       {
@@ -24,6 +25,7 @@ export default defineConfig({
           exclude: ["node_modules/**", "e2e/**"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          setupFiles: ["lib/testing/clock-shift.ts"],
           fileParallelism: false,
         },
       },

@@ -7,8 +7,8 @@
  *      output in .tmp/e2e-build.log, its tail printed only on failure;
  *   3. the demo organisation: `gatehouse seed --people 400 --seed 7` (the CLI must run before the
  *      portal opens the embedded database: PGlite allows one process per data dir);
- *   4. the test OpenID Provider (scripts/servers/oidc-idp.ts) on E2E_OIDC_PORT (3199);
- *   5. `next start` on E2E_PORT (3100) with OIDC configured against that IdP.
+ *   4. the test OpenID Provider (scripts/servers/oidc-idp.ts) on E2E_OIDC_PORT (free port from playwright.config.ts);
+ *   5. `next start` on E2E_PORT (a free port chosen by playwright.config.ts) with OIDC configured against that IdP.
  * A random OIDC client secret is made per run and passed to both. Children are stopped on exit,
  * on SIGINT/SIGTERM/SIGHUP, and if either child dies the script exits non-zero.
  *

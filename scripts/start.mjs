@@ -11,10 +11,11 @@ const port = process.env.PORT ?? "3000";
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
-// Migrations always; the demo organisation only into an empty embedded database
-// (on PostgreSQL, seed explicitly: npm run gatehouse -- seed).
+// Migrations always; the demo organisation only into an empty embedded database, unless GATEHOUSE_DEMO=off
+// (your own organisation: docs/onboarding.md). On PostgreSQL, seed explicitly: npm run gatehouse -- seed.
 run(process.execPath, tsxArgs("lib/cli/main.ts", "db", "migrate"), { env });
-if (!process.env.DATABASE_URL) run(process.execPath, tsxArgs("lib/cli/main.ts", "seed", "--if-empty"), { env });
+const demo = (process.env.GATEHOUSE_DEMO ?? "on").toLowerCase() !== "off";
+if (!process.env.DATABASE_URL && demo) run(process.execPath, tsxArgs("lib/cli/main.ts", "seed", "--if-empty"), { env });
 
 console.log(`\nGatehouse is starting on http://localhost:${port}\n`);
 const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port], { cwd: root, stdio: "inherit", env });

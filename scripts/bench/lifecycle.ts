@@ -150,7 +150,7 @@ async function scimApps(h: Awaited<ReturnType<typeof freshDb>>) {
 async function provisionPeople(h: Awaited<ReturnType<typeof freshDb>>, worker: { runUntilIdle: (ms?: number, every?: number) => Promise<void> }, prefix: string, n: number, appsPer: (i: number) => Array<{ entId: string }>) {
   const { people, grants } = await import("@/db/schema");
   const { planPeople } = await import("@/lib/services/provisioning/plan");
-  const { wakeDispatcher } = await import("@/lib/jobs/worker");
+  const { wakeDispatcher } = await import("@/lib/jobs/wake");
   const rows = Array.from({ length: n }, (_, i) => ({
     employeeId: `${prefix}${i}`, givenName: "Bench", familyName: `${prefix}${i}`, displayName: `Bench ${prefix}${i}`, email: `${prefix.toLowerCase()}${i}@bench.test`,
     department: "Ops", title: "Operator", level: 2, location: "Remote",
