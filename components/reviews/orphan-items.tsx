@@ -2,8 +2,9 @@
 /**
  * The reviewer's orphan accounts in one campaign (accounts that match no person): per account, why it is here and
  * three decisions. Link: pick the person (search by name or email); keep as a service account: an owner and an
- * expiry (at most a year); disable: asks to confirm, then a disable operation is sent to the system. A decision is
- * final; the outcome (and the disable operation's status) is shown on the row.
+ * expiry (at most a year); disable: asks to confirm, then a disable operation is sent to the system. The outcome (and
+ * the disable operation's status) is shown on the row. While the campaign is open a keep can be changed, and a disable
+ * until the worker starts it (the server cancels the operation); a link is final.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -45,6 +46,7 @@ function OrphanRow({ campaignId, item: o, open }: { campaignId: string; item: Or
   const qc = useQueryClient();
   const [mode, setMode] = useState<Mode>(null);
   const [confirm, setConfirm] = useState(false);
+  const [changing, setChanging] = useState(false);
   const [person, setPerson] = useState("");
   const [until, setUntil] = useState(() => new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10));
   const [comment, setComment] = useState("");
@@ -58,12 +60,14 @@ function OrphanRow({ campaignId, item: o, open }: { campaignId: string; item: Or
   });
   const decide = useMutation({
     mutationFn: (body: Record<string, unknown>) => api(`/api/v1/reviews/${campaignId}/orphans`, { method: "POST", body: { itemId: o.id, comment: comment.trim() || undefined, ...body } }),
-    onSuccess: () => { setMode(null); setError(""); },
+    onSuccess: () => { setMode(null); setChanging(false); setError(""); },
     onError: (e) => setError((e as Error).message),
     onSettled: () => qc.invalidateQueries({ queryKey: reviewKeys.campaign(campaignId) }),
   });
   const listId = `people-${o.id}`;
   const label = `${o.applicationName} account ${o.userName}`;
+  const changeable = open && (o.decision === "keep" || (o.decision === "disable" && !!o.operation && ["pending", "queued", "failed"].includes(o.operation.status)));
+  const choosing = open && (!o.decision || changing);
   return (
     <li aria-label={label} className="space-y-1 py-2 text-sm">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -71,23 +75,30 @@ function OrphanRow({ campaignId, item: o, open }: { campaignId: string; item: Or
           <span className="font-medium">{o.applicationName} · {o.userName}</span> <Badge tone="yellow">matches no person</Badge>
           <ul className="mt-0.5 list-disc pl-5 text-xs text-slate-700">{o.reasons.map((r) => <li key={r}>{r}</li>)}</ul>
         </div>
-        {o.decision ? (
+        {o.decision && (
           <p className="text-xs text-slate-800" data-testid="orphan-outcome">
             <Badge tone={o.decision === "disable" ? "red" : "green"}>{o.decision === "link" ? "Linked" : o.decision === "keep" ? "Kept" : "Disabled"}</Badge> {o.outcome}
             {o.operation && <> · operation {o.operation.status}</>}
             {o.comment && <> · &ldquo;{o.comment}&rdquo;</>}
+            {changeable && !changing && (
+              <> · <button type="button" onClick={() => setChanging(true)} className="text-brand-700 underline">Change decision</button></>
+            )}
           </p>
-        ) : open ? (
+        )}
+        {choosing ? (
           <span className="inline-flex gap-1 whitespace-nowrap">
             <button type="button" onClick={() => setMode(mode === "link" ? null : "link")} className="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50">Link to a person</button>
             <button type="button" onClick={() => setMode(mode === "keep" ? null : "keep")} className="rounded-md border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-50">Keep as service account</button>
-            <button type="button" onClick={() => setConfirm(true)} className="rounded-md bg-rose-700 px-2 py-0.5 text-xs font-medium text-white hover:bg-rose-800">Disable</button>
+            {o.decision !== "disable" && (
+              <button type="button" onClick={() => setConfirm(true)} className="rounded-md bg-rose-700 px-2 py-0.5 text-xs font-medium text-white hover:bg-rose-800">Disable</button>
+            )}
+            {changing && <button type="button" onClick={() => { setChanging(false); setMode(null); }} className="px-2 py-0.5 text-xs underline">Cancel</button>}
           </span>
         ) : (
-          <span className="text-xs text-slate-600">Undecided</span>
+          !o.decision && <span className="text-xs text-slate-600">Undecided</span>
         )}
       </div>
-      {mode && !o.decision && (
+      {mode && choosing && (
         <form
           aria-label={mode === "link" ? `Link ${o.userName}` : `Keep ${o.userName}`}
           className="flex flex-wrap items-end gap-2 rounded border border-slate-200 bg-slate-50 p-2"

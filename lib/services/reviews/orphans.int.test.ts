@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Client } from "ldapts";
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { accounts, auditEvents, driftFindings, entitlements, grants, operations, orphanReviewItems, people, portalRoleAssignments, reviewCampaigns, reviewItems } from "@/db/schema";
 import { grantHistories } from "@/db/queries/reviews";
 import type { Actor } from "@/lib/auth/can";
@@ -219,6 +219,28 @@ for (const driver of testDrivers()) {
       expect(scim.state().users.find((u) => u.userName === "backup-bot")!.active).not.toBe(false);
     });
 
+    it("a decision can be changed while the campaign is open: keep → disable (planned) → keep (the operation cancelled)", async () => {
+      const backup = await orphanItem("backup-bot");
+      const owenCtx = { actor: actorOf(owen, ["employee", "app_owner", "manager"], [chatId]), db: t.db };
+      const d = await decideOrphan({ ctx: owenCtx, input: { itemId: backup.id, decision: "disable", comment: "no owner after all" }, now });
+      expect((await t.db.select().from(operations).where(eq(operations.id, d.operationId!)))[0]).toMatchObject({ kind: "disable", status: "pending" });
+      expect((await t.db.select().from(accounts).where(eq(accounts.id, backup.accountId)))[0]).toMatchObject({ serviceOwnerId: null, serviceUntil: null });
+      expect(await orphanItem("backup-bot")).toMatchObject({ decision: "disable", ownerId: null, keepUntil: null, operationId: d.operationId });
+
+      const until = new Date(now.getTime() + 30 * DAY).toISOString().slice(0, 10);
+      await decideOrphan({ ctx: owenCtx, input: { itemId: backup.id, decision: "keep", owner: { personEmail: owen.email }, until, comment: "nightly backups after all" }, now });
+      const [op] = await t.db.select().from(operations).where(eq(operations.id, d.operationId!));
+      expect(op!.status).toBe("cancelled");
+      expect((await t.db.select().from(accounts).where(eq(accounts.id, backup.accountId)))[0]).toMatchObject({ status: "active", serviceOwnerId: owen.id });
+      expect(await orphanItem("backup-bot")).toMatchObject({ decision: "keep", ownerId: owen.id, operationId: null });
+      expect((await t.db.select().from(driftFindings).where(eq(driftFindings.id, backup.findingId!)))[0]!.status).toBe("accepted");
+      expect(scim.state().users.find((u) => u.userName === "backup-bot")!.active).not.toBe(false);
+      // Each change is audited with what it replaced; the cancelled operation too.
+      const changes = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "review.orphan_decision_changed"), eq(auditEvents.targetId, backup.id))).orderBy(auditEvents.seq);
+      expect(changes.map((a) => [(a.data as { decision: string }).decision, (a.data as { previous: { decision: string } }).previous.decision])).toEqual([["disable", "keep"], ["keep", "disable"]]);
+      expect(await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "provisioning.cancelled"), eq(auditEvents.targetId, backup.accountId)))).toHaveLength(1);
+    });
+
     it("disable: planned in the outbox and executed by the worker through the SCIM connector; reconcile resolves the finding", async () => {
       const ghost = await orphanItem("ghost");
       const owenCtx = { actor: actorOf(owen, ["employee", "app_owner", "manager"], [chatId]), db: t.db };
@@ -241,7 +263,10 @@ for (const driver of testDrivers()) {
       const [f] = await t.db.select().from(driftFindings).where(eq(driftFindings.id, ghost.findingId!));
       expect(f!.status).toBe("resolved");
       // Nothing else was disabled or revoked: the only operation is this one.
-      expect((await t.db.select().from(operations)).map((o) => o.id)).toEqual([r.operationId]);
+      expect((await t.db.select().from(operations).where(ne(operations.status, "cancelled"))).map((o) => o.id)).toEqual([r.operationId]);
+      // Once the disable has run, the decision can no longer be changed.
+      await expect(decideOrphan({ ctx: owenCtx, input: { itemId: ghost.id, decision: "keep", owner: { personEmail: owen.email }, until: new Date(now.getTime() + 30 * DAY).toISOString().slice(0, 10) }, now })).rejects.toBeInstanceOf(ConflictError);
+      expect((await orphanItem("ghost")).decision).toBe("disable");
     });
 
     it("decisions are audited and in the evidence; closing applies no default to an undecided orphan", async () => {
@@ -250,7 +275,7 @@ for (const driver of testDrivers()) {
       const link = audit.find((a) => (a.data as { decision: string }).decision === "link")!;
       expect(link).toMatchObject({ actorId: root.id, targetKind: "orphan_review_item", data: { campaignId, personId: cy.id, asAdmin: false, comment: "Cy's account from before the rename" } });
       const planned = await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "provisioning.planned"), eq(auditEvents.targetKind, "account")));
-      expect(planned).toHaveLength(1);
+      expect(planned).toHaveLength(2); // ghost's, and backup-bot's that its reviewer then cancelled
       expect(await t.db.select().from(auditEvents).where(and(eq(auditEvents.action, "provisioning.succeeded"), eq(auditEvents.targetId, (await orphanItem("ghost")).operationId!)))).toHaveLength(1);
 
       const ctx = { actor: admin(), db: t.db };

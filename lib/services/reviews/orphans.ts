@@ -19,13 +19,15 @@
  *            through the connector; never a direct call. Reconciliation then sees the account disabled and
  *            resolves the finding.
  * Every decision writes one audit event (review.orphan_decided, target orphan_review_item) in the same transaction;
- * the evidence export cites its seq and hash. A decision is final (linking and disabling change the system);
- * closing the campaign applies no default to orphan items: nothing is disabled that nobody decided to disable.
+ * the evidence export cites its seq and hash. While the campaign is open a keep can be changed, and a disable as long
+ * as its operation has not started (it is cancelled); a link is final (review.orphan_decision_changed records the
+ * previous decision). Closing the campaign applies no default to orphan items: nothing is disabled that nobody
+ * decided to disable.
  */
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { adminIds, openOrphanAccounts, orphanItemsOf } from "@/db/queries/reviews";
-import { accounts, applicationOwners, applications, driftFindings, orphanReviewItems, people, reviewCampaigns, type ReviewCampaign } from "@/db/schema";
+import { accounts, applicationOwners, applications, driftFindings, operations, orphanReviewItems, people, reviewCampaigns, type ReviewCampaign } from "@/db/schema";
 import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can, has } from "@/lib/auth/can";
@@ -173,15 +175,19 @@ async function decideInTx(ctx: Ctx, input: DecideOrphanInput, now: Date): Promis
   const { item, campaign } = row;
   if (ctx.actor.agent) throw new ForbiddenError("An agent does not decide orphan accounts.");
   if (campaign.status !== "active") throw new ConflictError("This campaign is not open for decisions.");
-  if (item.decision) throw new ConflictError(`Already decided (${item.decision}).`);
+  if (item.decision === input.decision && input.decision !== "keep") throw new ConflictError(`Already decided (${item.decision}).`);
   const [acc] = await tx.select().from(accounts).where(eq(accounts.id, item.accountId)).for("update");
   const [app] = await tx.select().from(applications).where(eq(applications.id, item.applicationId));
   if (!acc || !app) throw new NotFoundError("The account no longer exists.");
+  // A decision can be changed while the campaign is open, as far as it can be undone (see undoOrphanDecision).
+  const previous = item.decision ? await undoOrphanDecision(tx, { ...item, decision: item.decision }, acc, app.name, actorId, now) : null;
   if (acc.personId) throw new ConflictError(`Account ${acc.username} has been linked to a person since the review started; nothing to decide.`);
   if (acc.status !== "active") throw new ConflictError(`Account ${acc.username} is ${acc.status} in ${app.name} now; nothing to decide.`);
   const why = input.comment ? `: ${input.comment}` : "";
   const out: DecideOrphanResult = { itemId: item.id, decision: input.decision };
-  const set: Partial<typeof orphanReviewItems.$inferInsert> = { decision: input.decision, decidedById: actorId, decidedAt: now, comment: input.comment ?? null };
+  const set: Partial<typeof orphanReviewItems.$inferInsert> = {
+    decision: input.decision, decidedById: actorId, decidedAt: now, comment: input.comment ?? null, ownerId: null, keepUntil: null, operationId: null, linkedPersonId: null,
+  };
   const detail: Record<string, unknown> = {};
 
   if (input.decision === "link") {
@@ -229,13 +235,57 @@ async function decideInTx(ctx: Ctx, input: DecideOrphanInput, now: Date): Promis
   }
   await tx.update(orphanReviewItems).set(set).where(eq(orphanReviewItems.id, item.id));
   await recordAudit(tx, {
-    actorId, actorKind: "person", action: "review.orphan_decided", targetKind: "orphan_review_item", targetId: item.id,
+    actorId, actorKind: "person", action: previous ? "review.orphan_decision_changed" : "review.orphan_decided", targetKind: "orphan_review_item", targetId: item.id,
     data: {
-      campaignId: campaign.id, decision: input.decision, comment: input.comment ?? null, accountId: acc.id, userName: acc.username, application: app.key,
+      campaignId: campaign.id, decision: input.decision, ...(previous ? { previous } : {}), comment: input.comment ?? null, accountId: acc.id, userName: acc.username, application: app.key,
       findingId: item.findingId, reviewerId: item.reviewerId, asAdmin: item.reviewerId !== actorId, reasons: item.reasons, ...detail,
     },
   });
   return out;
+}
+
+/**
+ * Undo of an orphan decision, so that another can be taken while the campaign is open:
+ * - keep: the account is no longer a service account, and the finding the keep accepted is open again;
+ * - disable: the planned operation is cancelled, as long as no worker has started it (once it runs or ran, the account
+ *   is being or has been disabled in the system: refused, the item says so);
+ * - link: refused; the account is the person's and its memberships became their adopted access, which is reviewed as
+ *   theirs (removing it here would take access from someone nobody decided about).
+ * Returns what was undone, for the audit event.
+ */
+async function undoOrphanDecision(
+  tx: Queryable,
+  item: { id: string; decision: "link" | "keep" | "disable"; findingId: string | null; operationId: string | null; ownerId: string | null; keepUntil: Date | null; comment: string | null },
+  acc: { id: string; username: string },
+  appName: string,
+  actorId: string,
+  now: Date,
+): Promise<Record<string, unknown>> {
+  const was = { decision: item.decision, comment: item.comment };
+  if (item.decision === "link")
+    throw new ConflictError(`${acc.username} was linked to a person: its memberships are that person's access now and are reviewed as theirs; the link cannot be changed here.`);
+  if (item.decision === "disable") {
+    if (item.operationId) {
+      const cancelled = await tx
+        .update(operations)
+        .set({ status: "cancelled", finishedAt: now, lastError: "Cancelled: the reviewer changed the decision" })
+        .where(and(eq(operations.id, item.operationId), inArray(operations.status, ["pending", "queued", "failed"])))
+        .returning({ id: operations.id });
+      if (cancelled.length === 0) throw new ConflictError(`The disable of ${acc.username} in ${appName} has already started or run; the decision can no longer be changed.`);
+      await recordAudit(tx, {
+        actorId, actorKind: "person", action: "provisioning.cancelled", targetKind: "account", targetId: acc.id,
+        data: { operationId: item.operationId, reason: "orphan review decision changed", reviewItemId: item.id },
+      });
+    }
+    return { ...was, operationId: item.operationId };
+  }
+  await tx.update(accounts).set({ serviceOwnerId: null, serviceUntil: null, updatedAt: now }).where(eq(accounts.id, acc.id));
+  if (item.findingId)
+    await tx
+      .update(driftFindings)
+      .set({ status: "open", acceptedById: null, acceptedReason: null, acceptedUntil: null })
+      .where(and(eq(driftFindings.id, item.findingId), eq(driftFindings.status, "accepted")));
+  return { ...was, ownerId: item.ownerId, until: item.keepUntil?.toISOString() ?? null };
 }
 
 /**
