@@ -8,7 +8,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { Client } from "ldapts";
 
 process.env.GATEHOUSE_SECRET_KEY ??= `bench-${randomBytes(8).toString("hex")}`;
 
@@ -18,7 +17,7 @@ async function main() {
   const { pgliteTestDb } = await import("@/lib/testing/test-db");
   const { startScimApp } = await import("@/lib/testing/scim-server");
   const { startLdap } = await import("@/lib/testing/ldap-server");
-  const { ScimConnector } = await import("@/lib/connectors/scim");
+  const { seedLdap, seedScim } = await import("@/lib/testing/seed-systems");
   const { createSystem } = await import("@/lib/services/systems/save-system");
   const { reconcileAll } = await import("@/lib/services/provisioning/reconcile");
   const { applyConfigFile } = await import("@/lib/services/systems/apply-file");
@@ -37,28 +36,11 @@ async function main() {
   const ldap = await startLdap();
   try {
     // SCIM: 300 users, 25 groups, 600 memberships (each person in 2 groups).
-    const sc = new ScimConnector({ baseUrl: scim.baseUrl, token });
-    const ids: string[] = [];
-    for (const n of names) ids.push((await sc.createAccount({ userName: n, givenName: n, familyName: "Test", displayName: n, email: `${n}@example.test` })).externalId);
-    for (let g = 0; g < 25; g++) {
-      const members = ids.filter((_, i) => i % 25 === g || (i + 7) % 25 === g).map((value) => ({ value }));
-      const r = await fetch(`${scim.baseUrl}/Groups`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `team-${g}`, members }) });
-      if (!r.ok) throw new Error(`group ${g}: ${r.status}`);
-    }
-    // LDAP: 300 users, 20 groups, 575 memberships.
-    const dir = new Client({ url: ldap.url });
-    await dir.bind(ldap.bindDn, ldap.bindPassword);
-    const dn = (n: string) => `uid=${n},ou=people,${ldap.baseDn}`;
-    for (const n of names) await dir.add(dn(n), { objectClass: ["top", "person", "organizationalPerson", "inetOrgPerson"], uid: n, cn: n, sn: "Test", mail: `${n}@example.test` });
-    let ldapMemberships = 0;
-    for (let g = 0; g < 20; g++) {
-      // Everyone in one group (300), and the first 275 people in a second one (275): 575.
-      const members = names.filter((_, i) => i % 20 === g || ((i + 5) % 20 === g && i < 275)).map(dn);
-      ldapMemberships += members.length;
-      const unique = g % 2 === 1;
-      await dir.add(`cn=grp-${g},ou=groups,${ldap.baseDn}`, { objectClass: ["top", unique ? "groupOfUniqueNames" : "groupOfNames"], cn: `grp-${g}`, [unique ? "uniqueMember" : "member"]: members });
-    }
-    await dir.unbind();
+    const scimGroups = Array.from({ length: 25 }, (_, g) => ({ name: `team-${g}`, members: names.filter((_, i) => i % 25 === g || (i + 7) % 25 === g) }));
+    await seedScim({ baseUrl: scim.baseUrl, token }, names, scimGroups);
+    // LDAP: 300 users, 20 groups; everyone in one group (300), and the first 275 people in a second one (275): 575.
+    const ldapGroups = Array.from({ length: 20 }, (_, g) => ({ name: `grp-${g}`, members: names.filter((_, i) => i % 20 === g || ((i + 5) % 20 === g && i < 275)) }));
+    const ldapMemberships = await seedLdap(ldap, names, ldapGroups);
     console.log(`setup: ${N} people; SCIM 300 accounts, 25 groups, 600 memberships; LDAP 300 accounts, 20 groups, ${ldapMemberships} memberships`);
 
     await createSystem({ ctx, input: { key: "chat", name: "Chat", connectorKind: "scim", config: { baseUrl: scim.baseUrl }, secrets: { token }, reconcilePolicy: "remediate" } });

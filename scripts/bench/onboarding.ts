@@ -18,7 +18,6 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { Client } from "ldapts";
 
 process.env.GATEHOUSE_SECRET_KEY ??= `bench-${randomBytes(8).toString("hex")}`;
 
@@ -38,18 +37,6 @@ function groupsOf(i: number, s: number, perSystem: number): number[] {
   const out: number[] = [];
   for (let k = 0; k < n; k++) out.push((i * 7 + k * 29 + s * 13) % GROUPS);
   return out;
-}
-
-async function pool<T>(items: T[], width: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
 }
 
 async function startScimProcess(token: string): Promise<{ baseUrl: string; child: ChildProcess }> {
@@ -83,10 +70,10 @@ async function main() {
   const { createSystem } = await import("@/lib/services/systems/save-system");
   const { reconcileAll } = await import("@/lib/services/provisioning/reconcile");
   const { testPerson } = await import("@/lib/testing/fixtures");
+  const { exampleEmail: email, seedLdap, seedScim } = await import("@/lib/testing/seed-systems");
 
   const perSystem = KINDS.map((_, s) => Math.floor(MEMBERSHIPS / SYSTEMS) + (s < MEMBERSHIPS % SYSTEMS ? 1 : 0));
   const names = Array.from({ length: PEOPLE }, (_, i) => `u${String(i).padStart(5, "0")}`);
-  const email = (n: string) => `${n}@example.test`;
   console.log(`bench:onboarding — ${PEOPLE.toLocaleString("en")} people × ${SYSTEMS} systems, ${MEMBERSHIPS.toLocaleString("en")} memberships (${GROUPS} groups per system), PostgreSQL, ${os.cpus().length} cores`);
 
   const t = await postgresTestDb(DEFAULT_TEST_PG_URL);
@@ -101,50 +88,23 @@ async function main() {
       await t.db.insert(people).values(names.slice(i, i + 2000).map((n, j) => ({ ...testPerson(n, { department: depts[(i + j) % depts.length]! }), email: email(n) })));
     }
 
-    const dn = (baseDn: string, n: string) => `uid=${n},ou=people,${baseDn}`;
     const systems: Array<{ key: string; name: string; kind: "scim" | "ldap" }> = KINDS.map((kind, s) => ({ key: `${kind}${s}`, name: `${kind === "scim" ? "SCIM app" : "Directory"} ${s + 1}`, kind }));
     for (const [s, sys] of systems.entries()) {
+      const members: string[][] = Array.from({ length: GROUPS }, () => []);
+      names.forEach((n, i) => groupsOf(i, s, perSystem[s]!).forEach((g) => members[g]!.push(n)));
       if (sys.kind === "scim") {
         // A SCIM application: an account per person, GROUPS groups (the test app, in a process of its own).
         const token = randomBytes(12).toString("hex");
         const app = await startScimProcess(token);
         scims.push({ ...app, token });
-        const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json" };
-        const ids: string[] = new Array(PEOPLE);
-        await pool(names, 8, async (n, i) => {
-          const r = await fetch(`${app.baseUrl}/Users`, { method: "POST", headers, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: n, name: { givenName: n, familyName: "Test" }, displayName: n, emails: [{ value: email(n), primary: true }], active: true }) });
-          if (!r.ok) throw new Error(`SCIM user ${n}: ${r.status} ${await r.text()}`);
-          ids[i] = (await r.json()).id;
-        });
-        const members: string[][] = Array.from({ length: GROUPS }, () => []);
-        names.forEach((_, i) => groupsOf(i, s, perSystem[s]!).forEach((g) => members[g]!.push(ids[i]!)));
-        await pool(members, 4, async (m, g) => {
-          const r = await fetch(`${app.baseUrl}/Groups`, { method: "POST", headers, body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: `app${s}-team-${g}`, members: m.map((value) => ({ value })) }) });
-          if (!r.ok) throw new Error(`SCIM group ${g}: ${r.status}`);
-        });
+        await seedScim({ baseUrl: app.baseUrl, token }, names, members.map((m, g) => ({ name: `app${s}-team-${g}`, members: m })));
         await createSystem({ ctx, input: { key: sys.key, name: sys.name, connectorKind: "scim", config: { baseUrl: app.baseUrl, pageSize: 1000, timeoutMs: 300_000 }, secrets: { token }, reconcilePolicy: "remediate" } });
         continue;
       }
       // A directory (real slapd): an account per person, GROUPS groups, half groupOfNames, half groupOfUniqueNames.
       const ldap = await startLdap({ baseDn: `dc=sys${s},dc=test` });
       ldaps.push(ldap);
-      const clients = await Promise.all(
-        Array.from({ length: 6 }, async () => {
-          const c = new Client({ url: ldap.url });
-          await c.bind(ldap.bindDn, ldap.bindPassword);
-          return c;
-        }),
-      );
-      await pool(names, clients.length, async (n, i) => {
-        await clients[i % clients.length]!.add(dn(ldap.baseDn, n), { objectClass: ["top", "person", "organizationalPerson", "inetOrgPerson"], uid: n, cn: n, sn: "Test", mail: email(n) });
-      });
-      const ldapMembers: string[][] = Array.from({ length: GROUPS }, () => []);
-      names.forEach((n, i) => groupsOf(i, s, perSystem[s]!).forEach((g) => ldapMembers[g]!.push(dn(ldap.baseDn, n))));
-      await pool(ldapMembers, clients.length, async (m, g) => {
-        const unique = g % 2 === 1;
-        await clients[g % clients.length]!.add(`cn=grp-${g},ou=groups,${ldap.baseDn}`, { objectClass: ["top", unique ? "groupOfUniqueNames" : "groupOfNames"], cn: `grp-${g}`, [unique ? "uniqueMember" : "member"]: m });
-      });
-      await Promise.all(clients.map((c) => c.unbind()));
+      await seedLdap(ldap, names, members.map((m, g) => ({ name: `grp-${g}`, members: m })));
       await createSystem({ ctx, input: { key: sys.key, name: sys.name, connectorKind: "ldap", config: { url: ldap.url, bindDn: ldap.bindDn, baseDn: ldap.baseDn, timeoutMs: 300_000 }, secrets: { bindPassword: ldap.bindPassword }, reconcilePolicy: "remediate" } });
     }
     console.log(`setup (not measured): ${((performance.now() - setup0) / 1000).toFixed(0)} s; systems ${systems.map((x) => `${x.key} (${x.kind})`).join(", ")}; memberships per system ${perSystem.map((n) => n.toLocaleString("en")).join(" / ")}`);
