@@ -8,6 +8,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 import { dataDir as defaultDataDir, env } from "@/lib/env";
@@ -115,6 +116,15 @@ export async function openDb(opts: OpenOptions = {}): Promise<DbHandle> {
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/**
+ * A uuid[] built from ONE text parameter (`string_to_array($1, ',')::uuid[]`): a list of any length costs one bind
+ * parameter, not one per id (the 65,535-parameter limit; and drizzle builds large parameter lists slowly). Only for
+ * values that cannot contain a comma, like uuids; a malformed id fails the cast (an error, never a wrong match).
+ */
+export function uuidArray(ids: readonly string[]): SQL {
+  return sql`string_to_array(${ids.join(",")}, ',')::uuid[]`;
 }
 
 export function migrationsFolder(): string {

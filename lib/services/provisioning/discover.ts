@@ -15,12 +15,12 @@
  * any status (a revoked or expired grant means Gatehouse decided against it: the membership is drift, not access to
  * adopt) and no revoke is in flight. Adoption happens when the access first becomes visible: on the application's
  * first reconciliation, for an account linked in this run, or for an entitlement discovered in this run; a membership
- * added later, out of band, to a known account and entitlement stays drift. One insert per 1,000 grants; audited.
+ * added later, out of band, to a known account and entitlement stays drift. One INSERT … SELECT; audited.
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { rowsOf } from "@/db/client";
-import { entitlements, grants, type Application } from "@/db/schema";
+import { rowsOf, uuidArray } from "@/db/client";
+import { entitlements, type Application } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { TargetEntitlement } from "@/lib/domain/connector";
 
@@ -79,11 +79,14 @@ export async function adoptMemberships(
 ): Promise<{ adopted: number; people: string[] }> {
   const { firstSync, linkedAccountIds, newEntitlementIds } = scope;
   if (!firstSync && linkedAccountIds.length === 0 && newEntitlementIds.length === 0) return { adopted: 0, people: [] };
-  const uuids = (ids: string[]) => (ids.length ? sql`ARRAY[${sql.join(ids.map((i) => sql`${i}::uuid`), sql`, `)}]` : sql`ARRAY[]::uuid[]`);
+  const uuids = (ids: string[]) => uuidArray(ids);
   const which = firstSync ? sql`true` : sql`(ae.account_id = ANY(${uuids(linkedAccountIds)}) OR ae.entitlement_id = ANY(${uuids(newEntitlementIds)}))`;
+  const reason = `Adopted: held in ${app.name} when Gatehouse first saw it (not decided in Gatehouse; review it)`;
+  // One statement: the memberships to adopt are chosen and inserted in the database (no round trip per thousand).
   const rows = rowsOf<{ person_id: string; entitlement_id: string }>(
     await tx.execute(sql`
-      SELECT DISTINCT a.person_id, ae.entitlement_id
+      INSERT INTO grants (person_id, entitlement_id, source, source_ref, granted_at, adopted_at, reason)
+      SELECT DISTINCT a.person_id, ae.entitlement_id, 'adopted'::grant_source, ${app.id}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${reason}
       FROM account_entitlements ae
       JOIN accounts a ON a.id = ae.account_id
       JOIN people p ON p.id = a.person_id
@@ -92,15 +95,10 @@ export async function adoptMemberships(
         AND p.status <> 'terminated' AND e.removed_at IS NULL AND ${which}
         AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.person_id = a.person_id AND g.entitlement_id = ae.entitlement_id)
         AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.person_id = a.person_id AND o.entitlement_id = ae.entitlement_id
-                          AND o.kind = 'revoke' AND o.status IN ('pending', 'queued', 'running', 'failed'))`),
+                          AND o.kind = 'revoke' AND o.status IN ('pending', 'queued', 'running', 'failed'))
+      RETURNING person_id, entitlement_id`),
   );
   if (rows.length === 0) return { adopted: 0, people: [] };
-  const reason = `Adopted: held in ${app.name} when Gatehouse first saw it (not decided in Gatehouse; review it)`;
-  for (let i = 0; i < rows.length; i += 1000) {
-    await tx.insert(grants).values(
-      rows.slice(i, i + 1000).map((r) => ({ personId: r.person_id, entitlementId: r.entitlement_id, source: "adopted" as const, sourceRef: app.id, grantedAt: now, adoptedAt: now, reason })),
-    );
-  }
   const people = [...new Set(rows.map((r) => r.person_id))];
   await recordAudit(tx, {
     actorKind: "worker", action: "grants.adopted", targetKind: "application", targetId: app.id,

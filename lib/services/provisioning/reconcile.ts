@@ -29,7 +29,7 @@
  * removing too much is held (held_runs) until an admin releases it.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import { uuidArray, type Queryable } from "@/db/client";
 import { accountEntitlements, accounts, applications, entitlements, grants, operations, people, type Application } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Connector, TargetAccount, TargetEntitlement } from "@/lib/domain/connector";
@@ -103,7 +103,11 @@ export async function reconcileApplication(db: Queryable, app: Application, conn
       const busyPeople = new Set(busy.map((b) => b.personId).filter(Boolean));
       const entByExt = new Map(ents.map((e) => [e.externalId, e.id]));
       const held = known.length
-        ? await tx.select().from(accountEntitlements).where(inArray(accountEntitlements.accountId, known.map((a) => a.id)))
+        ? await tx
+            .select({ accountId: accountEntitlements.accountId, entitlementId: accountEntitlements.entitlementId })
+            .from(accountEntitlements)
+            .innerJoin(accounts, eq(accounts.id, accountEntitlements.accountId))
+            .where(eq(accounts.applicationId, app.id))
         : [];
       const heldBy = new Map<string, Set<string>>();
       for (const h of held) (heldBy.get(h.accountId) ?? heldBy.set(h.accountId, new Set()).get(h.accountId)!).add(h.entitlementId);
@@ -133,7 +137,7 @@ export async function reconcileApplication(db: Queryable, app: Application, conn
         return stored && stored >= at ? {} : { lastLoginAt: at, lastLoginSource: t.lastLoginSource ?? `${app.connectorKind}` };
       };
       // Writes are collected and made in batches (a few statements per thousand accounts, not several per account).
-      const addHeld: Array<{ accountId: string; entitlementId: string; observedAt: Date }> = [];
+      const addHeld: Array<{ accountId: string; entitlementId: string }> = [];
       const delHeld: Array<{ accountId: string; entitlementId: string }> = [];
       const diffHeld = (accountId: string, t: TargetAccount) => {
         const want = new Set<string>();
@@ -144,7 +148,7 @@ export async function reconcileApplication(db: Queryable, app: Application, conn
         }
         const have = heldBy.get(accountId) ?? new Set<string>();
         let changed = false;
-        for (const e of want) if (!have.has(e)) (addHeld.push({ accountId, entitlementId: e, observedAt: now }), (changed = true));
+        for (const e of want) if (!have.has(e)) (addHeld.push({ accountId, entitlementId: e }), (changed = true));
         for (const e of have) if (!want.has(e)) (delHeld.push({ accountId, entitlementId: e }), (changed = true));
         return changed;
       };
@@ -221,10 +225,21 @@ export async function reconcileApplication(db: Queryable, app: Application, conn
           } else report.orphans++;
         }
       }
-      for (const part of chunks(addHeld, 5000)) await tx.insert(accountEntitlements).values(part).onConflictDoNothing();
-      for (const part of chunks(delHeld, 5000)) {
-        await tx.execute(sql`DELETE FROM account_entitlements ae USING (VALUES ${sql.join(part.map((d) => sql`(${d.accountId}::uuid, ${d.entitlementId}::uuid)`), sql`, `)}) AS v(a, e) WHERE ae.account_id = v.a AND ae.entitlement_id = v.e`);
+      // Memberships seen and gone: two array parameters per 10,000 pairs (unnest), not three bind parameters per pair.
+      for (const part of chunks(addHeld, 10_000)) {
+        await tx.execute(sql`
+          INSERT INTO account_entitlements (account_id, entitlement_id, observed_at)
+          SELECT v.a, v.e, ${now.toISOString()}::timestamptz FROM unnest(${uuidArray(part.map((d) => d.accountId))}, ${uuidArray(part.map((d) => d.entitlementId))}) AS v(a, e)
+          ON CONFLICT DO NOTHING`);
       }
+      for (const part of chunks(delHeld, 10_000)) {
+        await tx.execute(sql`
+          DELETE FROM account_entitlements ae USING unnest(${uuidArray(part.map((d) => d.accountId))}, ${uuidArray(part.map((d) => d.entitlementId))}) AS v(a, e)
+          WHERE ae.account_id = v.a AND ae.entitlement_id = v.e`);
+      }
+      // After a bulk load (a first sync) the planner's statistics still describe nearly empty tables, and the joins
+      // below (adoption, findings, the re-plan) would be planned as nested loops over every row: refresh them.
+      if (addHeld.length + fresh.length + delHeld.length >= BULK_ROWS) await analyze(tx, ["accounts", "account_entitlements"]);
       const gone = known.filter((a) => !seen.has(a.id) && a.status !== "deleted" && !(a.personId && busyPeople.has(a.personId)));
       for (const part of chunks(gone, 5000)) {
         const ids = part.map((a) => a.id);
@@ -237,6 +252,7 @@ export async function reconcileApplication(db: Queryable, app: Application, conn
       }
       const adoption = await adoptMemberships(tx, app, { firstSync: !app.lastReconciledAt, linkedAccountIds, newEntitlementIds: discovered?.createdIds ?? [] }, now);
       report.adopted = adoption.adopted;
+      if (adoption.adopted >= BULK_ROWS) await analyze(tx, ["grants"]);
       // Always: grants adopted in this run take the usage already stored (a usage file imported before the first sync).
       report.usage.grantsUpdated = await propagateUsage(tx, app.id);
       await tx.update(applications).set({ lastReconciledAt: now }).where(eq(applications.id, app.id));
@@ -368,6 +384,21 @@ export async function reconcileDue(db: Queryable, maxAgeMs: number, now = new Da
     .filter((a) => a.enabled && (!a.at || now.getTime() - a.at.getTime() > maxAgeMs))
     .map((a) => a.key);
   return due.length ? reconcileAll(db, { keys: due }) : [];
+}
+
+/** Rows written in one run from which the tables' planner statistics are refreshed (see analyze). */
+const BULK_ROWS = 5000;
+
+/**
+ * ANALYZE inside the caller's transaction (PostgreSQL and PGlite allow it there, and it counts the transaction's own
+ * rows). In a savepoint: where the database role may not analyze, the run goes on with the old statistics.
+ */
+async function analyze(tx: Queryable, tables: Array<"accounts" | "account_entitlements" | "grants">): Promise<void> {
+  try {
+    await tx.transaction((sp) => sp.execute(sql.raw(`ANALYZE ${tables.join(", ")}`)));
+  } catch {
+    // not the tables' owner: keep going
+  }
 }
 
 function chunks<T>(xs: T[], size: number): T[][] {
