@@ -17,7 +17,7 @@
  * Complexity: O(accounts + memberships + grants of the application), a handful of queries.
  */
 import { and, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import { uuidArray, type Queryable } from "@/db/client";
 import { accountEntitlements, accounts, driftFindings, entitlements, grants, people, type Application, type DriftKind } from "@/db/schema";
 
 export type Finding = {
@@ -43,19 +43,30 @@ export async function computeFindings(tx: Queryable, app: Application, now: Date
   // Discovery marked these removed in the system: a grant of one is not wanted there (the planner skips it too).
   const removedEnts = new Set(ents.filter((e) => e.removedAt).map((e) => e.id));
   const entIds = ents.map((e) => e.id);
-  const personIds = [...new Set(accs.map((a) => a.personId).filter((p): p is string => Boolean(p)))];
-  const [held, active] = await Promise.all([
-    accs.length ? tx.select().from(accountEntitlements).where(inArray(accountEntitlements.accountId, accs.map((a) => a.id))) : Promise.resolve([]),
+  // Read by application (joins), never by a list of every account or person id: one bind parameter, not 20,000.
+  const [held, active, ppl] = await Promise.all([
+    accs.length
+      ? tx
+          .select({ accountId: accountEntitlements.accountId, entitlementId: accountEntitlements.entitlementId })
+          .from(accountEntitlements)
+          .innerJoin(accounts, eq(accounts.id, accountEntitlements.accountId))
+          .where(and(eq(accounts.applicationId, app.id), ne(accounts.status, "deleted")))
+      : Promise.resolve([]),
     entIds.length
       ? tx
           .select({ personId: grants.personId, entitlementId: grants.entitlementId })
           .from(grants)
           .where(and(inArray(grants.entitlementId, entIds), eq(grants.status, "active"), or(isNull(grants.expiresAt), gt(grants.expiresAt, now))))
       : Promise.resolve([]),
+    // The people with an account here or a grant of one of its entitlements.
+    tx
+      .select({ id: people.id, status: people.status, name: people.displayName })
+      .from(people)
+      .where(
+        sql`${people.id} IN (SELECT a.person_id FROM accounts a WHERE a.application_id = ${app.id} AND a.status <> 'deleted' AND a.person_id IS NOT NULL
+              UNION SELECT g.person_id FROM grants g JOIN entitlements e ON e.id = g.entitlement_id WHERE e.application_id = ${app.id} AND g.status = 'active')`,
+      ),
   ]);
-  const granteeIds = [...new Set(active.map((g) => g.personId))];
-  const everyone = [...new Set([...personIds, ...granteeIds])];
-  const ppl = everyone.length ? await tx.select({ id: people.id, status: people.status, name: people.displayName }).from(people).where(inArray(people.id, everyone)) : [];
   const person = new Map(ppl.map((p) => [p.id, p]));
   const granted = new Set(active.map((g) => `${g.personId}|${g.entitlementId}`));
   const heldBy = new Map<string, Set<string>>();
@@ -120,19 +131,19 @@ export async function recordFindings(tx: Queryable, app: Application, found: Fin
     out.push(view({ ...old, ...f, status }));
   }
   const stillIds = existing.filter((f) => seen.has(f.key)).map((f) => f.id);
-  if (stillIds.length) await tx.update(driftFindings).set({ lastSeenAt: now }).where(inArray(driftFindings.id, stillIds));
+  if (stillIds.length) await tx.update(driftFindings).set({ lastSeenAt: now }).where(sql`${driftFindings.id} = ANY(${uuidArray(stillIds)})`);
   const reopened = existing.filter((f) => seen.has(f.key) && f.status === "accepted" && f.acceptedUntil && f.acceptedUntil <= now).map((f) => f.id);
-  if (reopened.length) await tx.update(driftFindings).set({ status: "open" }).where(inArray(driftFindings.id, reopened));
+  if (reopened.length) await tx.update(driftFindings).set({ status: "open" }).where(sql`${driftFindings.id} = ANY(${uuidArray(reopened)})`);
   const gone = existing.filter((f) => !seen.has(f.key) && !(f.personId && skipPeople.has(f.personId))).map((f) => f.id);
-  if (gone.length) await tx.update(driftFindings).set({ status: "resolved", resolvedAt: now }).where(inArray(driftFindings.id, gone));
+  if (gone.length) await tx.update(driftFindings).set({ status: "resolved", resolvedAt: now }).where(sql`${driftFindings.id} = ANY(${uuidArray(gone)})`);
 
   // recon_state follows the open findings (accepted exceptions are not drift).
   const drifted = [...new Set(out.filter((f) => f.status === "open" && f.accountId).map((f) => f.accountId!))];
   await tx
     .update(accounts)
     .set({ reconState: "matched" })
-    .where(and(eq(accounts.applicationId, app.id), eq(accounts.reconState, "drift"), ne(accounts.status, "deleted"), sql`${accounts.personId} IS NOT NULL`, drifted.length ? sql`${accounts.id} NOT IN (${sql.join(drifted.map((d) => sql`${d}::uuid`), sql`, `)})` : sql`true`));
-  if (drifted.length) await tx.update(accounts).set({ reconState: "drift" }).where(and(inArray(accounts.id, drifted), sql`${accounts.personId} IS NOT NULL`));
+    .where(and(eq(accounts.applicationId, app.id), eq(accounts.reconState, "drift"), ne(accounts.status, "deleted"), sql`${accounts.personId} IS NOT NULL`, sql`${accounts.id} <> ALL(${uuidArray(drifted)})`));
+  if (drifted.length) await tx.update(accounts).set({ reconState: "drift" }).where(and(sql`${accounts.id} = ANY(${uuidArray(drifted)})`, sql`${accounts.personId} IS NOT NULL`));
   return out;
 }
 

@@ -9,8 +9,8 @@
  * if nobody calls it (or the process dies), the dispatcher's sweep finds them within a second or so.
  */
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { uuidArray, type Queryable } from "@/db/client";
 import { accountEntitlements, accounts, applications, entitlements, grants, operations, people } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { plan, type KnownAccount, type OpenOperation, type OperationKind, type PlannedOperation, type PlannerApp } from "@/lib/domain/planner";
@@ -53,26 +53,27 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
   const ids = [...new Set(personIds)];
   if (ids.length === 0) return { operationIds: [], planned: [], created: [], skipped: 0 };
 
-  // Bulk loads: one query per table.
+  // Bulk loads: one query per table; the id lists go as one array parameter each (no bind-parameter limit).
+  const idList = () => uuidArray(ids);
   const [persons, desiredRows, accountRows, openOps] = await Promise.all([
-    tx.select().from(people).where(inArray(people.id, ids)),
+    tx.select().from(people).where(sql`${people.id} = ANY(${idList()})`),
     tx
       .select({ personId: grants.personId, entitlementId: grants.entitlementId, applicationId: entitlements.applicationId })
       .from(grants)
       .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
       // An entitlement discovery marked removed is not wanted from the target (the group is gone there).
-      .where(and(inArray(grants.personId, ids), eq(grants.status, "active"), or(isNull(grants.expiresAt), gt(grants.expiresAt, now)), isNull(entitlements.removedAt))),
-    tx.select().from(accounts).where(inArray(accounts.personId, ids)),
+      .where(and(sql`${grants.personId} = ANY(${idList()})`, eq(grants.status, "active"), or(isNull(grants.expiresAt), gt(grants.expiresAt, now)), isNull(entitlements.removedAt))),
+    tx.select().from(accounts).where(sql`${accounts.personId} = ANY(${idList()})`),
     tx
       .select()
       .from(operations)
-      .where(and(inArray(operations.personId, ids), inArray(operations.status, [...OPEN_STATUSES])))
+      .where(and(sql`${operations.personId} = ANY(${idList()})`, inArray(operations.status, [...OPEN_STATUSES])))
       .orderBy(asc(operations.createdAt), asc(operations.sequence)),
   ]);
   const accountIds = accountRows.map((a) => a.id);
   const appIds = [...new Set([...desiredRows.map((r) => r.applicationId), ...accountRows.map((a) => a.applicationId), ...openOps.map((o) => o.applicationId)])];
   const [heldRows, appRows] = await Promise.all([
-    accountIds.length ? tx.select().from(accountEntitlements).where(inArray(accountEntitlements.accountId, accountIds)) : Promise.resolve([]),
+    accountIds.length ? tx.select().from(accountEntitlements).where(sql`${accountEntitlements.accountId} = ANY(${uuidArray(accountIds)})`) : Promise.resolve([]),
     appIds.length ? tx.select().from(applications).where(inArray(applications.id, appIds)) : Promise.resolve([]),
   ]);
   const apps = new Map(appRows.filter(isPlanned).map((a) => [a.id, a]));
@@ -80,7 +81,7 @@ export async function planPeople(tx: Queryable, personIds: string[], cause: Plan
   const managerIds = [...new Set(persons.map((p) => p.managerId).filter((m): m is string => Boolean(m)))];
   const managerEmail = new Map<string, string>();
   if (managerIds.length) {
-    for (const m of await tx.select({ id: people.id, email: people.email }).from(people).where(inArray(people.id, managerIds))) managerEmail.set(m.id, m.email);
+    for (const m of await tx.select({ id: people.id, email: people.email }).from(people).where(sql`${people.id} = ANY(${uuidArray(managerIds)})`)) managerEmail.set(m.id, m.email);
   }
 
   const key = (p: string, a: string) => `${p}|${a}`;
