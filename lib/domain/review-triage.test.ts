@@ -48,6 +48,18 @@ const cases: Array<{ name: string; facts: TriageFacts; rec: "no_action" | "revie
     rec: "review",
     first: /^review recommended: moved from Sales on 2026-08-01/,
   },
+  {
+    name: "mover's adopted access most of the new peers hold (the new team's group)",
+    facts: with_({ person: { previousDepartment: "Sales", movedAt: "2026-08-01" }, grant: { source: "adopted" }, givenByCurrentRole: false, peerShare: 0.9 }),
+    rec: "no_action",
+    first: /^no action needed: 90% of 25 peers have it/,
+  },
+  {
+    name: "mover's adopted access few new peers hold (left over from the old team)",
+    facts: with_({ person: { previousDepartment: "Sales", movedAt: "2026-08-01" }, grant: { source: "adopted" }, givenByCurrentRole: false, peerShare: 0.05 }),
+    rec: "review",
+    first: /^review recommended: moved from Sales on 2026-08-01; check it is still needed in Engineering$/,
+  },
   // planted: sod_violation
   { name: "SoD side added by hand", facts: with_({ grant: { source: "manual" }, givenByCurrentRole: false, peerShare: 0.01, sodConflicts: ["Create vendor vs pay vendor"] }), rec: "remove", first: /^removal recommended: conflicts with separation-of-duties policy "Create vendor vs pay vendor"$/ },
   { name: "SoD side the role gives", facts: with_({ sodConflicts: ["Create vendor vs pay vendor"] }), rec: "review", first: /current role gives this side/ },

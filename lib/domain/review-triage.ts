@@ -7,7 +7,8 @@
  * Output: a recommendation ("no_action" | "review" | "remove"), plain-language reasons (the first one carries
  * the verdict: "removal recommended: person left on 2026-10-01") and, separately, a stale-data notice.
  * Method: ordered rules, strongest evidence first (field practice of access-certification triage: leavers and
- * ended contracts first, then separation of duties, movers' left-over birthright, dormant access (>= 90 days,
+ * ended contracts first, then separation of duties, movers' left-over birthright and, for a recent mover, any access most of their new
+ * peers do not hold, dormant access (>= 90 days,
  * as Okta flags it), privileged or rare access; "no action" only when the access is explained by role, peers
  * (> 70% of the peer group holding it, SailPoint's threshold) or recent use); privilege accumulation (>= 6
  * privileged entitlements and over twice the department median) puts every privileged item of that person up for
@@ -127,7 +128,9 @@ export function triageItem(f: TriageFacts, o: TriageOptions): Triage {
     if (f.person.previousDepartment)
       remove.push(`moved from ${f.person.previousDepartment} to ${f.person.department ?? "another department"}${f.person.movedAt ? ` on ${f.person.movedAt}` : ""}; their current role does not give it`);
     else remove.push("no current role gives it any more");
-  } else if (moved && !f.givenByCurrentRole) {
+  } else if (moved && !f.givenByCurrentRole && !(f.peerShare !== null && f.peerCount > 0 && f.peerShare >= peerCommon)) {
+    // Access most of the new peers hold (the new team's groups, company-wide access) is explained; the rest may be
+    // left over from the old department.
     review.push(`moved from ${f.person.previousDepartment}${f.person.movedAt ? ` on ${f.person.movedAt}` : ""}; check it is still needed in ${f.person.department ?? "the new role"}`);
   }
 

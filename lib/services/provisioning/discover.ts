@@ -10,7 +10,10 @@
  * alone. O(n) in the number of groups.
  *
  * adoptMemberships — input: memberships the target showed (account_entitlements, already refreshed) of accounts
- * linked to a person who has not left. Output: one grant per (person, entitlement) with source "adopted" and
+ * linked to a person, leavers included (a leaver whose account is still live holds that access today: adopted, it
+ * becomes an item of the first review with "removal recommended: person left", instead of staying invisible to
+ * reviewers; reconcile's "leaver with a live account" finding reports the account itself). Output: one grant per
+ * (person, entitlement) with source "adopted" and
  * adopted_at, for the memberships nobody decided in Gatehouse: no grant of that entitlement exists for the person in
  * any status (a revoked or expired grant means Gatehouse decided against it: the membership is drift, not access to
  * adopt) and no revoke is in flight. Adoption happens when the access first becomes visible: on the application's
@@ -92,7 +95,7 @@ export async function adoptMemberships(
       JOIN people p ON p.id = a.person_id
       JOIN entitlements e ON e.id = ae.entitlement_id
       WHERE a.application_id = ${app.id} AND a.person_id IS NOT NULL AND a.status <> 'deleted'
-        AND p.status <> 'terminated' AND e.removed_at IS NULL AND ${which}
+        AND e.removed_at IS NULL AND ${which}
         AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.person_id = a.person_id AND g.entitlement_id = ae.entitlement_id)
         AND NOT EXISTS (SELECT 1 FROM operations o WHERE o.person_id = a.person_id AND o.entitlement_id = ae.entitlement_id
                           AND o.kind = 'revoke' AND o.status IN ('pending', 'queued', 'running', 'failed'))

@@ -22,14 +22,15 @@
  * reconcile until gone or accepted as exceptions, and the planner re-plans everyone with an account or a grant in
  * the application, so what the target misses (a leaver still active after a dead-lettered disable, a missing
  * membership) gets operations again: the loop converges after any outage, restart or manual change. Under the
- * "report" policy, memberships nobody granted in the portal are reported, not revoked; "remediate" revokes them.
+ * "report" policy, memberships nobody granted in the portal are reported, not revoked, and the live account of a
+ * person who had left before Gatehouse saw it is reported (and reviewed), not disabled; "remediate" acts on both.
  *
  * That re-plan never disables or deletes the account of an active person linked to it (an account Gatehouse did not
  * create is not removed because nothing in Gatehouse grants it), and it passes the mass-change guard: a plan
  * removing too much is held (held_runs) until an admin releases it.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { uuidArray, type Queryable } from "@/db/client";
+import { rowsOf, uuidArray, type Queryable } from "@/db/client";
 import { accountEntitlements, accounts, applications, entitlements, grants, operations, people, type Application } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import type { Connector, TargetAccount, TargetEntitlement } from "@/lib/domain/connector";
@@ -310,23 +311,35 @@ export async function reconcileApplication(db: Queryable, app: Application, conn
 }
 
 /**
- * Which of the re-plan's operations reconciliation keeps: this application's only; under "report", revokes only of
- * what was decided in the portal (a grant revoked/expired there), never of memberships the portal never granted
- * (those are reported as unexpected_membership until removed or accepted). "remediate" revokes them.
+ * Which of the re-plan's operations reconciliation keeps: this application's only. "remediate" keeps them all.
+ * Under "report" nothing nobody decided is taken away: revokes only of what was decided in the portal (a grant
+ * revoked or expired there), never of memberships the portal never granted nor of active (adopted) grants; disables
+ * and deletes only of accounts Gatehouse already decided to disable (an earlier disable or delete operation: a
+ * dead-lettered leaver's disable converges), never of an account first seen live for a person who had already left
+ * (a leaver found at onboarding is a "leaver with a live account" finding and a review item, not an automatic disable).
  */
 async function reconcileScope(tx: Queryable, app: Application): Promise<(op: PlannedOperation) => boolean> {
+  if (app.reconcilePolicy === "remediate") return (op) => op.applicationId === app.id;
   const decided = new Set(
-    app.reconcilePolicy === "remediate"
-      ? []
-      : (
-          await tx
-            .selectDistinct({ personId: grants.personId, entitlementId: grants.entitlementId })
-            .from(grants)
-            .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
-            .where(eq(entitlements.applicationId, app.id))
-        ).map((g) => `${g.personId}|${g.entitlementId}`),
+    (
+      await tx
+        .selectDistinct({ personId: grants.personId, entitlementId: grants.entitlementId })
+        .from(grants)
+        .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
+        .where(and(eq(entitlements.applicationId, app.id), sql`${grants.status} <> 'active'`))
+    ).map((g) => `${g.personId}|${g.entitlementId}`),
   );
-  return (op) => op.applicationId === app.id && (app.reconcilePolicy === "remediate" || op.kind !== "revoke" || decided.has(`${op.personId}|${op.entitlementId}`));
+  const disabledBefore = new Set(
+    rowsOf<{ account_id: string }>(
+      await tx.execute(sql`SELECT DISTINCT account_id FROM operations WHERE application_id = ${app.id} AND account_id IS NOT NULL AND kind IN ('disable', 'delete')`),
+    ).map((r) => r.account_id),
+  );
+  return (op) => {
+    if (op.applicationId !== app.id) return false;
+    if (op.kind === "revoke") return decided.has(`${op.personId}|${op.entitlementId}`);
+    if (op.kind === "disable" || op.kind === "delete") return op.accountId !== null && disabledBefore.has(op.accountId);
+    return true;
+  };
 }
 
 /** Release of a held remediation (guard/release.ts): plan the stored people now, with the guard off. */
