@@ -14,7 +14,7 @@ import { listFindings, markFindingException } from "./list-findings";
 import { cancelMining, getMiningJob, startMining, type MiningResult } from "./mine-organisation";
 
 type Planted = { kind: string; personId: string | null; entitlementIds: string[] };
-const NOW = new Date();
+const NOW = new Date("2026-06-15T09:00:00Z"); // injected: the seed and every finding use it (no dependence on the day the test runs)
 
 describe("role mining and findings over a seeded organisation", () => {
   let t: TestDb;
