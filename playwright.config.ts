@@ -70,7 +70,7 @@ export default defineConfig({
     ? {
         command: "node scripts/e2e-server.mjs",
         url: `${baseURL}/api/health`,
-        timeout: 240_000,
+        timeout: 600_000, // seeding and start-up; npm test builds before Playwright starts
         reuseExistingServer: !CI,
         stdout: "pipe",
         stderr: "pipe",

@@ -104,10 +104,16 @@ function run(name, args, { env, logFile } = {}) {
   });
 }
 
+// `--build-only`: step 2 alone, then exit (npm test builds before Playwright starts, so a slow build on a busy
+// machine is not cut short by the web server's start-up timeout).
+const buildOnly = process.argv.includes("--build-only");
+
 // ---------- 1. fresh data dir ----------
 fs.mkdirSync(tmp, { recursive: true });
-fs.rmSync(dataDir, { recursive: true, force: true });
-fs.mkdirSync(dataDir, { recursive: true });
+if (!buildOnly) {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+}
 
 // ---------- 2. build when stale ----------
 const sourceRoots = ["app", "components", "lib", "db", "next.config.js", "package.json", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
@@ -157,6 +163,7 @@ async function main() {
   } else {
     log("build is up to date (E2E_BUILD=1 forces one)");
   }
+  if (buildOnly) return;
 
   // ---------- 3. seed ----------
   {
@@ -224,7 +231,9 @@ async function main() {
   log(`portal starting at ${origin} (set up in ${secs(started)})`);
 }
 
-main().catch((err) => {
+main().then(() => {
+  if (buildOnly) process.exit(0);
+}).catch((err) => {
   console.error(`[e2e-server] ${err instanceof Error ? err.message : String(err)}`);
   void shutdown(1);
 });

@@ -52,6 +52,12 @@ function vitest(project, { label = project, shiftDays = 0, paths = [] } = {}) {
 function e2e() {
   const out = path.join(tmp, "e2e-results.json");
   fs.rmSync(out, { force: true });
+  // Build first, outside Playwright's web-server start-up timeout (a busy 2-core machine can need > 4 min).
+  const b = spawnSync(process.execPath, [path.join(root, "scripts/e2e-server.mjs"), "--build-only"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (b.status !== 0) {
+    results.push({ suite: "e2e", passed: 0, failed: 1, skipped: 0 });
+    return;
+  }
   const r = spawnSync(process.execPath, [path.join(root, "node_modules/@playwright/test/cli.js"), "test"], {
     cwd: root,
     stdio: "inherit",
