@@ -90,6 +90,9 @@ export function useLivePreview(url: string, body: unknown, enabled: boolean, del
     retry: false,
     staleTime: 0,
     placeholderData: keepPreviousData,
+    // Counted on a change of scope or on demand only (each count builds the whole campaign in memory).
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
     gcTime: 60_000,
   });
   const current = enabled && settled === key && !q.isFetching && !q.isPlaceholderData && !q.error && q.data ? q.data : null;
