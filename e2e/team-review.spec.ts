@@ -6,7 +6,7 @@
  * and the launched campaign holds the same count. (Seeded organisation: 400 people, seed 7.)
  */
 import type { Locator } from "@playwright/test";
-import { expect, Nav, test } from "./fixtures";
+import { expect, Nav, test, waitForHydration } from "./fixtures";
 
 const countIn = (text: string) => Number((text.match(/\((\d+) items\)/) ?? [])[1]);
 
@@ -42,6 +42,7 @@ test("a manager previews, launches and decides a review of their team; a forged 
   const panel = manager.getByRole("region", { name: "Review my team" });
   const form = panel.getByRole("form", { name: "Team review" });
   const name = `E2E team review ${Date.now()}`;
+  await waitForHydration(form.getByRole("button", { name: "Preview" }));
   await form.getByLabel("Name (optional)").fill(name);
   await form.getByRole("button", { name: "Preview" }).click();
 
@@ -99,6 +100,7 @@ test("the admin's new-campaign form previews the scope per application and revie
   await admin.goto("/reviews");
   const form = admin.getByRole("form", { name: "New campaign" });
   const name = `E2E previewed campaign ${Date.now()}`;
+  await waitForHydration(form.getByLabel("Name"));
   await form.getByLabel("Name").fill(name);
   await form.getByLabel("Reviewers").selectOption("app_owner");
   const appName = "GitHub";

@@ -7,7 +7,7 @@
  * as a form action: React 19 resets forms after an action).
  */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, reviewKeys } from "./keys";
 import { ScopePreviewTables, useLivePreview } from "./scope-preview";
 
@@ -44,18 +44,27 @@ export function NewCampaignForm({ applications }: { applications: Array<{ id: st
     onSettled: () => qc.invalidateQueries({ queryKey: reviewKeys.campaigns }),
   });
   const defaultDue = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-  const onChange = (e: FormEvent<HTMLFormElement>) => {
+  const formRef = useRef<HTMLFormElement>(null);
+  const sync = (form: HTMLFormElement) => {
     setTouched(true);
-    const next = previewBodyOf(e.currentTarget);
-    if (JSON.stringify(next) !== JSON.stringify(body)) setBody(next);
+    const next = previewBodyOf(form);
+    setBody((prev) => (JSON.stringify(next) === JSON.stringify(prev) ? prev : next));
   };
+  const onChange = (e: FormEvent<HTMLFormElement>) => sync(e.currentTarget);
+  // Fields filled before the page became interactive raised no change event: count what the form holds now.
+  useEffect(() => {
+    const f = formRef.current;
+    if (f && String(new FormData(f).get("name") ?? "") !== "") sync(f);
+  }, []);
   const p = live.current;
   const total = p ? p.totals.items + p.totals.orphans : 0;
   return (
     <form
+      ref={formRef}
       aria-label="New campaign"
       className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2"
       onChange={onChange}
+      onFocus={(e) => sync(e.currentTarget)}
       onSubmit={(e) => {
         e.preventDefault();
         if (!p) return;
