@@ -8,6 +8,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ExistingAccessPreview } from "@/lib/services/reviews/existing-access";
 import { api, reviewKeys } from "./keys";
+import { ScopePreviewTables } from "./scope-preview";
 
 export function ExistingAccessPanel() {
   const qc = useQueryClient();
@@ -24,7 +25,7 @@ export function ExistingAccessPanel() {
     mutationFn: (p: ExistingAccessPreview) =>
       api<{ campaignId: string; name: string }>("/api/v1/reviews/existing-access", {
         method: "POST",
-        body: { reviewerKind: p.reviewerKind, dueAt: due, expected: { items: p.totals.items, orphans: p.totals.orphans } },
+        body: { reviewerKind: p.reviewerKind, dueAt: due, expected: { items: p.totals.items, orphans: p.totals.orphans, token: p.token } },
       }),
     onSuccess: (r) => { setMsg({ ok: true, text: `Launched "${r.name}"; items are being generated.` }); setPreview(null); },
     onError: (e) => setMsg({ ok: false, text: (e as Error).message }),
@@ -51,21 +52,8 @@ export function ExistingAccessPanel() {
         </button>
       </div>
       {preview && (
-        <div className="space-y-3" aria-label="Scope preview">
-          <p role="status">
-            <strong>{preview.totals.items}</strong> access items ({preview.totals.adopted} adopted) and <strong>{preview.totals.orphans}</strong> orphan account
-            {preview.totals.orphans === 1 ? "" : "s"} would be reviewed.
-          </p>
-          <div className="grid gap-4 md:grid-cols-2">
-            <table className="w-full border border-slate-200" aria-label="Items per application">
-              <thead className="bg-slate-50 text-left text-slate-600"><tr><th className="p-1.5">Application</th><th className="p-1.5">Access items</th><th className="p-1.5">Adopted</th><th className="p-1.5">Orphan accounts</th></tr></thead>
-              <tbody>{preview.byApplication.map((a) => <tr key={a.applicationId} className="border-t border-slate-100"><td className="p-1.5">{a.name}</td><td className="p-1.5">{a.items}</td><td className="p-1.5">{a.adopted}</td><td className="p-1.5">{a.orphans}</td></tr>)}</tbody>
-            </table>
-            <table className="w-full border border-slate-200" aria-label="Items per reviewer">
-              <thead className="bg-slate-50 text-left text-slate-600"><tr><th className="p-1.5">Reviewer</th><th className="p-1.5">Access items</th><th className="p-1.5">Orphan accounts</th></tr></thead>
-              <tbody>{preview.byReviewer.map((r) => <tr key={r.reviewerId ?? "-"} className="border-t border-slate-100"><td className="p-1.5">{r.name}</td><td className="p-1.5">{r.items}</td><td className="p-1.5">{r.orphans}</td></tr>)}</tbody>
-            </table>
-          </div>
+        <div className="space-y-3">
+          <ScopePreviewTables preview={preview} />
           <button type="button" disabled={launch.isPending || total === 0} onClick={() => launch.mutate(preview)} className="rounded-md bg-emerald-700 px-4 py-2 font-medium text-white hover:bg-emerald-800 disabled:opacity-60">
             {launch.isPending ? "Launching…" : `Launch the campaign (${total} items)`}
           </button>

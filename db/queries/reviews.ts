@@ -2,12 +2,13 @@
  * Reads for access reviews. Generation loads everything it needs in a handful of bulk queries (no per-item
  * query, whatever the campaign size); reviewer reads always carry `reviewer_id = actor` in the WHERE clause.
  */
-import { and, asc, eq, gte, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Queryable } from "@/db/client";
 import {
   accessRequestItems, accessRequests, accounts, applicationOwners, applications, approvalSteps, auditEvents, entitlements, grants, jobs, operations, orphanReviewItems, people,
   portalRoleAssignments, reviewItems, roleEntitlements, sodPolicies, sodPolicyEntitlements, type CampaignScope,
 } from "@/db/schema";
+import { inReportingLine } from "./people";
 import { activeBirthrightRules } from "./rules";
 
 /** Active grants a campaign's scope selects, with what triage and reviewer resolution need. */
@@ -23,6 +24,12 @@ export async function scopeGrants(db: Queryable, scope: CampaignScope, grantIds?
   }
   if (scope.privilegedOnly) where.push(eq(entitlements.privileged, true));
   if (scope.changedSince) where.push(gte(grants.grantedAt, new Date(scope.changedSince)));
+  if (scope.team) {
+    // Ownership in SQL: only people below the manager (never the manager), whatever personIds says.
+    const t = scope.team;
+    where.push(t.indirect ? inReportingLine(t.managerId) : eq(people.managerId, t.managerId), ne(people.id, t.managerId));
+    if (t.personIds) where.push(inArray(people.id, t.personIds.length ? t.personIds : ["00000000-0000-0000-0000-000000000000"]));
+  }
   return db
     .select({
       grantId: grants.id, personId: grants.personId, entitlementId: grants.entitlementId, source: grants.source, grantedAt: grants.grantedAt, grantedById: grants.grantedById,
@@ -57,9 +64,13 @@ export async function organisationFacts(db: Queryable) {
   return { persons, held, rules, roleEnts, sod, owners };
 }
 
-/** Campaigns with progress (all of them: for admins). */
-export async function campaignsWithProgress(db: Queryable, reviewerId?: string) {
+/**
+ * Campaigns with progress (all of them: for admins); with `reviewerId`, the reviewer's own items only; with
+ * `teamOf`, the team reviews that manager started (every item counted, generating ones included).
+ */
+export async function campaignsWithProgress(db: Queryable, reviewerId?: string, teamOf?: string) {
   const mine = reviewerId ? sql`AND ri.reviewer_id = ${reviewerId}` : sql``;
+  const team = teamOf ? sql`WHERE c.created_by_id = ${teamOf} AND c.scope->'team' IS NOT NULL` : sql``;
   const mineO = reviewerId ? sql`AND o.reviewer_id = ${reviewerId}` : sql``;
   const r = await db.execute(sql`
     SELECT c.id, c.name, c.status, c.reviewer_kind AS "reviewerKind", c.due_at AS "dueAt", c.default_decision AS "defaultDecision", c.created_at AS "createdAt",
@@ -70,6 +81,7 @@ export async function campaignsWithProgress(db: Queryable, reviewerId?: string) 
       (SELECT row_to_json(j) FROM (SELECT j.id, j.status, j.done, j.total, j.message FROM jobs j
         WHERE j.kind = 'review.generate' AND j.input->>'campaignId' = c.id::text ORDER BY j.created_at DESC LIMIT 1) j) AS job
     FROM review_campaigns c LEFT JOIN review_items ri ON ri.campaign_id = c.id ${mine}
+    ${team}
     GROUP BY c.id
     ${reviewerId ? sql`HAVING count(ri.id) > 0 OR EXISTS (SELECT 1 FROM orphan_review_items o WHERE o.campaign_id = c.id ${mineO})` : sql``}
     ORDER BY c.created_at DESC

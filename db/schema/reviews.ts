@@ -19,6 +19,12 @@ export type CampaignScope = {
    * yes for application-owner campaigns, no otherwise.
    */
   orphanAccounts?: boolean;
+  /**
+   * A manager's team review (lib/services/reviews/team-review.ts): only the access of people below `managerId`
+   * (direct reports, or the whole reporting line when `indirect`), optionally only `personIds` among them; the
+   * manager reviews every item. Never the manager's own access. Set by the server from the signed-in manager.
+   */
+  team?: { managerId: string; indirect?: boolean; personIds?: string[] };
 };
 
 export const reviewCampaigns = pgTable("review_campaigns", {

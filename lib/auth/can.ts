@@ -48,6 +48,7 @@ export type Action =
   | "analytics.run"
   | "review.view"
   | "review.manage"
+  | "review.team"
   | "review.decide"
   | "review.evidence"
   | "agent.create"
@@ -142,6 +143,12 @@ export function can(actor: Actor | null | undefined, action: Action, resource: R
       return !has(actor, "hr_source") || has(actor, "admin");
     case "review.manage":
       return has(actor, "admin");
+    case "review.team":
+      // A manager reviews their own team (who is in it is checked in SQL by the service); read-only roles,
+      // agents and machine callers do not start reviews.
+      if (actor.agent || has(actor, "hr_source")) return false;
+      if (has(actor, "auditor") && !has(actor, "admin")) return false;
+      return has(actor, "manager");
     case "review.evidence":
       return has(actor, "admin") || has(actor, "auditor");
     case "review.decide":

@@ -114,7 +114,8 @@ describe("no input gives a 500", () => {
       [URN.enterprise]: fc.record({ employeeNumber: plain(), department: plain(), manager: fc.record({ value: value() }) }, { requiredKeys: [] }) }, { requiredKeys: ["schemas", "userName"] }),
     scimPatch: fc.record({ schemas: fc.constant([URN.patchOp]), Operations: fc.array(fc.record({ op: fc.constantFrom("replace", "add", "remove", "Replace", "bogus"), path: fc.option(fc.oneof(plain(), fc.constantFrom("userName", "title", "active", "name.givenName", `${URN.enterprise}:manager`, 'emails[type eq "work"].value', "x-location"))), value: fc.oneof(plain(), email(), nastyJson()) }), { minLength: 1, maxLength: 3 }) }),
     search: fc.record({ schemas: fc.constant([URN.searchRequest]), filter: filter(), startIndex: nastyJson(), count: nastyJson(), sortBy: plain() }, { requiredKeys: ["schemas"] }),
-    campaign: fc.record({ name: plain(), dueAt: dateish(), scope: fc.oneof({ arbitrary: nastyJson(), weight: 1 }, { arbitrary: fc.record({ applicationIds: fc.array(value(), { maxLength: 2 }), changedSince: dateish(), departments: fc.array(plain(), { maxLength: 2 }) }, { requiredKeys: [] }), weight: 3 }), reviewerKind: fc.constantFrom("manager", "app_owner", "group", "x"), launch: fc.boolean(), defaultDecision: fc.constantFrom("keep", "revoke", "recommendation", "x") }, { requiredKeys: ["name", "dueAt"] }),
+    campaign: fc.record({ name: plain(), dueAt: dateish(), scope: fc.oneof({ arbitrary: nastyJson(), weight: 1 }, { arbitrary: fc.record({ applicationIds: fc.array(value(), { maxLength: 2 }), changedSince: dateish(), departments: fc.array(plain(), { maxLength: 2 }) }, { requiredKeys: [] }), weight: 3 }), reviewerKind: fc.constantFrom("manager", "app_owner", "group", "x"), launch: fc.boolean(), defaultDecision: fc.constantFrom("keep", "revoke", "recommendation", "x"), expected: fc.oneof(nastyJson(), fc.record({ items: fc.nat(), orphans: fc.nat(), token: plain() })) }, { requiredKeys: ["name", "dueAt"] }),
+    team: fc.record({ indirect: fc.oneof(fc.boolean(), nastyJson()), personIds: fc.array(value(), { maxLength: 2 }), applicationIds: fc.array(value(), { maxLength: 2 }), dueAt: dateish(), name: plain(), defaultDecision: fc.constantFrom("keep", "revoke", "x"), expected: fc.oneof(nastyJson(), fc.record({ items: fc.nat(), orphans: fc.nat(), token: plain() })) }, { requiredKeys: [] }),
     decision: fc.record({ itemId: value(), decision: fc.constantFrom("keep", "revoke", "x"), comment: plain(), confirm: fc.boolean(), expectedCount: nastyJson(), mode: fc.constantFrom("off", "shadow", "on", "x") }, { requiredKeys: [] }),
     items: fc.record({ addGrantIds: fc.array(value(), { maxLength: 2 }), removeItemIds: fc.array(value(), { maxLength: 2 }), extendTo: dateish(), reassign: fc.record({ itemIds: fc.array(value(), { maxLength: 2 }), reviewerId: value() }) }, { requiredKeys: [] }),
     webhook: fc.record({ events: fc.array(fc.record({ person: fc.record({ employeeId: fc.oneof(plain(), fc.constantFrom("W1", "W2")), givenName: plain(), familyName: plain(), email: email(), department: plain(), title: plain(),
@@ -128,7 +129,8 @@ describe("no input gives a 500", () => {
     if (route === "/api/hr/events") return "webhook";
     if (/scim\/v2/.test(route)) return method === "PATCH" ? "scimPatch" : method === "GET" ? "search" : "scimUser";
     if (/\/items$/.test(route)) return "items";
-    if (route === "/api/v1/reviews") return "campaign";
+    if (route === "/api/v1/reviews" || route === "/api/v1/reviews/preview") return "campaign";
+    if (route.startsWith("/api/v1/reviews/team")) return "team";
     return "decision";
   };
 

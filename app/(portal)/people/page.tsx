@@ -3,6 +3,7 @@ import { Badge, label, statusTone } from "@/components/ui/badge";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Pagination } from "@/components/ui/pagination";
 import { distinctPeopleValues } from "@/db/queries/people";
+import { can } from "@/lib/auth/can";
 import { pageCtx } from "@/lib/services/ctx";
 import { searchPeople } from "@/lib/services/people/search-people";
 import { runForPage } from "@/lib/services/run";
@@ -22,7 +23,11 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
   const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
   return (
     <>
-      <PageHeader title="People" subtitle={scope === "everyone" ? "Everyone in the organisation." : "People in your reporting line."} />
+      <PageHeader
+        title="People"
+        subtitle={scope === "everyone" ? "Everyone in the organisation." : "People in your reporting line."}
+        actions={can(ctx.actor, "review.team") ? <a href="/reviews#team-review" className="text-sm text-brand-700 underline">Review my team&apos;s access</a> : undefined}
+      />
       <ParamNotices notices={notices} />
       <form role="search" className="mb-4 flex flex-wrap items-end gap-3" method="get">
         <label className="flex flex-col text-xs font-medium text-slate-600">

@@ -10,7 +10,8 @@
  *
  * Reviewer resolution: manager → the person's manager; app_owner → the application's first owner;
  * entitlement_owner → the entitlement owner, else the application owner; group → one member of the reviewer
- * group, chosen by a stable hash of the person. Nobody reviews their own access: such items (and items with no
+ * group, chosen by a stable hash of the person; a manager's team review (scope.team) → that manager, for every item
+ * (team-review.ts). Nobody reviews their own access: such items (and items with no
  * resolvable reviewer) go to the reviewer's manager, else to the campaign's creator.
  * Orphan accounts (accounts that match no person) of the covered applications become application-owner items of
  * their own (orphans.ts) when the campaign is an application-owner one or its scope says `orphanAccounts`.
@@ -19,7 +20,7 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { insertItemsJson, organisationFacts, scopeGrants } from "@/db/queries/reviews";
-import { jobs, orphanReviewItems, reviewCampaigns, reviewItems, type ReviewCampaign } from "@/db/schema";
+import { jobs, orphanReviewItems, reviewCampaigns, reviewItems, type CampaignScope, type ReviewCampaign } from "@/db/schema";
 import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can } from "@/lib/auth/can";
@@ -60,21 +61,35 @@ export const createCampaignInput = z.object({
   secondStage: z.enum(["none", "security"]).default("none"),
 });
 
-export async function createCampaign({ ctx, input: raw }: { ctx: Ctx; input: unknown }): Promise<ReviewCampaign> {
-  if (!can(ctx.actor, "review.manage")) throw new ForbiddenError();
+export type CampaignInput = z.infer<typeof createCampaignInput>;
+
+/** Parse and check a campaign's settings (the due date against the context's clock); no permission check. */
+export function parseCampaignInput(ctx: Ctx, raw: unknown): CampaignInput {
   const p = createCampaignInput.safeParse(raw);
   if (!p.success) throw new ValidationError(p.error.issues[0]?.message ?? "Invalid campaign", Object.fromEntries(p.error.issues.map((i) => [i.path.join("."), i.message])));
   const input = p.data;
   if (input.dueAt.getTime() <= nowOf(ctx).getTime()) throw new ValidationError("The due date must be in the future.", { dueAt: "Must be in the future" });
   if (input.reviewerKind === "group" && !input.reviewerGroup?.length) throw new ValidationError("Name at least one reviewer for a group review", { reviewerGroup: "Required" });
-  return ctx.db.transaction(async (tx) => {
-    const [c] = await tx
-      .insert(reviewCampaigns)
-      .values({ name: input.name, scope: input.scope, reviewerKind: input.reviewerKind, reviewerGroup: input.reviewerGroup ?? null, dueAt: input.dueAt, defaultDecision: input.defaultDecision, recurrence: input.recurrence, secondStage: input.secondStage, createdById: ctx.actor.personId })
-      .returning();
-    await recordAudit(tx, { actorId: ctx.actor.personId, actorKind: "person", action: "review.campaign_created", targetKind: "review_campaign", targetId: c!.id, data: { ...input, dueAt: input.dueAt.toISOString() } });
-    return c!;
-  });
+  return input;
+}
+
+/**
+ * The draft row and its audit entry, in the caller's transaction. Callers check permission (and, for a team
+ * review, ownership) before; `scope` may carry what only the server sets (scope.team).
+ */
+export async function insertCampaign(tx: Queryable, actorId: string, input: CampaignInput & { scope: CampaignScope }, auditData: Record<string, unknown> = {}): Promise<ReviewCampaign> {
+  const [c] = await tx
+    .insert(reviewCampaigns)
+    .values({ name: input.name, scope: input.scope, reviewerKind: input.reviewerKind, reviewerGroup: input.reviewerGroup ?? null, dueAt: input.dueAt, defaultDecision: input.defaultDecision, recurrence: input.recurrence, secondStage: input.secondStage, createdById: actorId })
+    .returning();
+  await recordAudit(tx, { actorId, actorKind: "person", action: "review.campaign_created", targetKind: "review_campaign", targetId: c!.id, data: { ...input, dueAt: input.dueAt.toISOString(), ...auditData } });
+  return c!;
+}
+
+export async function createCampaign({ ctx, input: raw }: { ctx: Ctx; input: unknown }): Promise<ReviewCampaign> {
+  if (!can(ctx.actor, "review.manage")) throw new ForbiddenError();
+  const input = parseCampaignInput(ctx, raw);
+  return ctx.db.transaction((tx) => insertCampaign(tx, ctx.actor.personId, input));
 }
 
 /**
@@ -85,15 +100,20 @@ export async function launchCampaign({ ctx, input, now = new Date() }: { ctx: Ct
   if (!can(ctx.actor, "review.manage")) throw new ForbiddenError();
   const id = z.string().uuid().safeParse(input.campaignId);
   if (!id.success) throw new NotFoundError("No such campaign.");
-  const jobId = await ctx.db.transaction(async (tx) => {
-    const [c] = await tx.update(reviewCampaigns).set({ status: "generating", startsAt: now }).where(and(eq(reviewCampaigns.id, id.data), eq(reviewCampaigns.status, "draft"))).returning();
+  return startGeneration(ctx.db, ctx.actor.personId, id.data, now);
+}
+
+/** draft → generating with its job (audited), then generation in the background. Callers check permission first. */
+export async function startGeneration(db: Queryable, actorId: string, campaignId: string, now: Date) {
+  const jobId = await db.transaction(async (tx) => {
+    const [c] = await tx.update(reviewCampaigns).set({ status: "generating", startsAt: now }).where(and(eq(reviewCampaigns.id, campaignId), eq(reviewCampaigns.status, "draft"))).returning();
     if (!c) throw new ConflictError("Only a draft campaign can be launched.");
-    const [j] = await tx.insert(jobs).values({ kind: "review.generate", status: "running", input: { campaignId: c.id }, createdById: ctx.actor.personId, startedAt: now, message: "Loading access in scope" }).returning({ id: jobs.id });
-    await recordAudit(tx, { actorId: ctx.actor.personId, actorKind: "person", action: "review.campaign_launched", targetKind: "review_campaign", targetId: c.id, data: { jobId: j!.id } });
+    const [j] = await tx.insert(jobs).values({ kind: "review.generate", status: "running", input: { campaignId: c.id }, createdById: actorId, startedAt: now, message: "Loading access in scope" }).returning({ id: jobs.id });
+    await recordAudit(tx, { actorId, actorKind: "person", action: "review.campaign_launched", targetKind: "review_campaign", targetId: c.id, data: { jobId: j!.id } });
     return j!.id;
   });
-  const done = generateCampaign(ctx.db, id.data, jobId, now).catch(() => undefined);
-  return { campaignId: id.data, jobId, done };
+  const done = generateCampaign(db, campaignId, jobId, now).catch(() => undefined);
+  return { campaignId, jobId, done };
 }
 
 export type BuiltItem = typeof reviewItems.$inferInsert;
@@ -172,12 +192,15 @@ export async function buildItems(db: Queryable, c: ReviewCampaign, now: Date, gr
   const appOwner = new Map<string, string>();
   for (const o of org.owners) if (!appOwner.has(o.applicationId)) appOwner.set(o.applicationId, o.personId);
   const group = c.reviewerGroup ?? [];
+  const team = c.scope?.team;
   const pickGroup = (personId: string) => group[createHash("sha1").update(personId).digest().readUInt32BE(0) % group.length] ?? null;
   const reviewerFor = (g: (typeof scoped)[number]): string | null => {
     const p = personById.get(g.personId);
     let r: string | null = null;
+    // A manager's team review: the manager reviews everything in it (the scope holds only people below them).
+    if (team) r = team.managerId;
     // An agent's or service account's access is reviewed by its sponsor (its manager_id), whatever the campaign kind.
-    if (p && p.kind !== "human") r = p.managerId ?? null;
+    else if (p && p.kind !== "human") r = p.managerId ?? null;
     else if (c.reviewerKind === "manager") r = p?.managerId ?? null;
     else if (c.reviewerKind === "app_owner") r = appOwner.get(g.applicationId) ?? null;
     else if (c.reviewerKind === "entitlement_owner") r = g.entitlementOwnerId ?? appOwner.get(g.applicationId) ?? null;

@@ -28,6 +28,7 @@ function scopeText(s: CampaignScope): string {
   if (s.privilegedOnly) parts.push("privileged access only");
   if (s.changedSince) parts.push(`granted since ${s.changedSince}`);
   if (s.orphanAccounts) parts.push("orphan accounts of the covered applications");
+  if (s.team) parts.push(`team review: ${s.team.indirect ? "everyone below" : "the direct reports of"} manager ${s.team.managerId}${s.team.personIds?.length ? ` (${s.team.personIds.length} chosen: ${s.team.personIds.join(", ")})` : ""}`);
   return parts.length ? parts.join("; ") : "all active access";
 }
 

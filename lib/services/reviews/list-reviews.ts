@@ -1,6 +1,6 @@
 /**
- * listCampaigns: the campaigns the actor reviews (their own items' progress) and, for admins, every campaign
- * with overall progress and the generation job's progress.
+ * listCampaigns: the campaigns the actor reviews (their own items' progress), for admins every campaign with overall
+ * progress and the generation job's progress, and for managers the team reviews they started.
  * getReviewerView: one campaign as its reviewer sees it: only their items (reviewer_id = actor in SQL), grouped by
  * person with the triage summary sentence first, and for revoked items the provisioning receipt.
  */
@@ -16,11 +16,14 @@ import { reviewerOrphans, type OrphanView } from "./orphans";
 
 export async function listCampaigns({ ctx }: { ctx: Ctx }) {
   if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
-  const [mine, all] = await Promise.all([
+  const canTeam = can(ctx.actor, "review.team");
+  const [mine, all, team] = await Promise.all([
     campaignsWithProgress(ctx.db, ctx.actor.personId),
     can(ctx.actor, "review.manage") || can(ctx.actor, "review.evidence") ? campaignsWithProgress(ctx.db) : Promise.resolve(null),
+    // Team reviews the manager started, generating ones included (ownership: created_by_id = actor, in SQL).
+    canTeam ? campaignsWithProgress(ctx.db, undefined, ctx.actor.personId) : Promise.resolve(null),
   ]);
-  return { mine, all, canManage: can(ctx.actor, "review.manage"), canExport: can(ctx.actor, "review.evidence") };
+  return { mine, all, team, canManage: can(ctx.actor, "review.manage"), canExport: can(ctx.actor, "review.evidence"), canStartTeam: canTeam };
 }
 
 export type ReviewerItem = {
