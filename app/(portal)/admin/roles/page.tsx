@@ -4,19 +4,25 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { pageCtx } from "@/lib/services/ctx";
 import { runForPage } from "@/lib/services/run";
 import { listRoleTemplates } from "@/lib/services/roles/preview-change-reads";
+import { Pagination } from "@/components/ui/pagination";
+import { ParamNotices } from "@/components/ui/param-notices";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { rolesParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Roles and rules" };
 
-export default async function RolesPage() {
+export default async function RolesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
-  const res = await runForPage(() => listRoleTemplates({ ctx }));
-  const rows = res;
+  const { values: sp, notices } = rolesParams(await searchParams);
+  const res = await runForPage(() => listRoleTemplates({ ctx, input: { page: sp.page, pageSize: sp.pageSize } }));
+  const rows = res.rows;
   return (
     <>
       <PageHeader
         title="Roles and birthright rules"
         subtitle="Role templates (drafts included) and the attribute rules that give them. Every change shows its blast radius before it is applied."
       />
+      <ParamNotices notices={notices} />
       {rows.length === 0 ? (
         <EmptyState title="No role templates">Mine roles from access data, or create templates, to see them here.</EmptyState>
       ) : (
@@ -51,6 +57,7 @@ export default async function RolesPage() {
           </table>
         </div>
       )}
+      {res.total > 0 && <Pagination page={res.page} pageSize={res.pageSize} total={res.total} params={{ pageSize: sp.pageSize === 25 ? undefined : String(sp.pageSize) }} basePath="/admin/roles" />}
     </>
   );
 }
