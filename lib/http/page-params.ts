@@ -13,7 +13,7 @@ export const ACCOUNT_STATUSES = ["pending", "active", "disabled", "deleted"] as 
 export const LIFECYCLE_KINDS = ["joiner", "pre_hire", "mover", "leaver", "leave_start", "leave_end", "rehire"] as const;
 
 export const applicationsParams = (sp: RawSearchParams) =>
-  readSearchParams(sp, { q: textParam(100, "search"), page: pageParam(), pageSize: intParam({ min: 5, max: 100, def: 50, label: "page size" }) });
+  readSearchParams(sp, { q: textParam(100, "search"), page: pageParam(), pageSize: intParam({ min: 5, max: 100, def: 25, label: "page size" }) });
 
 export const rolesParams = (sp: RawSearchParams) => readSearchParams(sp, { page: pageParam(), pageSize: intParam({ min: 5, max: 100, def: 25, label: "page size" }) });
 
