@@ -39,8 +39,10 @@ export async function applicationsPage(db: Queryable, opts: { q?: string; page: 
     db
       .select({
         ...applicationPublicColumns,
-        activeAccounts: sql<number>`(SELECT count(*)::int FROM accounts a WHERE a.application_id = ${applications.id} AND a.status = 'active')`,
-        entitlementCount: sql<number>`(SELECT count(*)::int FROM entitlements e WHERE e.application_id = ${applications.id} AND e.removed_at IS NULL)`,
+        // Spelled out: drizzle leaves the table off a column of a one-table select, which inside these subqueries
+        // would name the subquery's own "id".
+        activeAccounts: sql<number>`(SELECT count(*)::int FROM accounts a WHERE a.application_id = "applications"."id" AND a.status = 'active')`,
+        entitlementCount: sql<number>`(SELECT count(*)::int FROM entitlements e WHERE e.application_id = "applications"."id" AND e.removed_at IS NULL)`,
       })
       .from(applications)
       .where(where)
