@@ -19,7 +19,11 @@ export type CachedRow<F> = { personId: string; entitlementIds: string[]; finding
 export async function findingsCacheFresh(db: Queryable, kind: CachedKind): Promise<boolean> {
   const [r] = rowsOf<{ fresh: boolean }>(
     await db.execute(sql`
-      SELECT NOT EXISTS (SELECT 1 FROM findings_input_changes c WHERE NOT pg_visible_in_snapshot(c.xid, f.snapshot)) AS fresh
+      SELECT NOT EXISTS (
+        -- Ids below the snapshot's xmin are all visible in it: only the primary key range above can be news (rows
+        -- other caches still need stay behind, below it).
+        SELECT 1 FROM findings_input_changes c WHERE c.xid >= pg_snapshot_xmin(f.snapshot) AND NOT pg_visible_in_snapshot(c.xid, f.snapshot)
+      ) AS fresh
       FROM findings_cache f WHERE f.kind = ${kind}`),
   );
   return r?.fresh === true;
