@@ -15,7 +15,8 @@ export const LIFECYCLE_KINDS = ["joiner", "pre_hire", "mover", "leaver", "leave_
 export const applicationsParams = (sp: RawSearchParams) =>
   readSearchParams(sp, { q: textParam(100, "search"), page: pageParam(), pageSize: intParam({ min: 5, max: 100, def: 25, label: "page size" }) });
 
-export const rolesParams = (sp: RawSearchParams) => readSearchParams(sp, { page: pageParam(), pageSize: intParam({ min: 5, max: 100, def: 25, label: "page size" }) });
+export const rolesParams = (sp: RawSearchParams) =>
+  readSearchParams(sp, { q: textParam(100, "search"), page: pageParam(), pageSize: intParam({ min: 5, max: 100, def: 50, label: "page size" }) });
 
 export const applicationParams = (sp: RawSearchParams) =>
   readSearchParams(sp, { page: pageParam(), status: enumParam(ACCOUNT_STATUSES, "account status") });

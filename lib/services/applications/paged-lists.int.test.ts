@@ -68,7 +68,14 @@ for (const driver of testDrivers()) {
       const past = await listRoleTemplates({ ctx: ctx(), input: { pageSize: 5, page: first.pages + 1 } });
       expect(past.rows).toEqual([]);
       expect(past.total).toBe(want.length);
-      for (const bad of [{ page: -1 }, { pageSize: 0 }, { page: "two" }]) await expect(listRoleTemplates({ ctx: ctx(), input: bad })).rejects.toBeInstanceOf(ValidationError);
+      const named = await t.db.execute(sql`SELECT name FROM role_templates ORDER BY name LIMIT 1`);
+      const name = rowsOf<{ name: string }>(named)[0]!.name;
+      const found = await listRoleTemplates({ ctx: ctx(), input: { q: name.slice(1, 6).toUpperCase() } });
+      expect(found.rows.map((r) => r.name)).toContain(name);
+      expect(found.total).toBe(found.rows.length);
+      expect(found.rows.every((r) => `${r.name} ${r.key}`.toLowerCase().includes(name.slice(1, 6).toLowerCase()))).toBe(true);
+      expect((await listRoleTemplates({ ctx: ctx(), input: { q: "%_" } })).total).toBe(0); // wildcards are literal
+      for (const bad of [{ page: -1 }, { pageSize: 0 }, { page: "two" }, { q: "a\u0000b" }]) await expect(listRoleTemplates({ ctx: ctx(), input: bad })).rejects.toBeInstanceOf(ValidationError);
     });
   });
 }

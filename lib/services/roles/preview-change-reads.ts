@@ -12,6 +12,7 @@ import { sql } from "drizzle-orm";
 import { can } from "@/lib/auth/can";
 import type { Condition } from "@/lib/domain/policy";
 import { z } from "zod";
+import { text } from "@/lib/validation";
 import { ForbiddenError, NotFoundError, ValidationError, validationErrorOf } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 import { rowsOf } from "@/db/client";
@@ -50,12 +51,14 @@ export function conditionText(conditions: Condition[]): string {
 export type RoleTemplateRow = { id: string; key: string; name: string; status: string; origin: string; entitlements: number; rules: number; enabledRules: number; holders: number; updatedAt: string };
 
 export const listRoleTemplatesInput = z.object({
+  q: text(100).trim().optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 /**
- * One page of role templates (drafts first, then published, then the rest; by name), with the total. Counts are
+ * One page of role templates (drafts first, then published, then the rest; by name), optionally those whose name or
+ * key contains `q`, with the total. Counts are
  * read for the page's templates only: "people given it" walks each of them in grants_active_role_holders_idx
  * (index-only, in person order, no sort) and leaves out the holders who have left.
  */
@@ -64,10 +67,12 @@ export async function listRoleTemplates({ ctx, input }: { ctx: Ctx; input?: unkn
   const p = listRoleTemplatesInput.safeParse(input ?? {});
   if (!p.success) throw validationErrorOf(p.error, "Invalid page: ");
   const { page, pageSize } = p.data;
+  const q = p.data.q ? `%${p.data.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
+  const match = q ? sql`WHERE t.name ILIKE ${q} OR t.key ILIKE ${q}` : sql``;
   const [rows, total] = await Promise.all([
     ctx.db.execute(sql`
       WITH page AS (
-        SELECT t.id, t.key, t.name, t.status, t.origin, t.updated_at FROM role_templates t
+        SELECT t.id, t.key, t.name, t.status, t.origin, t.updated_at FROM role_templates t ${match}
         ORDER BY CASE t.status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END, t.name, t.id
         LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
       )
@@ -81,7 +86,7 @@ export async function listRoleTemplates({ ctx, input }: { ctx: Ctx; input?: unkn
          WHERE h.person_id NOT IN (SELECT p.id FROM people p WHERE p.status = 'terminated')) AS holders
       FROM page t
       ORDER BY CASE t.status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END, t.name, t.id`),
-    ctx.db.execute(sql`SELECT count(*)::int AS n FROM role_templates`),
+    ctx.db.execute(sql`SELECT count(*)::int AS n FROM role_templates t ${match}`),
   ]);
   const n = Number(rowsOf<{ n: number }>(total)[0]?.n ?? 0);
   return {
