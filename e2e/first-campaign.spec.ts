@@ -14,7 +14,7 @@ test("admin launches 'Review all existing access' → the application owner disa
   const admin = await signedIn("admin");
 
   // Reconcile GitHub now (the worker also does on its schedule): its orphan account is an open finding.
-  await admin.goto("/applications");
+  await admin.goto("/applications?q=GitHub"); // the list is paged: search finds it on any page
   await admin.getByRole("link", { name: "GitHub", exact: true }).first().click();
   await admin.getByRole("button", { name: "Sync now" }).click();
   await expect(admin.getByRole("status").filter({ hasText: /^Synced: \d+ accounts/ })).toBeVisible({ timeout: 90_000 });

@@ -8,6 +8,8 @@ import type { Persona } from "./fixtures";
 export const badParameterPages = [
   "/applications?q=a&q=b", "/people?status=bogus&page=0&pageSize=1000", "/people?q=%00x", "/operations?status=bogus",
   "/analytics/findings?days=99999&kind=nope", "/lifecycle?view=x&page=-3", "/requests/new?beneficiaryId=nope&q=%ED%A0%80",
+  // Issue 13: the paged lists (past the last page, out-of-range and non-numeric paging).
+  "/applications?page=-1&pageSize=1000", "/admin/roles?page=abc&pageSize=0", "/analytics/findings?kind=drift&page=99999",
 ];
 
 /** Every list page of the portal (detail pages are found by following links from these). */
@@ -27,9 +29,9 @@ export const pages = [
 
 const readers = [
   "/audit", "/audit?actor=system&from=2026-02-30&page=0", "/lifecycle", "/operations", "/incidents", "/analytics/access-report", "/analytics/roles", "/analytics/findings", "/admin/risk", "/admin/routing", "/requests/insights",
-  "/operations?status=bogus", "/analytics/findings?days=99999&kind=nope", "/lifecycle?view=x&page=-3",
+  "/operations?status=bogus", "/analytics/findings?days=99999&kind=nope", "/lifecycle?view=x&page=-3", "/analytics/findings?kind=drift&page=99999",
 ];
-const adminsOnly = ["/admin/roles", "/admin/systems", "/admin/systems/new", "/admin/hr-import", "/admin/scim-tokens", "/admin/outbox", "/admin/portal-roles", "/admin/sod", "/admin/held-runs"];
+const adminsOnly = ["/admin/roles", "/admin/roles?page=abc&pageSize=0", "/admin/systems", "/admin/systems/new", "/admin/hr-import", "/admin/scim-tokens", "/admin/outbox", "/admin/portal-roles", "/admin/sod", "/admin/held-runs"];
 
 /** The status the server answers a persona's request for a page with. */
 export function expectedStatus(persona: Persona, path: string): 200 | 403 {

@@ -17,7 +17,7 @@ test("the removal preview counts the people given the template itself, as applyi
   test.setTimeout(180_000);
   const page = await signedIn("admin");
   const list = new RolesListPage(page);
-  await list.goto();
+  await list.goto(TEMPLATE);
   const holders = await list.peopleGivenIt(TEMPLATE);
   expect(holders, "People given it counts the template's holders (rule-backed and template-backed grants)").toBeGreaterThan(0);
   const editor = await list.open(TEMPLATE);
@@ -39,7 +39,7 @@ test("preview adding an entitlement, then Add: the previewed entitlement is appl
   test.setTimeout(240_000);
   const page = await signedIn("admin");
   const list = new RolesListPage(page);
-  await list.goto();
+  await list.goto(TEMPLATE);
   const editor: RoleEditorPage = await list.open(TEMPLATE);
   const add = editor.addForm();
   const picker = editor.picker();
@@ -66,7 +66,7 @@ test("a condition naming an unknown attribute is refused with the closest name; 
   test.setTimeout(180_000);
   const page = await signedIn("admin");
   const list = new RolesListPage(page);
-  await list.goto();
+  await list.goto(TEMPLATE);
   const editor = await list.open(TEMPLATE);
   const form = editor.conditionsForm();
   const box = form.form.getByLabel("Conditions");

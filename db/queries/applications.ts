@@ -29,6 +29,31 @@ export async function listApplications(db: Queryable, q?: string) {
   return rows.map((r) => ({ ...r, activeAccounts: Number(r.activeAccounts), entitlementCount: Number(r.entitlementCount) }));
 }
 
+/**
+ * One page of applications by name (optionally matching `q`), with the total. The counts are read for the page's
+ * applications only, each an index-only count in accounts_app_status_idx, not a pass over every account.
+ */
+export async function applicationsPage(db: Queryable, opts: { q?: string; page: number; pageSize: number }) {
+  const where = opts.q ? ilike(applications.name, `%${opts.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`) : undefined;
+  const [rows, [t]] = await Promise.all([
+    db
+      .select({
+        ...applicationPublicColumns,
+        // Spelled out: drizzle leaves the table off a column of a one-table select, which inside these subqueries
+        // would name the subquery's own "id".
+        activeAccounts: sql<number>`(SELECT count(*)::int FROM accounts a WHERE a.application_id = "applications"."id" AND a.status = 'active')`,
+        entitlementCount: sql<number>`(SELECT count(*)::int FROM entitlements e WHERE e.application_id = "applications"."id" AND e.removed_at IS NULL)`,
+      })
+      .from(applications)
+      .where(where)
+      .orderBy(asc(applications.name), asc(applications.id))
+      .limit(opts.pageSize)
+      .offset((opts.page - 1) * opts.pageSize),
+    db.select({ total: count() }).from(applications).where(where),
+  ]);
+  return { total: Number(t?.total ?? 0), rows: rows.map((r) => ({ ...r, activeAccounts: Number(r.activeAccounts), entitlementCount: Number(r.entitlementCount) })) };
+}
+
 export async function getApplication(db: Queryable, id: string) {
   const [app] = await db.select(applicationPublicColumns).from(applications).where(eq(applications.id, id));
   if (!app) return null;

@@ -7,8 +7,9 @@ import { waitForHydration } from "../fixtures";
 
 export class RolesListPage {
   constructor(readonly page: Page) {}
-  async goto() {
-    await this.page.goto("/admin/roles");
+  /** The list, or (the list is paged) the templates whose name contains `name`. */
+  async goto(name?: string) {
+    await this.page.goto(name ? `/admin/roles?q=${encodeURIComponent(name)}` : "/admin/roles");
     await expect(this.page.getByRole("heading", { level: 1, name: "Roles and birthright rules" })).toBeVisible();
   }
   row(name: string): Locator {

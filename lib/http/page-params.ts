@@ -12,7 +12,11 @@ export const EMPLOYMENT_TYPES = ["employee", "contractor", "intern"] as const;
 export const ACCOUNT_STATUSES = ["pending", "active", "disabled", "deleted"] as const;
 export const LIFECYCLE_KINDS = ["joiner", "pre_hire", "mover", "leaver", "leave_start", "leave_end", "rehire"] as const;
 
-export const applicationsParams = (sp: RawSearchParams) => readSearchParams(sp, { q: textParam(100, "search") });
+export const applicationsParams = (sp: RawSearchParams) =>
+  readSearchParams(sp, { q: textParam(100, "search"), page: pageParam(), pageSize: intParam({ min: 5, max: 100, def: 25, label: "page size" }) });
+
+export const rolesParams = (sp: RawSearchParams) =>
+  readSearchParams(sp, { q: textParam(100, "search"), page: pageParam(), pageSize: intParam({ min: 5, max: 100, def: 50, label: "page size" }) });
 
 export const applicationParams = (sp: RawSearchParams) =>
   readSearchParams(sp, { page: pageParam(), status: enumParam(ACCOUNT_STATUSES, "account status") });
@@ -50,4 +54,4 @@ export function signinParams(sp: RawSearchParams) {
 }
 
 /** Every page's parser, for the property test. */
-export const PAGE_PARAM_PARSERS = { applicationsParams, applicationParams, findingsParams, lifecycleParams, operationsParams, peopleParams, catalogParams, dashboardParams, signinParams } as const;
+export const PAGE_PARAM_PARSERS = { applicationsParams, rolesParams, applicationParams, findingsParams, lifecycleParams, operationsParams, peopleParams, catalogParams, dashboardParams, signinParams } as const;

@@ -1,6 +1,6 @@
 /**
  * The worker's periodic duties besides provisioning: the lifecycle sweep, reminders/escalations/review closing/
- * email, scheduled reconciliation, and the circuit breakers' probes. Each is a timer; each service is loaded lazily
+ * email, scheduled reconciliation (then the findings cache), and the circuit breakers' probes. Each is a timer; each service is loaded lazily
  * (they pull in the planner) and serialises itself across processes where it matters (advisory locks, claims).
  * A failure is logged and the next tick tries again.
  */
@@ -93,6 +93,14 @@ export function startSchedules(handle: DbHandle, o: Resolved, hooks: { stopped: 
           .then(({ reconcileDue }) => reconcileDue(db, o.reconcileMaxAgeMs))
           .then((r) => r.length > 0 && o.log?.(`reconciliation: ${r.length} systems read back`))
           .catch(report("scheduled reconciliation"))
+          // Then the findings pages' cache (outliers, drift): recomputed here when an input changed since, so the
+          // next reader does not wait for it (a reader still recomputes it if it is stale: it is never served stale).
+          .then(() => import("@/lib/services/mining/findings-cache"))
+          .then(async ({ ensureFindingsCache }) => {
+            await ensureFindingsCache(db, "outliers");
+            await ensureFindingsCache(db, "drift");
+          })
+          .catch(report("findings cache"))
           .finally(() => (reconciling = null));
       },
       20_000,

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, PageHeader } from "@/components/ui/card";
 import { fmtDate } from "@/components/ui/dates";
-import { listApplications } from "@/lib/services/applications/list-applications";
+import { Pagination } from "@/components/ui/pagination";
+import { listApplicationsPage } from "@/lib/services/applications/list-applications";
 import { pageCtx } from "@/lib/services/ctx";
 import { ParamNotices } from "@/components/ui/param-notices";
 import type { RawSearchParams } from "@/lib/http/search-params";
@@ -15,7 +16,8 @@ const critTone = { low: "gray", medium: "blue", high: "yellow", critical: "red" 
 export default async function ApplicationsPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
   const { values: sp, notices } = applicationsParams(await searchParams);
-  const apps = await listApplications({ ctx, input: { q: sp.q } });
+  const res = await listApplicationsPage({ ctx, input: { q: sp.q, page: sp.page, pageSize: sp.pageSize } });
+  const apps = res.rows;
   return (
     <>
       <PageHeader title="Applications" subtitle="Connected systems, their entitlements and accounts." />
@@ -60,6 +62,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
           </table>
         </div>
       )}
+      {res.total > 0 && <Pagination page={res.page} pageSize={res.pageSize} total={res.total} params={{ q: sp.q, pageSize: sp.pageSize === 25 ? undefined : String(sp.pageSize) }} basePath="/applications" />}
     </>
   );
 }

@@ -11,21 +11,20 @@
  * Justified exceptions (markFindingException) are audit events `finding.exception` with
  * {kind, personId, entitlementId|null, reason, expiresAt}; an unexpired one hides the matching finding
  * (entitlementId null: every entitlement of that person for that kind). No extra table: the audit log is the record.
- * Complexity: dormant is filtered, counted and paginated in SQL (the page's rows only); outliers and drift load
- * everyone's access as one row per person (activeAccessByPerson) then O(grants + people × rules) in memory.
+ * Complexity: dormant is filtered, counted and paginated in SQL (the page's rows only); outliers and drift are
+ * computed over everyone's access (findings-cache.ts: O(grants + people × rules) in memory) when an input has
+ * changed since they were last computed, and cached; a page then reads its rows by rank.
  */
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { activeAccessByPerson, dormantGrantsPage } from "@/db/queries/findings";
-import { activeBirthrightRules } from "@/db/queries/rules";
-import { applications, auditEvents, entitlements, grants, people, roleEntitlements } from "@/db/schema";
+import { dormantGrantsPage } from "@/db/queries/findings";
+import { applications, auditEvents, entitlements, grants, people } from "@/db/schema";
 import type { Queryable } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { can, has } from "@/lib/auth/can";
-import { explainOutlier, findDormant, findDrift, findOutliers } from "@/lib/domain/mining/peers";
-import { attributeValue, IDP_GROUP_ATTRIBUTE, resolveRoles } from "@/lib/domain/policy";
+import { explainOutlier, findDormant } from "@/lib/domain/mining/peers";
 import { dayOrDateTime, text } from "@/lib/validation";
-import { idpGroupsOfPeople } from "@/db/queries/idp-groups";
+import { findingsPage } from "./findings-cache";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 
@@ -124,48 +123,31 @@ export async function listFindings({ ctx, input, now = new Date() }: { ctx: Ctx;
     return { kind, days, page, pageSize, total: dormant.total, pages: Math.max(1, Math.ceil(dormant.total / pageSize)), items };
   }
 
-  // Outliers and drift compare each person with the whole organisation: everyone's access, one row per person.
-  const [persons, access, cat] = await Promise.all([
-    ctx.db
-      .select({
-        id: people.id, displayName: people.displayName, department: people.department, title: people.title, level: people.level, location: people.location,
-        employmentType: people.employmentType, status: people.status, costCenter: people.costCenter,
-        // Only drift's rules read the free-form attributes (20,000 JSON documents otherwise parsed for nothing).
-        attributes: kind === "drift" ? people.attributes : sql<null>`NULL::jsonb`,
-      })
-      .from(people)
-      .where(ne(people.status, "terminated")),
-    activeAccessByPerson(ctx.db, kind === "drift" ? { excludeSources: ["request", "review"] } : {}),
-    catalogue(),
-  ]);
-  const personById = new Map(persons.map((x) => [x.id, x]));
-  for (const id of [...access.keys()]) if (!personById.has(id)) access.delete(id); // leavers' grants are the lifecycle's business
-  const label = labeller(cat, new Map(persons.map((x) => [x.id, x])));
-  const ent = label.ent;
-  const base = label.base;
-  const humanise = label.humanise;
-
-  let items: FindingItem[] = [];
+  // Outliers and drift compare each person with the whole organisation: computed once and cached until an input
+  // changes (findings-cache.ts); the page reads its own rows, in the domain's order, exceptions left out in SQL.
+  const keys = [...exceptions].filter((k) => k.startsWith(`${kind}|`)).map((k) => k.slice(kind.length + 1));
   if (kind === "outliers") {
-    // Scored without reasons (a few hundred thousand strings at 20,000 people); only the page's findings are explained.
-    const found = findOutliers(persons, access, { reasons: false })
-      .map((f) => ({ f, unusual: f.unusual.filter((u) => !excepted(f.person, u.entitlement)) }))
-      .filter((x) => x.unusual.length > 0 && x.f.score > 0);
-    const shown = found.slice((page - 1) * pageSize, page * pageSize);
+    const found = await findingsPage(ctx.db, "outliers", { page, pageSize, excepted: keys });
+    const pagePeople = found.rows.map((r) => r.personId);
     // Where last use is known (connector or usage file), an outlier's unusual access says how long it has gone
     // unused: rare AND unused is the strongest removal candidate. Read for the page's people only.
-    const pagePeople = shown.map((x) => x.f.person);
-    const grantRows = pagePeople.length
-      ? await ctx.db
-          .select({ personId: grants.personId, entitlementId: grants.entitlementId, lastUsedAt: grants.lastUsedAt, grantedAt: grants.grantedAt })
-          .from(grants)
-          .where(and(inArray(grants.personId, pagePeople), eq(grants.status, "active")))
-      : [];
+    const [cat, names, grantRows] = await Promise.all([
+      catalogue(),
+      personNames(ctx.db, pagePeople),
+      pagePeople.length
+        ? ctx.db
+            .select({ personId: grants.personId, entitlementId: grants.entitlementId, lastUsedAt: grants.lastUsedAt, grantedAt: grants.grantedAt })
+            .from(grants)
+            .where(and(inArray(grants.personId, pagePeople), eq(grants.status, "active")))
+        : Promise.resolve([]),
+    ]);
+    const label = labeller(cat, names);
     const grantOf = new Map(grantRows.map((g) => [`${g.personId}|${g.entitlementId}`, g]));
     const sinceDays = (d: Date | null) => (d ? Math.max(0, Math.floor((now.getTime() - d.getTime()) / 86_400_000)) : null);
-    const items = shown.map(({ f, unusual }): FindingItem => {
+    const items = found.rows.map(({ personId, finding: f }): FindingItem => {
+      const unusual = f.unusual.filter((u) => !excepted(personId, u.entitlement));
       const usage = unusual.map((u) => {
-        const g = grantOf.get(`${f.person}|${u.entitlement}`);
+        const g = grantOf.get(`${personId}|${u.entitlement}`);
         return { entitlement: u.entitlement, used: sinceDays(g?.lastUsedAt ?? null), granted: sinceDays(g?.grantedAt ?? null) };
       });
       const unused = usage.flatMap((u) =>
@@ -174,53 +156,26 @@ export async function listFindings({ ctx, input, now = new Date() }: { ctx: Ctx;
         : [],
       );
       return {
-        key: `outliers|${f.person}`, kind, ...base(f.person), score: Math.round(f.score * 100) / 100,
+        key: `outliers|${personId}`, kind, ...label.base(personId), score: Math.round(f.score * 100) / 100,
         peerGroup: `${f.peerGroup.name || f.peerGroup.basis} (${f.peerGroup.size} peers)`,
-        entitlements: unusual.map((u, i) => ent(u.entitlement, { peerShare: u.peerShare, daysSinceUse: usage[i]!.used, daysSinceGrant: usage[i]!.granted })),
-        reasons: [...explainOutlier(f).map((r) => humanise(r, f.person, [...f.unusual, ...f.missing].map((u) => u.entitlement))), ...unused],
+        entitlements: unusual.map((u, i) => label.ent(u.entitlement, { peerShare: u.peerShare, daysSinceUse: usage[i]!.used, daysSinceGrant: usage[i]!.granted })),
+        reasons: [...explainOutlier(f).map((r) => label.humanise(r, personId, [...f.unusual, ...f.missing].map((u) => u.entitlement))), ...unused],
       };
     });
-    return { kind, days, page, pageSize, total: found.length, pages: Math.max(1, Math.ceil(found.length / pageSize)), items };
-  } else {
-    const [rules, roleEnts, groupsOf] = await Promise.all([
-      activeBirthrightRules(ctx.db),
-      ctx.db.select({ roleId: roleEntitlements.roleId, entitlementId: roleEntitlements.entitlementId }).from(roleEntitlements),
-      idpGroupsOfPeople(ctx.db),
-    ]);
-    const entsOfRole = new Map<string, string[]>();
-    for (const r of roleEnts) entsOfRole.set(r.roleId, [...(entsOfRole.get(r.roleId) ?? []), r.entitlementId]);
-    // Rules read only the attributes their conditions name (and the status): people alike in those get the same
-    // roles, so the rules run once per distinct combination, not once per person.
-    const named = [...new Set(rules.flatMap((r) => r.conditions.map((c) => c.attribute)))];
-    const expected = new Map<string, Set<string>>();
-    const bySignature = new Map<string, Set<string>>();
-    for (const x of persons) {
-      const p = { ...x, attributes: x.attributes ?? {}, idpGroups: groupsOf.get(x.id) ?? [] };
-      const signature = JSON.stringify([p.status, ...named.map((a) => {
-        const v = a === IDP_GROUP_ATTRIBUTE ? p.idpGroups : attributeValue(p, a);
-        return [typeof v, v ?? null]; // undefined and null differ for the rules (Number(null) is 0)
-      })]);
-      let s = bySignature.get(signature);
-      if (!s) {
-        s = new Set<string>();
-        for (const roleId of resolveRoles(p, rules).keys()) for (const e of entsOfRole.get(roleId) ?? []) s.add(e);
-        bySignature.set(signature, s);
-      }
-      expected.set(x.id, s);
-    }
-    for (const f of findDrift(access, expected)) {
-      const outside = f.outside.filter((e) => !excepted(f.person, e));
-      if (!outside.length) continue;
-      items.push({
-        key: `drift|${f.person}`, kind, ...base(f.person),
-        entitlements: outside.map((e) => ent(e)),
-        reasons: f.reasons.filter((_, i) => outside.includes(f.outside[i]!)).map((r) => humanise(r, f.person, outside)),
-      });
-    }
+    return { kind, days, page, pageSize, total: found.total, pages: Math.max(1, Math.ceil(found.total / pageSize)), items };
   }
-  const total = items.length;
-  items = items.slice((page - 1) * pageSize, page * pageSize);
-  return { kind, days, page, pageSize, total, pages: Math.max(1, Math.ceil(total / pageSize)), items };
+  const found = await findingsPage(ctx.db, "drift", { page, pageSize, excepted: keys });
+  const [cat, names] = await Promise.all([catalogue(), personNames(ctx.db, found.rows.map((r) => r.personId))]);
+  const label = labeller(cat, names);
+  const items = found.rows.map(({ personId, finding: f }): FindingItem => {
+    const outside = f.outside.filter((e) => !excepted(personId, e));
+    return {
+      key: `drift|${personId}`, kind, ...label.base(personId),
+      entitlements: outside.map((e) => label.ent(e)),
+      reasons: f.reasons.filter((_, i) => outside.includes(f.outside[i]!)).map((r) => label.humanise(r, personId, outside)),
+    };
+  });
+  return { kind, days, page, pageSize, total: found.total, pages: Math.max(1, Math.ceil(found.total / pageSize)), items };
 }
 
 export const findingExceptionInput = z.object({

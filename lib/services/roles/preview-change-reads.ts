@@ -11,7 +11,9 @@
 import { sql } from "drizzle-orm";
 import { can } from "@/lib/auth/can";
 import type { Condition } from "@/lib/domain/policy";
-import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
+import { z } from "zod";
+import { text } from "@/lib/validation";
+import { ForbiddenError, NotFoundError, ValidationError, validationErrorOf } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 import { rowsOf } from "@/db/client";
 
@@ -48,22 +50,51 @@ export function conditionText(conditions: Condition[]): string {
 
 export type RoleTemplateRow = { id: string; key: string; name: string; status: string; origin: string; entitlements: number; rules: number; enabledRules: number; holders: number; updatedAt: string };
 
-export async function listRoleTemplates({ ctx }: { ctx: Ctx }): Promise<RoleTemplateRow[]> {
+export const listRoleTemplatesInput = z.object({
+  q: text(100).trim().optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/**
+ * One page of role templates (drafts first, then published, then the rest; by name), optionally those whose name or
+ * key contains `q`, with the total. Counts are
+ * read for the page's templates only: "people given it" walks each of them in grants_active_role_holders_idx
+ * (index-only, in person order, no sort) and leaves out the holders who have left.
+ */
+export async function listRoleTemplates({ ctx, input }: { ctx: Ctx; input?: unknown }): Promise<{ rows: RoleTemplateRow[]; total: number; page: number; pageSize: number; pages: number }> {
   if (!can(ctx.actor, "role.edit")) throw new ForbiddenError("Only admins manage roles and rules.");
-  return rowsOf<{ id: string; key: string; name: string; status: string; origin: string; entitlements: number; rules: number; enabled_rules: number; holders: number; updated_at: string }>(
-    await ctx.db.execute(sql`
+  const p = listRoleTemplatesInput.safeParse(input ?? {});
+  if (!p.success) throw validationErrorOf(p.error, "Invalid page: ");
+  const { page, pageSize } = p.data;
+  const q = p.data.q ? `%${p.data.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
+  const match = q ? sql`WHERE t.name ILIKE ${q} OR t.key ILIKE ${q}` : sql``;
+  const [rows, total] = await Promise.all([
+    ctx.db.execute(sql`
+      WITH page AS (
+        SELECT t.id, t.key, t.name, t.status, t.origin, t.updated_at FROM role_templates t ${match}
+        ORDER BY CASE t.status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END, t.name, t.id
+        LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+      )
       SELECT t.id, t.key, t.name, t.status, t.origin, t.updated_at::text AS updated_at,
         (SELECT count(*)::int FROM role_entitlements re WHERE re.role_id = t.id) AS entitlements,
         (SELECT count(*)::int FROM birthright_rules r WHERE r.role_id = t.id) AS rules,
         (SELECT count(*)::int FROM birthright_rules r WHERE r.role_id = t.id AND r.enabled) AS enabled_rules,
-        coalesce(h.n, 0)::int AS holders
-      FROM role_templates t
-      -- Holders of every role in one grouped pass over the grants, not one scan of them per role.
-      LEFT JOIN (SELECT g.source_ref, count(DISTINCT g.person_id) AS n FROM grants g JOIN people p ON p.id = g.person_id
-                 WHERE g.source IN ('birthright', 'role') AND g.status = 'active' AND p.status <> 'terminated' GROUP BY g.source_ref) h
-        ON h.source_ref = t.id::text
-      ORDER BY CASE t.status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END, t.name`),
-  ).map((r) => ({ id: r.id, key: r.key, name: r.name, status: r.status, origin: r.origin, entitlements: r.entitlements, rules: r.rules, enabledRules: r.enabled_rules, holders: r.holders, updatedAt: r.updated_at }));
+        -- Distinct holders in index order (no sort), less those who have left (one hashed list of them per query).
+        (SELECT count(*)::int FROM (SELECT DISTINCT g.person_id FROM grants g
+           WHERE g.source_ref = t.id::text AND g.status = 'active' AND g.source IN ('birthright', 'role')) h
+         WHERE h.person_id NOT IN (SELECT p.id FROM people p WHERE p.status = 'terminated')) AS holders
+      FROM page t
+      ORDER BY CASE t.status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END, t.name, t.id`),
+    ctx.db.execute(sql`SELECT count(*)::int AS n FROM role_templates t ${match}`),
+  ]);
+  const n = Number(rowsOf<{ n: number }>(total)[0]?.n ?? 0);
+  return {
+    rows: rowsOf<{ id: string; key: string; name: string; status: string; origin: string; entitlements: number; rules: number; enabled_rules: number; holders: number; updated_at: string }>(rows).map((r) => ({
+      id: r.id, key: r.key, name: r.name, status: r.status, origin: r.origin, entitlements: r.entitlements, rules: r.rules, enabledRules: r.enabled_rules, holders: r.holders, updatedAt: r.updated_at,
+    })),
+    total: n, page, pageSize, pages: Math.max(1, Math.ceil(n / pageSize)),
+  };
 }
 
 export type RoleTemplateDetail = {

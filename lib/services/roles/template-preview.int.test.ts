@@ -75,7 +75,7 @@ for (const driver of testDrivers()) {
     });
 
     it("'People given it' counts the template's holders, by rule and through the template", async () => {
-      const row = (await listRoleTemplates({ ctx: ctx() })).find((r) => r.id === roleId);
+      const row = (await listRoleTemplates({ ctx: ctx(), input: { pageSize: 200 } })).rows.find((r) => r.id === roleId);
       expect(row?.holders).toBe(7); // S1, S2 (rule), R1-R4, A1 (template); X1 is terminated
     });
 

@@ -4,21 +4,33 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { pageCtx } from "@/lib/services/ctx";
 import { runForPage } from "@/lib/services/run";
 import { listRoleTemplates } from "@/lib/services/roles/preview-change-reads";
+import { Pagination } from "@/components/ui/pagination";
+import { ParamNotices } from "@/components/ui/param-notices";
+import type { RawSearchParams } from "@/lib/http/search-params";
+import { rolesParams } from "@/lib/http/page-params";
 
 export const metadata: Metadata = { title: "Roles and rules" };
 
-export default async function RolesPage() {
+export default async function RolesPage({ searchParams }: { searchParams: Promise<RawSearchParams> }) {
   const ctx = await pageCtx();
-  const res = await runForPage(() => listRoleTemplates({ ctx }));
-  const rows = res;
+  const { values: sp, notices } = rolesParams(await searchParams);
+  const res = await runForPage(() => listRoleTemplates({ ctx, input: { q: sp.q, page: sp.page, pageSize: sp.pageSize } }));
+  const rows = res.rows;
   return (
     <>
       <PageHeader
         title="Roles and birthright rules"
         subtitle="Role templates (drafts included) and the attribute rules that give them. Every change shows its blast radius before it is applied."
       />
+      <ParamNotices notices={notices} />
+      <form role="search" method="get" className="mb-4 flex gap-2">
+        <label className="sr-only" htmlFor="role-q">Search role templates</label>
+        <input id="role-q" name="q" defaultValue={sp.q ?? ""} placeholder="Search role templates" className="w-64 rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+        <button className="rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700">Search</button>
+      </form>
       {rows.length === 0 ? (
-        <EmptyState title="No role templates">Mine roles from access data, or create templates, to see them here.</EmptyState>
+        sp.q ? <EmptyState title="No role templates">Nothing matches that search.</EmptyState>
+        : <EmptyState title="No role templates">Mine roles from access data, or create templates, to see them here.</EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="w-full text-sm">
@@ -51,6 +63,7 @@ export default async function RolesPage() {
           </table>
         </div>
       )}
+      {res.total > 0 && <Pagination page={res.page} pageSize={res.pageSize} total={res.total} params={{ q: sp.q, pageSize: sp.pageSize === 50 ? undefined : String(sp.pageSize) }} basePath="/admin/roles" />}
     </>
   );
 }
