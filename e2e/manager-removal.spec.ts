@@ -40,7 +40,8 @@ test("a manager removes a direct report's non-birthright access with a reason; b
   const form = details.locator("form");
   await form.getByLabel("Reason").fill("Moved to another project; no longer needed");
   await form.getByRole("button", { name: "Remove access" }).click();
-  await expect(page.getByRole("status").filter({ hasText: /^Removed; \d+ operations? planned\.$/ })).toBeVisible({ timeout: 30_000 });
+  // The row leaves the table; the page says what was removed (read back by grant id) and what was planned.
+  await expect(page.getByRole("status").filter({ hasText: new RegExp(`^Removed ${label!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; \\d+ operations? planned\\.$`) })).toBeVisible({ timeout: 30_000 });
 
   // Read back: one active entitlement fewer, and the removed one no longer offered for removal.
   await page.reload();

@@ -1,5 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { actorOrThrow } from "@/lib/auth/session";
@@ -17,6 +18,8 @@ export async function removeGrantAction(_prev: RemoveGrantState, fd: FormData): 
     if (!p.success) return { ok: false, message: "Invalid request." };
     const r = await removeGrant({ ctx: { actor: await actorOrThrow(), db: await getDb() }, input: { grantId: p.data.grantId, reason: p.data.reason } });
     revalidatePath(`/people/${p.data.personId}`);
-    return { ok: true, message: `Removed; ${r.operations} operation${r.operations === 1 ? "" : "s"} planned.` };
+    // The removed row leaves the table (and its form with it): the page says what happened, read from the database
+    // by grant id (a forged link cannot make the page announce something that did not happen).
+    redirect(`/people/${p.data.personId}?removed=${p.data.grantId}&ops=${r.operations}`);
   }, fd);
 }

@@ -23,7 +23,7 @@ const sourceText: Record<string, string> = {
   adopted: "Adopted (held before Gatehouse)",
 };
 
-export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function PersonPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const ctx = await pageCtx();
   const { id } = await params;
   const res = await runForPage(() => getPersonPage({ ctx, input: { id } }));
@@ -32,6 +32,10 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
   const timeline = await getPersonTimeline({ ctx, input: { personId: p.id } });
   const active = grants.filter((g) => g.status === "active");
   const past = grants.filter((g) => g.status !== "active");
+  // After a removal (actions.ts): the grant named by id, if it is this person's and no longer active.
+  const sp = await searchParams;
+  const removed = typeof sp.removed === "string" ? past.find((g) => g.id === sp.removed) : undefined;
+  const removedOps = typeof sp.ops === "string" && /^\d{1,4}$/.test(sp.ops) ? Number(sp.ops) : null;
   // Admins remove any grant; the person's manager removes what is not birthright (checked again in the service).
   const isAdmin = can(ctx.actor, "admin.area");
   const isManager = manager?.id === ctx.actor.personId && p.id !== ctx.actor.personId;
@@ -47,6 +51,12 @@ export default async function PersonPage({ params }: { params: Promise<{ id: str
           </>
         }
       />
+      {removed && (
+        <p role="status" className="mb-3 rounded border border-emerald-200 bg-emerald-50 p-2 text-sm text-emerald-900">
+          Removed {removed.applicationName} {removed.entitlementName}
+          {removedOps !== null ? `; ${removedOps} operation${removedOps === 1 ? "" : "s"} planned.` : "."}
+        </p>
+      )}
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="HR record">
           <dl className="grid grid-cols-2 gap-x-3 gap-y-1 text-sm">
