@@ -45,12 +45,13 @@ const int = (x: unknown) => Number(x ?? 0);
 
 /**
  * The reviewer's counts in the campaign (all their items, whatever the filter) and how many match the filter:
- * one aggregate query.
+ * one aggregate query over the reviewer's items (joined to people, entitlements and applications only when the
+ * filter needs them).
  */
 export async function boardCounts(db: Queryable, campaignId: string, reviewerId: string, f: BoardFilter) {
   const cond = filterConditions(f);
   const matching = cond.length ? sql`count(*) FILTER (WHERE ${and(...cond)})` : sql`count(*)`;
-  const [r] = await db
+  let q = db
     .select({
       total: count(),
       decided: count(reviewItems.decision),
@@ -61,10 +62,11 @@ export async function boardCounts(db: Queryable, campaignId: string, reviewerId:
       matching: sql<number>`${matching}`,
     })
     .from(reviewItems)
-    .innerJoin(people, eq(people.id, reviewItems.personId))
-    .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
-    .innerJoin(applications, eq(applications.id, entitlements.applicationId))
-    .where(mine(campaignId, reviewerId));
+    .$dynamic();
+  if (f.q) q = q.innerJoin(people, eq(people.id, reviewItems.personId));
+  if (f.q || f.applicationId) q = q.innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId));
+  if (f.q) q = q.innerJoin(applications, eq(applications.id, entitlements.applicationId));
+  const [r] = await q.where(mine(campaignId, reviewerId));
   const total = int(r?.total);
   const decided = int(r?.decided);
   const remove = int(r?.remove);
@@ -88,9 +90,26 @@ export async function boardApplications(db: Queryable, campaignId: string, revie
   return rows.map((r) => ({ id: r.id, name: r.name, total: int(r.total), open: int(r.open) }));
 }
 
-/** One page of the reviewer's matching items in board order, with the facts the board shows. */
+/**
+ * One page of the reviewer's matching items in board order, with the facts the board shows. Two steps: the page's
+ * ids (ordering needs every matching row, so it reads only what the order needs), then the rows of those ids.
+ */
 export async function boardPage(db: Queryable, campaignId: string, reviewerId: string, f: BoardFilter, limit: number, offset: number) {
-  return db
+  const page = await db
+    .select({ id: reviewItems.id })
+    .from(reviewItems)
+    .innerJoin(people, eq(people.id, reviewItems.personId))
+    .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
+    .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+    .where(and(mine(campaignId, reviewerId), ...filterConditions(f)))
+    .orderBy(
+      sql`min(${rank}) OVER (PARTITION BY ${reviewItems.personId})`, asc(people.displayName), asc(reviewItems.personId),
+      rank, asc(applications.name), asc(entitlements.name), asc(reviewItems.id),
+    )
+    .limit(limit)
+    .offset(offset);
+  if (page.length === 0) return [];
+  const rows = await db
     .select({
       id: reviewItems.id, personId: reviewItems.personId, personName: people.displayName, personTitle: people.title, personDepartment: people.department,
       entitlementId: reviewItems.entitlementId, entitlementName: entitlements.name, applicationName: applications.name, privileged: entitlements.privileged,
@@ -103,13 +122,9 @@ export async function boardPage(db: Queryable, campaignId: string, reviewerId: s
     .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
     .innerJoin(applications, eq(applications.id, entitlements.applicationId))
     .leftJoin(grants, eq(grants.id, reviewItems.grantId))
-    .where(and(mine(campaignId, reviewerId), ...filterConditions(f)))
-    .orderBy(
-      sql`min(${rank}) OVER (PARTITION BY ${reviewItems.personId})`, asc(people.displayName), asc(reviewItems.personId),
-      rank, asc(applications.name), asc(entitlements.name), asc(reviewItems.id),
-    )
-    .limit(limit)
-    .offset(offset);
+    .where(and(mine(campaignId, reviewerId), inArray(reviewItems.id, page.map((p) => p.id))));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return page.flatMap((p) => byId.get(p.id) ?? []);
 }
 
 /**
