@@ -1,8 +1,9 @@
 /**
  * listCampaigns: the campaigns the actor reviews (their own items' progress) and, for admins, every campaign
  * with overall progress and the generation job's progress.
- * getReviewerView: one campaign as its reviewer sees it: only their items (reviewer_id = actor in SQL), grouped by
- * person with the triage summary sentence first, and for revoked items the provisioning receipt.
+ * getReviewerView: one campaign as its reviewer sees it, ALL their items at once (reviewer_id = actor in SQL), grouped
+ * by person with the triage summary sentence first, and for revoked items the provisioning receipt
+ * (GET /api/v1/reviews/:id). The page shows one page at a time instead: review-board.ts getReviewBoard.
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
