@@ -3,7 +3,8 @@
  * The review board's view controls: which items (undecided / decided / all, by recommendation, by application,
  * by person, free text), how many per page, and the pages. Every count is the reviewer's total in the campaign
  * (from the server, never the page's). Each control changes the URL (`go`, a soft navigation that keeps the
- * board's selection and comment); the pager and person links are real links (they work without script too).
+ * board's selection and comment); the pager and person links are real links (they work without script too), not
+ * prefetched (each is a server render of the board).
  */
 import Link from "next/link";
 import { useEffect, useState } from "react";
@@ -13,12 +14,14 @@ import type { ReviewBoardView } from "@/lib/services/reviews/review-board";
 const n = (x: number) => x.toLocaleString("en-US");
 const select = "rounded border border-slate-300 bg-white px-2 py-1 text-sm";
 
-export function BoardFilters({ view, go }: { view: ReviewBoardView; go: (patch: Partial<BoardQuery>) => void }) {
-  const { query: q, counts: c } = view;
+/** `view`: the view shown (its counts and range); `wanted`: the view asked for last (what the controls show). */
+export function BoardFilters({ view, wanted: q, go }: { view: ReviewBoardView; wanted: BoardQuery; go: (patch: Partial<BoardQuery>) => void }) {
+  const c = view.counts;
+  const shown = view.query;
   const [text, setText] = useState(q.q ?? "");
   useEffect(() => setText(q.q ?? ""), [q.q]);
-  const from = view.matching === 0 ? 0 : (q.page - 1) * q.size + 1;
-  const to = Math.min(view.matching, q.page * q.size);
+  const from = view.matching === 0 ? 0 : (shown.page - 1) * shown.size + 1;
+  const to = Math.min(view.matching, shown.page * shown.size);
   return (
     <div className="space-y-1.5">
       <div className="flex flex-wrap items-center gap-2">
@@ -51,15 +54,15 @@ export function BoardFilters({ view, go }: { view: ReviewBoardView; go: (patch: 
       </div>
       <p className="flex flex-wrap items-center gap-2 text-xs text-slate-700" data-testid="board-range">
         <span>{view.matching ? `Showing ${n(from)}–${n(to)} of ${n(view.matching)} matching item${view.matching === 1 ? "" : "s"}` : "No item matches"}</span>
-        {q.person && (
+        {shown.person && (
           <span className="inline-flex items-center gap-1 rounded-full bg-slate-100 px-2 py-0.5">
             Only {view.personName ?? "one person"}
             <button type="button" onClick={() => go({ person: undefined })} className="underline">Show everyone</button>
           </span>
         )}
-        {q.q && (
+        {shown.q && (
           <span className="inline-flex items-center gap-1 rounded-full bg-slate-100 px-2 py-0.5">
-            Search “{q.q}”
+            Search “{shown.q}”
             <button type="button" onClick={() => go({ q: undefined })} className="underline">Clear search</button>
           </span>
         )}
@@ -73,7 +76,7 @@ export function BoardPager({ view, href }: { view: ReviewBoardView; href: (searc
   const { query: q, pages } = view;
   if (pages <= 1) return null;
   const link = (page: number, label: string, rel?: string) => (
-    <Link href={href(boardSearch(q, { page }))} scroll={false} rel={rel} className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50">{label}</Link>
+    <Link href={href(boardSearch(q, { page }))} prefetch={false} scroll={false} rel={rel} className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50">{label}</Link>
   );
   return (
     <nav aria-label="Pages of review items" className="flex flex-wrap items-center justify-end gap-2 text-sm text-slate-700">

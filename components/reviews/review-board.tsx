@@ -20,7 +20,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { fmtDate } from "@/components/ui/dates";
-import { boardSearch, type BoardQuery } from "@/lib/domain/review-board-query";
+import { boardSearch, nextBoardQuery, type BoardQuery } from "@/lib/domain/review-board-query";
 import type { ReviewerItem } from "@/lib/services/reviews/list-reviews";
 import { tallySummary } from "@/lib/domain/review-triage";
 import type { ReviewBoardView } from "@/lib/services/reviews/review-board";
@@ -92,7 +92,23 @@ export function ReviewBoard({ initial }: { initial: ReviewBoardView }) {
     qc.setQueryData(reviewKeys.board(id, search), initial);
   }, [qc, id, search, initial]);
   const href = useCallback((s: string) => `/reviews/${id}?${s}`, [id]);
-  const go = useCallback((p: Partial<BoardQuery>) => startNav(() => router.push(href(boardSearch(view.query, p)), { scroll: false })), [router, href, view.query]);
+  // The view asked for last: the controls show it while its page loads, and the next change builds on it (not on
+  // the view still shown, or two quick changes would lose the first).
+  const [wanted, setWanted] = useState<BoardQuery>(initial.query);
+  const wantedRef = useRef(initial.query);
+  useEffect(() => {
+    wantedRef.current = initial.query;
+    setWanted(initial.query);
+  }, [initial]);
+  const go = useCallback(
+    (p: Partial<BoardQuery>) => {
+      const next = nextBoardQuery(wantedRef.current, p);
+      wantedRef.current = next;
+      setWanted(next);
+      startNav(() => router.push(href(boardSearch(next)), { scroll: false }));
+    },
+    [router, href],
+  );
 
   const [focus, setFocus] = useState(0);
   const [comment, setComment] = useState("");
@@ -295,7 +311,7 @@ export function ReviewBoard({ initial }: { initial: ReviewBoardView }) {
             </button>
           )}
         </div>
-        <BoardFilters view={view} go={go} />
+        <BoardFilters view={view} wanted={wanted} go={go} />
         {open && selectedIds.length > 0 && (
           <div className="flex flex-wrap items-center gap-2 text-sm" role="group" aria-label="Selected items">
             <span>{selectedIds.length} selected{elsewhere ? ` (${elsewhere} on other pages or views)` : ""}</span>
@@ -340,7 +356,7 @@ export function ReviewBoard({ initial }: { initial: ReviewBoardView }) {
       {flat.length === 0 ? (
         <EmptyState title={view.query.status === "open" && view.counts.open === 0 ? "Every item is decided" : "No item matches"}>
           {view.query.status === "open" && view.counts.open === 0 ? "All your items in this campaign are decided. " : "Nothing matches this view. "}
-          <Link className="text-brand-700 underline" scroll={false} href={href(boardSearch(view.query, { status: "all", rec: "all", app: undefined, person: undefined, q: undefined }))}>Show all {view.counts.total} items</Link>
+          <Link prefetch={false} className="text-brand-700 underline" scroll={false} href={href(boardSearch(view.query, { status: "all", rec: "all", app: undefined, person: undefined, q: undefined }))}>Show all {view.counts.total} items</Link>
         </EmptyState>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -364,7 +380,7 @@ export function ReviewBoard({ initial }: { initial: ReviewBoardView }) {
                     <span className="font-semibold">{p.name}</span> <span className="text-slate-600">{p.title}, {p.department}</span>
                     <span className="ml-2 text-xs text-slate-700" data-testid="person-summary">{p.summary}</span>
                     {!view.query.person && p.tally.length > p.items.length && (
-                      <Link scroll={false} href={href(boardSearch(view.query, { person: p.personId, status: "all" }))} className="ml-2 text-xs text-brand-700 underline">
+                      <Link prefetch={false} scroll={false} href={href(boardSearch(view.query, { person: p.personId, status: "all" }))} className="ml-2 text-xs text-brand-700 underline">
                         All {p.tally.length} items<span className="sr-only"> of {p.name}</span>
                       </Link>
                     )}

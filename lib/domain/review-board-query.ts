@@ -21,14 +21,18 @@ export type BoardRec = (typeof BOARD_RECS)[number];
 /** A resolved board view (every field known). */
 export type BoardQuery = { status: BoardStatus; rec: BoardRec; app?: string; person?: string; q?: string; page: number; size: number };
 
+/** The view after changing `patch`: a change of anything but the page goes back to page 1. */
+export function nextBoardQuery(q: BoardQuery, patch: Partial<BoardQuery> = {}): BoardQuery {
+  const filterChanged = (Object.keys(patch) as Array<keyof BoardQuery>).some((k) => k !== "page" && patch[k] !== q[k]);
+  return { ...q, ...patch, page: patch.page ?? (filterChanged ? 1 : q.page) };
+}
+
 /**
- * The canonical search string of a view (without "?"): fixed order, defaults left out except `status` (always
- * named, so a link never depends on how the default resolves), page 1 left out. `patch` changes fields; a change
- * of anything but the page goes back to page 1.
+ * The canonical search string of a view (without "?"), after `patch` (nextBoardQuery): fixed order, defaults left
+ * out except `status` (always named, so a link never depends on how the default resolves), page 1 left out.
  */
 export function boardSearch(q: BoardQuery, patch: Partial<BoardQuery> = {}): string {
-  const filterChanged = (Object.keys(patch) as Array<keyof BoardQuery>).some((k) => k !== "page" && patch[k] !== q[k]);
-  const v: BoardQuery = { ...q, ...patch, page: patch.page ?? (filterChanged ? 1 : q.page) };
+  const v = nextBoardQuery(q, patch);
   const sp = new URLSearchParams();
   sp.set("status", v.status);
   if (v.rec !== "all") sp.set("rec", v.rec);
