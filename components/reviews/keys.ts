@@ -1,7 +1,11 @@
 /** TanStack Query keys of the review views, in one place. */
 export const reviewKeys = {
   campaigns: ["reviews", "campaigns"] as const,
+  /** Everything of one campaign (invalidate this prefix after a decision: the board's pages and the orphans). */
   campaign: (id: string) => ["reviews", "campaign", id] as const,
+  /** One view of the board: the canonical search string (lib/domain/review-board-query.ts boardSearch). */
+  board: (id: string, search: string) => ["reviews", "campaign", id, "board", search] as const,
+  orphans: (id: string) => ["reviews", "campaign", id, "orphans"] as const,
 };
 
 /** fetch JSON from /api/v1/reviews; the server's user-facing message becomes the Error's message. */

@@ -10,33 +10,29 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import type { ReviewerView } from "@/lib/services/reviews/list-reviews";
 import type { OrphanView } from "@/lib/services/reviews/orphans";
 import { api, reviewKeys } from "./keys";
 
 type Mode = null | "link" | "keep";
 
-export function OrphanItems({ initial }: { initial: ReviewerView }) {
-  const id = initial.campaign.id;
-  const key = reviewKeys.campaign(id);
-  const { data: view = initial } = useQuery({
-    queryKey: key,
-    queryFn: () => api<ReviewerView>(`/api/v1/reviews/${id}`),
+export function OrphanItems({ campaignId: id, open, initial }: { campaignId: string; open: boolean; initial: OrphanView[] }) {
+  const { data: orphans = initial } = useQuery({
+    queryKey: reviewKeys.orphans(id),
+    queryFn: () => api<OrphanView[]>(`/api/v1/reviews/${id}/orphans`),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data?.orphans.some((o) => o.decision === "disable" && o.operation && !o.operation.finishedAt) ? 3000 : false),
+    refetchInterval: (q) => (q.state.data?.some((o) => o.decision === "disable" && o.operation && !o.operation.finishedAt) ? 3000 : false),
   });
-  if (view.orphans.length === 0) return null;
-  const open = view.campaign.status === "active";
-  const decided = view.orphans.filter((o) => o.decision).length;
+  if (orphans.length === 0) return null;
+  const decided = orphans.filter((o) => o.decision).length;
   return (
     <section aria-labelledby="orphans-h" className="mb-4 space-y-2 rounded-lg border border-slate-200 bg-white p-3">
-      <h2 id="orphans-h" className="text-lg font-semibold">Accounts that match no person ({decided} of {view.orphans.length} decided)</h2>
+      <h2 id="orphans-h" className="text-lg font-semibold">Accounts that match no person ({decided} of {orphans.length} decided)</h2>
       <p className="text-sm text-slate-700">
         Reconciliation found these accounts in your applications; no HR record matches them. Link each to its person, keep it as a service account with
         an owner and an expiry, or disable it. Undecided accounts are left as they are when the campaign closes.
       </p>
       <ul className="divide-y divide-slate-100">
-        {view.orphans.map((o) => <OrphanRow key={o.id} campaignId={id} item={o} open={open} />)}
+        {orphans.map((o) => <OrphanRow key={o.id} campaignId={id} item={o} open={open} />)}
       </ul>
     </section>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { personSummary, staleNotice, triageItem, type TriageFacts } from "./review-triage";
+import { personSummary, staleNotice, tallySummary, triageItem, type TriageFacts } from "./review-triage";
 
 const now = new Date("2026-11-20T12:00:00Z");
 const daysBefore = (n: number) => new Date(now.getTime() - n * 86_400_000).toISOString();
@@ -145,5 +145,14 @@ describe("personSummary", () => {
   });
   it("all clean", () => {
     expect(personSummary({ name: "Bo" }, [{ recommendation: "no_action", reasons: [] }])).toBe("Bo: 1 item, all consistent with their role and peers; no action needed.");
+  });
+  it("from a tally (the paged board: every item of the person, only the lead reason of removals) it says the same", () => {
+    const tally = [
+      { id: "1", recommendation: "no_action" as const, decision: "keep" as const, lead: null },
+      { id: "2", recommendation: "remove" as const, decision: null, lead: "removal recommended: person left on 2026-10-01" },
+      { id: "3", recommendation: "review" as const, decision: null, lead: null },
+    ];
+    expect(tallySummary({ name: "Ada" }, tally)).toBe("Ada: 3 items; 1 decided (1 kept); still open: 1 to review, 1 removal recommended (person left on 2026-10-01).");
+    expect(tallySummary({ name: "Ada" }, tally)).toBe(personSummary({ name: "Ada" }, tally.map((t) => ({ ...t, reasons: t.lead ? [t.lead] : ["other reason"] }))));
   });
 });

@@ -210,3 +210,11 @@ export function personSummary(
   if (!decided && items.length && n.no_action === items.length) return `${who}: ${count}, all consistent with their role and peers; no action needed.`;
   return `${who}: ${count}; ${done ? `${done}; still open: ` : ""}${parts.join(", ")}.`;
 }
+
+/** One of a person's review items as their summary needs it (the board keeps every item of the people it shows). */
+export type TallyItem = { id: string; recommendation: Recommendation; decision: "keep" | "revoke" | null; lead: string | null };
+
+/** personSummary from a tally: `lead` is the first reason of an item whose removal is recommended. */
+export function tallySummary(p: { name: string; title?: string | null; department?: string | null }, tally: readonly TallyItem[]): string {
+  return personSummary(p, tally.map((t) => ({ recommendation: t.recommendation, decision: t.decision, reasons: t.lead ? [t.lead] : [] })));
+}

@@ -4,11 +4,12 @@ import { isSafeText } from "@/lib/domain/strict-input";
 import { nastyString } from "@/lib/testing/nasty";
 import {
   ACCOUNT_STATUSES, applicationParams, catalogParams, EMPLOYMENT_TYPES, findingsParams, lifecycleParams, operationsParams, PAGE_PARAM_PARSERS, peopleParams,
-  PERSON_STATUSES, signinParams,
+  PERSON_STATUSES, reviewBoardParams, signinParams,
 } from "./page-params";
+import { reviewBoardInput } from "@/lib/services/reviews/review-board";
 import type { RawSearchParams } from "./search-params";
 
-const KEYS = ["q", "page", "pageSize", "status", "kind", "days", "view", "department", "location", "employmentType", "beneficiaryId", "fresh", "callbackUrl", "error", "other"];
+const KEYS = ["q", "page", "pageSize", "status", "kind", "days", "view", "department", "location", "employmentType", "beneficiaryId", "fresh", "callbackUrl", "error", "other", "rec", "app", "person", "size"];
 const rawParams = (): fc.Arbitrary<RawSearchParams> =>
   fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(nastyString(), fc.array(nastyString(), { maxLength: 3 }), fc.constant(undefined)), { maxKeys: 8 });
 
@@ -60,6 +61,9 @@ describe("page search params", () => {
         expect(f.days).toBeGreaterThanOrEqual(1);
         expect(f.days).toBeLessThanOrEqual(3650);
         expect(signinParams(raw).values.callbackUrl).toMatch(/^\/(?![/\\])/);
+        // The review board: whatever the URL, what the reader gives is valid input for the service.
+        const board = reviewBoardInput.safeParse({ ...reviewBoardParams(raw).values, campaignId: "3ae100ba-ab70-4752-9788-b3a1c19f0960" });
+        expect(board.success, JSON.stringify(board.error?.issues)).toBe(true);
       }),
       { numRuns: 300 },
     );

@@ -4,6 +4,7 @@
  * link shows a notice instead of an error page. Unit-tested in page-params.test.ts.
  */
 import { OPERATION_STATUSES } from "@/db/queries/operations";
+import { BOARD_MAX_PAGE, BOARD_PAGE_SIZE, BOARD_Q_MAX, BOARD_RECS, BOARD_STATUSES } from "@/lib/domain/review-board-query";
 import { FINDING_KINDS } from "@/lib/services/mining/list-findings";
 import { enumParam, intParam, pageParam, readSearchParams, textParam, uuidParam, type RawSearchParams } from "./search-params";
 
@@ -45,6 +46,18 @@ export const catalogParams = (sp: RawSearchParams) =>
 
 export const dashboardParams = (sp: RawSearchParams) => readSearchParams(sp, { fresh: enumParam(["1"], "fresh") });
 
+/** The review board (/reviews/[id] and GET /api/v1/reviews/:id/board): which items, which page (lib/domain/review-board-query.ts). */
+export const reviewBoardParams = (sp: RawSearchParams) =>
+  readSearchParams(sp, {
+    status: enumParam(BOARD_STATUSES, "item status"),
+    rec: enumParam(BOARD_RECS, "recommendation", "all"),
+    app: uuidParam("application"),
+    person: uuidParam("person"),
+    q: textParam(BOARD_Q_MAX, "search"),
+    page: pageParam(BOARD_MAX_PAGE),
+    size: intParam({ min: BOARD_PAGE_SIZE.min, max: BOARD_PAGE_SIZE.max, def: BOARD_PAGE_SIZE.def, label: "page size" }),
+  });
+
 /** Sign-in: where to go afterwards (a local path only: never `//host` or `/\host`, which browsers treat as another site). */
 export function signinParams(sp: RawSearchParams) {
   const r = readSearchParams(sp, { callbackUrl: textParam(2000, "return address"), error: textParam(100, "error") });
@@ -54,4 +67,4 @@ export function signinParams(sp: RawSearchParams) {
 }
 
 /** Every page's parser, for the property test. */
-export const PAGE_PARAM_PARSERS = { applicationsParams, rolesParams, applicationParams, findingsParams, lifecycleParams, operationsParams, peopleParams, catalogParams, dashboardParams, signinParams } as const;
+export const PAGE_PARAM_PARSERS = { applicationsParams, rolesParams, applicationParams, findingsParams, lifecycleParams, operationsParams, peopleParams, catalogParams, dashboardParams, signinParams, reviewBoardParams } as const;

@@ -1,8 +1,9 @@
 /**
  * listCampaigns: the campaigns the actor reviews (their own items' progress), for admins every campaign with overall
  * progress and the generation job's progress, and for managers the team reviews they started.
- * getReviewerView: one campaign as its reviewer sees it: only their items (reviewer_id = actor in SQL), grouped by
- * person with the triage summary sentence first, and for revoked items the provisioning receipt.
+ * getReviewerView: one campaign as its reviewer sees it, ALL their items at once (reviewer_id = actor in SQL), grouped
+ * by person with the triage summary sentence first, and for revoked items the provisioning receipt
+ * (GET /api/v1/reviews/:id). The page shows one page at a time instead: review-board.ts getReviewBoard.
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -47,16 +48,16 @@ export type ReviewerView = {
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-export async function getReviewerView({ ctx, input }: { ctx: Ctx; input: { campaignId: string } }): Promise<ReviewerView> {
-  if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
-  const id = z.string().uuid().safeParse(input.campaignId);
-  if (!id.success) throw new NotFoundError("No such campaign.");
-  const [c] = await ctx.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, id.data));
-  if (!c) throw new NotFoundError("No such campaign.");
-  const [rows, orphans] = await Promise.all([reviewerItems(ctx.db, c.id, ctx.actor.personId), reviewerOrphans(ctx.db, c.id, ctx.actor.personId)]);
+type ItemRow = Awaited<ReturnType<typeof reviewerItems>>[number];
+
+/**
+ * Item rows (reviewerItems, or one page of the board) → people with their items in row order (summary left
+ * empty), each item with how its grant came to be and, when revoked, its provisioning receipt. Two bulk reads.
+ */
+export async function groupItems(db: Ctx["db"], campaignId: string, rows: ItemRow[]): Promise<ReviewerPerson[]> {
   const [receipts, histories] = await Promise.all([
-    receiptsFor(ctx.db, c.id, rows.filter((r) => r.decision === "revoke").map((r) => r.id)),
-    grantHistories(ctx.db, rows.map((r) => r.grantId).filter((g): g is string => Boolean(g))),
+    receiptsFor(db, campaignId, rows.filter((r) => r.decision === "revoke").map((r) => r.id)),
+    grantHistories(db, rows.map((r) => r.grantId).filter((g): g is string => Boolean(g))),
   ]);
   const byPerson = new Map<string, ReviewerPerson>();
   for (const r of rows) {
@@ -69,8 +70,19 @@ export async function getReviewerView({ ctx, input }: { ctx: Ctx; input: { campa
       lastUsedAt: iso(r.lastUsedAt), history: (r.grantId ? histories.get(r.grantId) : undefined) ?? [], receipt: rc ? { operationId: rc.id, status: rc.status, finishedAt: iso(rc.finishedAt) } : null,
     });
   }
+  return [...byPerson.values()];
+}
+
+export async function getReviewerView({ ctx, input }: { ctx: Ctx; input: { campaignId: string } }): Promise<ReviewerView> {
+  if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
+  const id = z.string().uuid().safeParse(input.campaignId);
+  if (!id.success) throw new NotFoundError("No such campaign.");
+  const [c] = await ctx.db.select().from(reviewCampaigns).where(eq(reviewCampaigns.id, id.data));
+  if (!c) throw new NotFoundError("No such campaign.");
+  const [rows, orphans] = await Promise.all([reviewerItems(ctx.db, c.id, ctx.actor.personId), reviewerOrphans(ctx.db, c.id, ctx.actor.personId)]);
+  const grouped = await groupItems(ctx.db, c.id, rows);
   const rank = { remove: 0, review: 1, no_action: 2 } as const;
-  const people = [...byPerson.values()].map((p) => ({ ...p, summary: personSummary({ name: p.name, title: p.title, department: p.department }, p.items) }));
+  const people = grouped.map((p) => ({ ...p, summary: personSummary({ name: p.name, title: p.title, department: p.department }, p.items) }));
   // People with removals first, then reviews; items inside likewise.
   for (const p of people) p.items.sort((a, b) => rank[a.recommendation] - rank[b.recommendation]);
   people.sort((a, b) => rank[a.items[0]!.recommendation] - rank[b.items[0]!.recommendation] || a.name.localeCompare(b.name));

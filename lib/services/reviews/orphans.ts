@@ -112,6 +112,14 @@ export async function reviewerOrphans(db: Queryable, campaignId: string, reviewe
   }));
 }
 
+/** The actor's orphan items of one campaign (GET /api/v1/reviews/:id/orphans; the board polls it): ownership in SQL. */
+export async function myOrphanItems({ ctx, input }: { ctx: Ctx; input: { campaignId: string } }): Promise<OrphanView[]> {
+  if (!can(ctx.actor, "review.view")) throw new ForbiddenError();
+  const id = z.string().uuid().safeParse(input.campaignId);
+  if (!id.success) throw new NotFoundError("No such campaign.");
+  return reviewerOrphans(ctx.db, id.data, ctx.actor.personId);
+}
+
 const who = z.object({ personId: z.string().uuid().optional(), personEmail: z.string().trim().email("Give the person's email").max(320).optional() });
 const comment = text(2000).trim().optional().transform((v) => v || undefined);
 const base = { itemId: z.string().uuid(), campaignId: z.string().uuid().optional(), comment };

@@ -4,10 +4,13 @@ import { ReviewBoard } from "@/components/reviews/review-board";
 import { Card, PageHeader } from "@/components/ui/card";
 import { fmtDate } from "@/components/ui/dates";
 import { pageCtx } from "@/lib/services/ctx";
-import { getReviewerView } from "@/lib/services/reviews/list-reviews";
+import { getReviewBoard } from "@/lib/services/reviews/review-board";
 import { getAutoDecideStatus, pct } from "@/lib/services/reviews/auto-decide";
 import { runForPage } from "@/lib/services/run";
 import { can } from "@/lib/auth/can";
+import { ParamNotices } from "@/components/ui/param-notices";
+import { reviewBoardParams } from "@/lib/http/page-params";
+import type { RawSearchParams } from "@/lib/http/search-params";
 import { campaignAdminAction, forwardItemsAction } from "./actions";
 import { CampaignAdmin } from "./campaign-admin";
 import { ForwardItems } from "./forward-items";
@@ -15,13 +18,20 @@ import { ForwardItems } from "./forward-items";
 export const metadata: Metadata = { title: "Access review" };
 export const dynamic = "force-dynamic";
 
-export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
+/**
+ * One campaign as its reviewer sees it: one page of their items (the view is in the URL: status, recommendation,
+ * application, person, search, page, size; a bad value is ignored with a notice), with the campaign's counts.
+ */
+export default async function ReviewPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<RawSearchParams> }) {
   const { id } = await params;
   const ctx = await pageCtx();
-  const res = await runForPage(() => getReviewerView({ ctx, input: { campaignId: id } }));
-  const v = res;
+  const { values, notices } = reviewBoardParams(await searchParams);
   // Admins and auditors: auto-decision mode and the measured shadow agreement (null for everyone else).
-  const auto = await getAutoDecideStatus({ ctx, input: { campaignId: id } }).catch(() => null);
+  const [v, auto] = await Promise.all([
+    runForPage(() => getReviewBoard({ ctx, input: { ...values, campaignId: id } })),
+    getAutoDecideStatus({ ctx, input: { campaignId: id } }).catch(() => null),
+  ]);
+  const open = v.counts.open;
   return (
     <>
       <PageHeader
@@ -47,9 +57,10 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
           </p>
         </Card>
       )}
-      {v.campaign.status === "active" && v.total - v.decided > 0 && <ForwardItems campaignId={id} action={forwardItemsAction} open={v.total - v.decided} />}
-      <OrphanItems initial={v} />
-      {(v.total > 0 || v.orphans.length === 0) && <ReviewBoard initial={v} />}
+      <ParamNotices notices={notices} />
+      {v.campaign.status === "active" && open > 0 && <ForwardItems campaignId={id} action={forwardItemsAction} open={open} />}
+      <OrphanItems campaignId={id} open={v.campaign.status === "active"} initial={v.orphans} />
+      {(v.counts.total > 0 || v.orphans.length === 0) && <ReviewBoard initial={v} />}
     </>
   );
 }

@@ -1,7 +1,13 @@
-import { decideOrphan } from "@/lib/services/reviews/orphans";
+import { decideOrphan, myOrphanItems } from "@/lib/services/reviews/orphans";
 import { bodyOf, respond, type IdParams } from "../../respond";
 
 export const dynamic = "force-dynamic";
+
+/** GET /api/v1/reviews/:id/orphans: the signed-in reviewer's orphan items of the campaign (ownership in SQL). */
+export async function GET(req: Request, { params }: IdParams) {
+  const { id } = await params;
+  return respond(req, (ctx) => myOrphanItems({ ctx, input: { campaignId: id } }));
+}
 
 /**
  * POST /api/v1/reviews/:id/orphans {itemId, decision: "link", person: {personEmail|personId}} |
