@@ -282,7 +282,14 @@ export async function reconcileApplication(db: Queryable, app: Application, conn
         try {
           // In a savepoint: a held remediation rolls back alone; what was read from the target (and the findings) is kept.
           await tx.transaction(async (sp) => {
-            const r = await planPeople(sp, everyone, { kind: "reconcile", id: app.id }, now, { keepAccountsOfActive: true, only });
+            // Planned per PLAN_CHUNK people: the planner loads each person's grants and memberships in every
+            // application, which for 20,000 people is ~400,000 rows at once; the guard below judges the whole run.
+            const r = { operationIds: [] as string[], created: [] as PlannedOperation[] };
+            for (const part of chunks(everyone, PLAN_CHUNK)) {
+              const x = await planPeople(sp, part, { kind: "reconcile", id: app.id }, now, { keepAccountsOfActive: true, only });
+              r.operationIds.push(...x.operationIds);
+              r.created.push(...x.created);
+            }
             const removals = removalsOfPlan(r.created);
             const verdict = await assessRemovals(sp, removals);
             report.plannedOperations = r.operationIds.length;
@@ -398,6 +405,9 @@ export async function reconcileDue(db: Queryable, maxAgeMs: number, now = new Da
     .map((a) => a.key);
   return due.length ? reconcileAll(db, { keys: due }) : [];
 }
+
+/** People planned per planner call in a reconcile's re-plan (memory stays flat at any organisation size). */
+const PLAN_CHUNK = 2000;
 
 /** Rows written in one run from which the tables' planner statistics are refreshed (see analyze). */
 const BULK_ROWS = 5000;
