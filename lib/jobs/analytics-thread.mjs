@@ -5,7 +5,7 @@
 // tsx (a runtime dependency, also used by `npm start`) and imports the TypeScript domain modules directly. The
 // domain modules import only relative paths, no framework.
 //
-// Input (workerData): { task: "mineRoles" | "approximateRoles" | "accessReport", input }. Output: one message { ok: true, result } or
+// Input (workerData): { task: "mineRoles" | "approximateRoles" | "accessReport" | "renderPdf", input }. Output: one message { ok: true, result } or
 // { ok: false, error: { name, message, line, column } }; the thread then ends.
 import { parentPort, workerData } from "node:worker_threads";
 import { register } from "tsx/esm/api";
@@ -16,6 +16,8 @@ const tasks = {
   mineRoles: async ({ pairs, options }) => (await import("../domain/mining/role-mining.ts")).mineRoles(pairs, options ?? {}),
   approximateRoles: async ({ pairs, people, options }) => (await import("../domain/mining/approximate.ts")).approximateRoles(pairs, new Map(people ?? []), options ?? {}),
   accessReport: async ({ text, options }) => (await import("../domain/mining/csv-report.ts")).buildAccessReport(text, options ?? {}),
+  // A long PDF (evidence of a large campaign): pdfkit shapes every word with fontkit, seconds to minutes of CPU.
+  renderPdf: async ({ lines, options }) => (await import("../pdf.ts")).renderPdf(lines, options ?? {}),
 };
 
 try {

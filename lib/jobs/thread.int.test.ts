@@ -1,6 +1,6 @@
 /**
- * Analytics on a worker thread (lib/jobs/thread.ts): while a hard role-mining instance uses its whole budget the
- * calling event loop keeps firing timers on time; an abort terminates the thread at once; task errors come back
+ * Analytics on a worker thread (lib/jobs/thread.ts): while a hard role-mining instance uses its whole budget, or a
+ * long PDF renders, the calling event loop keeps firing timers on time; an abort terminates the thread at once; task errors come back
  * typed (CsvError keeps its line).
  */
 import { describe, expect, it } from "vitest";
@@ -58,6 +58,14 @@ describe("analytics on a worker thread", () => {
     expect(performance.now() - t0).toBeLessThan(5_000);
     await expect(runAnalyticsInThread("mineRoles", { pairs: [["a", "b"]] }, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError);
   }, 60_000);
+
+  it("a long PDF (a large campaign's evidence) renders there, with this event loop free", async () => {
+    const lines = Array.from({ length: 800 }, (_, i) => ({ text: `${i + 1}. Zoë Łukasz (E${i}) - Salesforce / Sales Operations: kept by ${i % 100 ? "Ann Lee" : "王伟"} at 2026-0${(i % 9) + 1}-1${i % 10}`, indent: i % 2 ? 14 : 0 }));
+    const { lag, out } = await maxTimerLag(runAnalyticsInThread("renderPdf", { lines, options: { title: "evidence", creationDate: new Date("2026-01-01T00:00:00Z") } }));
+    expect(Buffer.from(out.subarray(0, 5)).toString("latin1")).toBe("%PDF-");
+    expect(out.byteLength).toBeGreaterThan(10_000);
+    expect(lag).toBeLessThan(400);
+  }, 120_000);
 
   it("the access report runs there too; a bad file comes back as a CsvError naming the row", async () => {
     const ok = await runAnalyticsInThread("accessReport", { text: "Employee_Name,Department,Job_Title,Git\nann,Eng,Dev,yes\nbob,Eng,Dev,yes\n", options: { timeLimitMs: 500 } });

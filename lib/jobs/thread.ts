@@ -16,6 +16,7 @@ import type { AccessReport } from "@/lib/domain/mining/csv-report";
 import { CsvError } from "@/lib/domain/csv";
 import type { ApproximateOptions, ApproximateResult, GroupAttributes } from "@/lib/domain/mining/approximate";
 import type { MineOptions, MineResult } from "@/lib/domain/mining/role-mining";
+import type { PdfLine, PdfOptions } from "@/lib/pdf";
 import { AppError } from "@/lib/errors";
 
 export class CancelledError extends AppError {
@@ -31,6 +32,7 @@ type Tasks = {
     output: ApproximateResult;
   };
   accessReport: { input: { text: string; options?: { format?: "wide" | "long" | "auto"; timeLimitMs?: number } }; output: AccessReport };
+  renderPdf: { input: { lines: PdfLine[]; options?: PdfOptions }; output: Uint8Array };
 };
 
 const THREAD_FILE = () => path.join(process.cwd(), "lib", "jobs", "analytics-thread.mjs");

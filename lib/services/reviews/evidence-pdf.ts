@@ -4,14 +4,15 @@
  * was recommended, with who and why) and the revocations (who lost what, decided by whom, and whether the
  * system confirmed it) — then the campaign, agreement figures, the audit chain head and how to verify it, and
  * last every item with its recommendation and reasons, decision, who and when, comment, receipt and audit seq.
- * Rendering is lib/pdf (pdfkit with embedded Unicode fonts: any name renders as written).
+ * Rendering is lib/pdf (pdfkit with embedded Unicode fonts: any name renders as written), on the analytics thread.
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { decisionAudit, evidenceItems, orphanDecisionAudit, orphanItemsOf, receiptsFor } from "@/db/queries/reviews";
 import { auditHead, reviewCampaigns, type CampaignScope } from "@/db/schema";
 import { can } from "@/lib/auth/can";
-import { renderPdf, type PdfLine } from "@/lib/pdf";
+import { runAnalyticsInThread } from "@/lib/jobs/thread";
+import type { PdfLine } from "@/lib/pdf";
 import { ForbiddenError, NotFoundError } from "@/lib/errors";
 import type { Ctx } from "@/lib/services/context";
 import { pct, shadowAgreement } from "./auto-decide";
@@ -143,7 +144,9 @@ export async function exportEvidencePdf({ ctx, input, now = new Date() }: { ctx:
     });
   }
 
-  const pdf = await renderPdf(L, { title: `Access review evidence: ${c.name}`, author: "Gatehouse", creationDate: now });
+  // On a worker thread: a campaign of thousands of items takes pdfkit minutes of CPU, which in this event loop
+  // would stall every other request of the portal.
+  const pdf = await runAnalyticsInThread("renderPdf", { lines: L, options: { title: `Access review evidence: ${c.name}`, author: "Gatehouse", creationDate: now } });
   const safe = c.name.replace(/[^A-Za-z0-9_-]+/g, "-").slice(0, 60);
   return { filename: `review-evidence-${safe}.pdf`, pdf, items: rows.length };
 }
