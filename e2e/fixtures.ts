@@ -195,6 +195,28 @@ type TestFixtures = {
 let personaNamesCache: Record<Persona, string> | null = null;
 type WorkerFixtures = { personaState: (persona: Persona) => Promise<string> };
 
+/**
+ * On the catalog (/requests/new), tick the first requestable entitlement whose expected route is the manager, page by
+ * page, skipping the labels in `skip`. Returns its checkbox label and entitlement name, or null if none is left.
+ */
+export async function tickManagerRouted(page: Page, skip: string[] = []): Promise<{ label: string; entitlement: string } | null> {
+  for (let p = 1; p <= 15; p++) {
+    if (p > 1) await page.goto(`/requests/new?page=${p}`);
+    const catalog = page.getByRole("table", { name: "Requestable access" });
+    await expect(catalog).toBeVisible();
+    const rows = catalog.locator("tbody tr").filter({ has: page.getByTestId("expected-route").getByText("Manager approval", { exact: true }) });
+    for (const row of await rows.all()) {
+      const box = row.getByRole("checkbox");
+      if (await box.isDisabled()) continue;
+      const label = ((await box.getAttribute("aria-label")) ?? "").replace(/^Select /, "");
+      if (skip.includes(label)) continue;
+      await box.check();
+      return { label, entitlement: (await box.getAttribute("data-entitlement")) ?? "" };
+    }
+  }
+  return null;
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   skipWithoutChromium: [
     async ({}, use, testInfo) => {

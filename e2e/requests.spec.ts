@@ -4,7 +4,7 @@
  * The catalog shows the route each entitlement would take before anyone asks, so the spec picks one whose
  * route is "Manager approval" (seeded organisation: 400 people, seed 7).
  */
-import { expect, Nav, PersonPage, test } from "./fixtures";
+import { expect, Nav, PersonPage, test, tickManagerRouted } from "./fixtures";
 
 test("employee requests access → manager approves from the inbox → the access is on the employee's page", async ({ signedIn }) => {
   test.setTimeout(150_000);
@@ -17,25 +17,15 @@ test("employee requests access → manager approves from the inbox → the acces
   await expect(employee.getByRole("heading", { level: 1, name: "Request access" })).toBeVisible();
 
   // Find, page by page, an entitlement whose expected route is the manager.
-  let chosen: string | null = null;
-  let entName = "";
-  for (let p = 1; p <= 15 && !chosen; p++) {
-    if (p > 1) await employee.goto(`/requests/new?page=${p}`);
-    const catalog = employee.getByRole("table", { name: "Requestable access" });
-    await expect(catalog).toBeVisible();
-    const row = catalog.locator("tbody tr").filter({ has: employee.getByTestId("expected-route").getByText("Manager approval", { exact: true }) }).first();
-    if ((await row.count()) === 0) continue;
-    const box = row.getByRole("checkbox");
-    chosen = ((await box.getAttribute("aria-label")) ?? "").replace(/^Select /, "");
-    entName = (await box.getAttribute("data-entitlement")) ?? "";
-    await box.check();
-  }
-  expect(chosen, "no entitlement with a manager route in the catalog").toBeTruthy();
+  const picked = await tickManagerRouted(employee);
+  expect(picked, "no entitlement with a manager route in the catalog").toBeTruthy();
+  const chosen = picked!.label;
+  const entName = picked!.entitlement;
   await employee.getByLabel("Justification (required for privileged access)").fill("Needed for the Q3 customer pilot");
   await employee.getByRole("button", { name: "Submit request" }).click();
   const outcome = employee.getByRole("status", { name: "Request submitted" });
   await expect(outcome).toBeVisible({ timeout: 20_000 });
-  await expect(outcome).toContainText(chosen!);
+  await expect(outcome).toContainText(chosen);
   await expect(outcome).toContainText("Manager approval");
 
   // My requests: pending, waiting for the manager.
