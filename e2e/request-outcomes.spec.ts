@@ -52,14 +52,16 @@ test("the requester withdraws a request still waiting for approval; the approver
   await employee.goto("/requests");
   const item = employee.getByTestId("request-item").filter({ hasText: asked.entitlement }).first();
   await expect(item).toContainText("pending");
+  // Withdraw acts on the request (the card holding the item), after a confirmation.
+  const request = employee.locator("section").filter({ has: employee.getByTestId("request-item").filter({ hasText: asked.entitlement }) }).first();
   employee.once("dialog", (d) => void d.accept());
-  await item.getByRole("button", { name: "Withdraw" }).click();
+  await request.getByRole("button", { name: "Withdraw" }).click();
   // The list refreshes: the item is cancelled and offers no withdrawal any more (also after a reload).
   await expect(item).toContainText(/cancel/i, { timeout: 20_000 });
   await employee.reload();
   const after = employee.getByTestId("request-item").filter({ hasText: asked.entitlement }).first();
   await expect(after).toContainText(/cancel/i);
-  await expect(after.getByRole("button", { name: "Withdraw" })).toHaveCount(0);
+  await expect(employee.locator("section").filter({ has: after }).first().getByRole("button", { name: "Withdraw" })).toHaveCount(0);
 
   const manager = await signedIn("manager");
   await manager.goto("/approvals");
