@@ -11,7 +11,8 @@
  */
 import { and, asc, count, eq, inArray, isNotNull, isNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { applications, entitlements, grants, people, reviewItems } from "@/db/schema";
+import { reviewerItems } from "./reviews";
+import { applications, entitlements, people, reviewItems } from "@/db/schema";
 import type { BoardRec, BoardStatus } from "@/lib/domain/review-board-query";
 
 export type BoardFilter = { status: BoardStatus; rec: BoardRec; applicationId?: string; personId?: string; q?: string };
@@ -109,20 +110,7 @@ export async function boardPage(db: Queryable, campaignId: string, reviewerId: s
     .limit(limit)
     .offset(offset);
   if (page.length === 0) return [];
-  const rows = await db
-    .select({
-      id: reviewItems.id, personId: reviewItems.personId, personName: people.displayName, personTitle: people.title, personDepartment: people.department,
-      entitlementId: reviewItems.entitlementId, entitlementName: entitlements.name, applicationName: applications.name, privileged: entitlements.privileged,
-      recommendation: reviewItems.recommendation, reasons: reviewItems.reasons, stale: reviewItems.stale, decision: reviewItems.decision,
-      decidedAt: reviewItems.decidedAt, comment: reviewItems.comment, grantId: reviewItems.grantId, grantSource: grants.source, lastUsedAt: grants.lastUsedAt,
-      revokedAt: reviewItems.revokedAt,
-    })
-    .from(reviewItems)
-    .innerJoin(people, eq(people.id, reviewItems.personId))
-    .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
-    .innerJoin(applications, eq(applications.id, entitlements.applicationId))
-    .leftJoin(grants, eq(grants.id, reviewItems.grantId))
-    .where(and(mine(campaignId, reviewerId), inArray(reviewItems.id, page.map((p) => p.id))));
+  const rows = await reviewerItems(db, campaignId, reviewerId, page.map((p) => p.id));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return page.flatMap((p) => byId.get(p.id) ?? []);
 }

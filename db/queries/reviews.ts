@@ -93,8 +93,11 @@ export async function campaignsWithProgress(db: Queryable, reviewerId?: string, 
   return rows;
 }
 
-/** A reviewer's items in one campaign (ownership in SQL), with the facts the page shows and the provisioning receipt. */
-export async function reviewerItems(db: Queryable, campaignId: string, reviewerId: string) {
+/**
+ * A reviewer's items in one campaign (ownership in SQL), with the facts the page shows and the provisioning receipt;
+ * `ids`: only those (one page of the board).
+ */
+export async function reviewerItems(db: Queryable, campaignId: string, reviewerId: string, ids?: string[]) {
   return db
     .select({
       id: reviewItems.id, personId: reviewItems.personId, personName: people.displayName, personTitle: people.title, personDepartment: people.department,
@@ -108,7 +111,7 @@ export async function reviewerItems(db: Queryable, campaignId: string, reviewerI
     .innerJoin(entitlements, eq(entitlements.id, reviewItems.entitlementId))
     .innerJoin(applications, eq(applications.id, entitlements.applicationId))
     .leftJoin(grants, eq(grants.id, reviewItems.grantId))
-    .where(and(eq(reviewItems.campaignId, campaignId), eq(reviewItems.reviewerId, reviewerId)))
+    .where(and(eq(reviewItems.campaignId, campaignId), eq(reviewItems.reviewerId, reviewerId), ids ? inArray(reviewItems.id, ids) : undefined))
     .orderBy(asc(people.displayName), asc(applications.name), asc(entitlements.name));
 }
 
