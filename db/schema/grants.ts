@@ -34,10 +34,11 @@ export const grants = pgTable(
     index("grants_person_idx").on(t.personId, t.status),
     index("grants_entitlement_idx").on(t.entitlementId, t.status),
     index("grants_expires_idx").on(t.expiresAt),
-    // Live access read whole (findings, peer analytics): index-only, in person order; source for drift's filter.
-    index("grants_active_person_entitlement_idx").on(t.personId, t.entitlementId, t.source).where(sql`${t.status} = 'active'`),
-    // Holders and adopted grants per entitlement (application pages): index-only.
-    index("grants_active_entitlement_person_idx").on(t.entitlementId, t.personId, t.source).where(sql`${t.status} = 'active'`),
+    // Live access read whole (findings, peer analytics): index-only, in person order; source for drift's filter,
+    // expiry for peer adoption's "unexpired" (migration 0016).
+    index("grants_active_person_entitlement_idx").on(t.personId, t.entitlementId, t.source, t.expiresAt).where(sql`${t.status} = 'active'`),
+    // Holders and adopted grants per entitlement (application pages, a department's holders): index-only.
+    index("grants_active_entitlement_person_idx").on(t.entitlementId, t.personId, t.source, t.expiresAt).where(sql`${t.status} = 'active'`),
     // Dormant access: the few grants unused for long, longest first.
     index("grants_active_last_use_idx").on(sql`coalesce(${t.lastUsedAt}, ${t.grantedAt})`).where(sql`${t.status} = 'active'`),
   ],

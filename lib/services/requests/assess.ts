@@ -5,7 +5,7 @@
  */
 import type { Queryable } from "@/db/client";
 import { managerChain } from "@/db/queries/people";
-import { adoptionFor, heldEntitlementIds, ownersOf, securityApprovers, sodPoliciesTouching, type CatalogEntitlement } from "@/db/queries/requests";
+import { adoptionFor, heldEntitlementIds, type Adoption, ownersOf, securityApprovers, sodPoliciesTouching, type CatalogEntitlement } from "@/db/queries/requests";
 import { assessRequestRisk, reasonTexts, sodConflictsFor, type RequestRisk, type SodConflict } from "@/lib/domain/request-risk";
 import { DEFAULT_ROUTING_POLICY, routeRequest, type RequestRoutingDecision, type RoutingItem, type RoutingPolicy } from "@/lib/domain/routing";
 import { loadApprovalModel, opinionFor } from "./risk-model";
@@ -45,6 +45,8 @@ export async function assessRequest(
     requesterId: string; beneficiary: Beneficiary; entitlements: EntRow[]; now: Date; policy?: RoutingPolicy;
     /** false: judge each entitlement as if requested alone (catalog preview); default true: as one request. */
     together?: boolean;
+    /** What the caller already read for this beneficiary at `now` (the catalog): the adoption must count `entitlements`' department holders. */
+    known?: { held: string[]; adoption: Adoption };
   },
 ): Promise<Assessment> {
   const { beneficiary: b, now } = a;
@@ -53,8 +55,8 @@ export async function assessRequest(
   const policy = a.policy ?? stored?.active.policy ?? DEFAULT_ROUTING_POLICY;
   const entIds = a.entitlements.map((e) => e.id);
   const [held, adoption, chain, owners, security, policies, hist] = await Promise.all([
-    heldEntitlementIds(db, b.id, now),
-    adoptionFor(db, b, now),
+    a.known?.held ?? heldEntitlementIds(db, b.id, now),
+    a.known?.adoption ?? adoptionFor(db, b, now, { teamOf: entIds }),
     managerChain(db, b.id),
     ownersOf(db, [...new Set(a.entitlements.map((e) => e.applicationId))]),
     securityApprovers(db),

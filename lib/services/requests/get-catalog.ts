@@ -33,10 +33,11 @@ export async function getCatalog({ ctx, input: raw, now = new Date() }: { ctx: C
     throw new ForbiddenError("You can request access only for yourself or for people in your reporting line.");
   const beneficiary = await personForRequest(ctx.db, beneficiaryId);
   if (!beneficiary) throw new NotFoundError("No such person.");
-  const [page, held, adoption, line] = await Promise.all([
-    searchCatalog(ctx.db, input),
+  // The department's holders are counted for the listed entitlements only (the risk preview reads them).
+  const pageAndAdoption = searchCatalog(ctx.db, input).then(async (page) => ({ page, adoption: await adoptionFor(ctx.db, beneficiary, now, { teamOf: page.rows.map((e) => e.id) }) }));
+  const [{ page, adoption }, held, line] = await Promise.all([
+    pageAndAdoption,
     heldEntitlementIds(ctx.db, beneficiaryId, now),
-    adoptionFor(ctx.db, beneficiary, now),
     has(ctx.actor, "manager") ? reportingLine(ctx.db, me) : Promise.resolve([]),
   ]);
   const heldSet = new Set(held);
@@ -54,7 +55,7 @@ export async function getCatalog({ ctx, input: raw, now = new Date() }: { ctx: C
       : [],
   );
   // What would happen if each listed entitlement were requested on its own: route and risk, before anyone asks.
-  const preview = await assessRequest(ctx.db, { requesterId: me, beneficiary, entitlements: page.rows as CatalogEntitlement[], now, together: false });
+  const preview = await assessRequest(ctx.db, { requesterId: me, beneficiary, entitlements: page.rows as CatalogEntitlement[], now, together: false, known: { held, adoption } });
   const expect = new Map(page.rows.map((e, k) => [e.id, { route: preview.decision.items[k]!.route, riskScore: preview.items[k]!.risk.score }]));
   const share = (id: string) => (adoption.peerCount ? (adoption.holders.get(id)?.peers ?? 0) / adoption.peerCount : 0);
   const suggestedIds = [...adoption.holders.keys()].filter((id) => !heldSet.has(id) && share(id) >= PEER_THRESHOLD);

@@ -20,7 +20,8 @@ export async function listInbox({ ctx, now = new Date() }: { ctx: Ctx; input?: u
   const adoption = new Map<string, Awaited<ReturnType<typeof adoptionFor>>>();
   for (const id of beneficiaryIds) {
     const p = await personForRequest(ctx.db, id);
-    if (p) adoption.set(id, await adoptionFor(ctx.db, p, now));
+    // Only the peers' counts are shown here: no department counts (teamOf: none).
+    if (p) adoption.set(id, await adoptionFor(ctx.db, p, now, { teamOf: [] }));
   }
   return steps.map((s) => {
     const a = adoption.get(s.beneficiaryId);

@@ -17,7 +17,7 @@ import { and, asc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { inReportingLine } from "@/db/queries/people";
 import { applications, entitlements, grants, people, type CampaignScope } from "@/db/schema";
-import { uuidArray, type Queryable } from "@/db/client";
+import { rowsOf, type Queryable } from "@/db/client";
 import { can } from "@/lib/auth/can";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import { nowOf, type Ctx } from "@/lib/services/context";
@@ -83,32 +83,36 @@ export type TeamOptions = {
   applications: Array<{ id: string; name: string }>;
 };
 
-/** What the team form picks from: the manager's reporting line (direct reports first) and the applications it holds. */
+/**
+ * What the team form picks from: the manager's reporting line (direct reports first, at most 500) and the
+ * applications it holds. One statement: the line is walked once (a manager at the top of 20,000 people: ~50 ms),
+ * and an application is listed at the first active grant found in the line (EXISTS), not after reading them all.
+ */
 export async function teamReviewOptions({ ctx }: { ctx: Ctx }): Promise<TeamOptions> {
   assertMayStart(ctx);
   const me = ctx.actor.personId;
-  const line = below(me, true);
-  const [members, lineIds] = await Promise.all([
-    ctx.db
-      .select({ id: people.id, name: people.displayName, title: people.title, status: people.status, direct: sql<boolean>`(${people.managerId} = ${me})` })
-      .from(people)
-      .where(line)
-      .orderBy(sql`(${people.managerId} = ${me}) DESC`, asc(people.displayName))
-      .limit(500),
-    ctx.db.select({ id: people.id }).from(people).where(line),
-  ]);
-  // The team's grants by person (index on grants.person_id), not every active grant joined and then filtered by the
-  // reporting line: the difference between ~1 ms and ~400 ms of database time at 20,000 people.
-  const apps = lineIds.length
-    ? await ctx.db
-        .selectDistinct({ id: applications.id, name: applications.name })
-        .from(grants)
-        .innerJoin(entitlements, eq(entitlements.id, grants.entitlementId))
-        .innerJoin(applications, eq(applications.id, entitlements.applicationId))
-        .where(and(sql`${grants.personId} = ANY(${uuidArray(lineIds.map((x) => x.id))})`, eq(grants.status, "active")))
-    : [];
+  type Row = { members: TeamOptions["members"] | null; applications: TeamOptions["applications"] | null };
+  const [row] = rowsOf<Row>(
+    await ctx.db.execute(sql`
+      WITH RECURSIVE line(id, depth) AS (
+        SELECT id, 1 FROM people WHERE manager_id = ${me} AND id <> ${me}
+        UNION ALL
+        SELECT p.id, l.depth + 1 FROM people p JOIN line l ON p.manager_id = l.id WHERE l.depth < 32 AND p.id <> ${me}
+      )
+      SELECT
+        (SELECT json_agg(json_build_object('id', m.id, 'name', m.display_name, 'title', m.title, 'status', m.status, 'direct', m.direct) ORDER BY m.direct DESC, m.display_name)
+           FROM (SELECT p.id, p.display_name, p.title, p.status, (p.manager_id = ${me}) AS direct
+                   FROM people p WHERE p.id IN (SELECT id FROM line)
+                  ORDER BY (p.manager_id = ${me}) DESC, p.display_name LIMIT 500) m) AS members,
+        (SELECT json_agg(json_build_object('id', a.id, 'name', a.name))
+           FROM applications a
+          WHERE EXISTS (SELECT 1 FROM entitlements e JOIN grants g ON g.entitlement_id = e.id AND g.status = 'active'
+                         WHERE e.application_id = a.id AND g.person_id IN (SELECT id FROM line))) AS applications`),
+  );
+  const members = (row?.members ?? []).map((m) => ({ ...m, direct: Boolean(m.direct) }));
   // Sorted here, not by the database's collation (C on PGlite, the locale's on PostgreSQL).
-  return { members: members.map((m) => ({ ...m, direct: Boolean(m.direct) })), applications: apps.sort((a, b) => a.name.localeCompare(b.name)) };
+  const apps = [...(row?.applications ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  return { members, applications: apps };
 }
 
 const campaignOf = (managerId: string, s: ScopeInput) => ({ scope: teamScope(managerId, s), reviewerKind: "manager" as const, reviewerGroup: null, createdById: managerId });
