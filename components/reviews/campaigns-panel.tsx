@@ -9,7 +9,6 @@ import { Badge, statusTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/card";
 import { fmtDate } from "@/components/ui/dates";
 import type { listCampaigns } from "@/lib/services/reviews/list-reviews";
-import type { TeamOptions } from "@/lib/services/reviews/team-review";
 import { ExistingAccessPanel } from "./existing-access";
 import { api, reviewKeys } from "./keys";
 import { NewCampaignForm } from "./new-campaign-form";
@@ -19,7 +18,7 @@ import { TeamReviewPanel } from "./team-review";
 type Data = Awaited<ReturnType<typeof listCampaigns>>;
 type Row = Data["mine"][number];
 
-export function CampaignsPanel({ initial, applications, team }: { initial: Data; applications: Array<{ id: string; name: string }>; team?: TeamOptions | null }) {
+export function CampaignsPanel({ initial, applications }: { initial: Data; applications: Array<{ id: string; name: string }> }) {
   const { data = initial } = useQuery({
     queryKey: reviewKeys.campaigns,
     queryFn: () => api<Data>("/api/v1/reviews"),
@@ -32,7 +31,7 @@ export function CampaignsPanel({ initial, applications, team }: { initial: Data;
         <h2 id="mine-h" className="text-lg font-semibold">My reviews</h2>
         {data.mine.length === 0 ? <EmptyState title="No reviews for you">Campaigns that need your decisions appear here.</EmptyState> : <Table rows={data.mine} mine />}
       </section>
-      {data.canStartTeam && team && <TeamReviewPanel options={team} campaigns={data.team ?? []} />}
+      {data.canStartTeam && <TeamReviewPanel campaigns={data.team ?? []} />}
       {data.canManage && <ExistingAccessPanel />}
       {data.canManage && <NewCampaignForm applications={applications} />}
       {data.all && (

@@ -6,6 +6,8 @@ export const reviewKeys = {
   /** One view of the board: the canonical search string (lib/domain/review-board-query.ts boardSearch). */
   board: (id: string, search: string) => ["reviews", "campaign", id, "board", search] as const,
   orphans: (id: string) => ["reviews", "campaign", id, "orphans"] as const,
+  /** A manager's team-review form: the people below them and the applications they hold. */
+  teamOptions: ["reviews", "team-options"] as const,
 };
 
 /** fetch JSON from /api/v1/reviews; the server's user-facing message becomes the Error's message. */

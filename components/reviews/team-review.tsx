@@ -5,7 +5,7 @@
  * the totals and token it shows (409 if the access changed since). The team reviews the manager started are listed
  * with their generation and decision progress. Who is in the team is checked again on the server, in SQL.
  */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Badge, statusTone } from "@/components/ui/badge";
 import { fmtDate } from "@/components/ui/dates";
@@ -17,8 +17,13 @@ import { ScopePreviewTables, useLivePreview } from "./scope-preview";
 type TeamCampaign = { id: string; name: string; status: string; dueAt: string | null; total: number; decided: number; job: { done: number; total: number } | null };
 const field = "mt-1 rounded border border-slate-300 px-2 py-1";
 
-export function TeamReviewPanel({ options, campaigns }: { options: TeamOptions; campaigns: TeamCampaign[] }) {
+const NO_OPTIONS: TeamOptions = { members: [], applications: [] };
+
+export function TeamReviewPanel({ campaigns }: { campaigns: TeamCampaign[] }) {
   const qc = useQueryClient();
+  // Loaded here, not with the page: a manager at the top of a large organisation has thousands of people below.
+  const team = useQuery({ queryKey: reviewKeys.teamOptions, queryFn: () => api<TeamOptions>("/api/v1/reviews/team"), staleTime: 60_000 });
+  const options = team.data ?? NO_OPTIONS;
   const [indirect, setIndirect] = useState(false);
   const [personIds, setPersonIds] = useState<string[]>([]);
   const [applicationIds, setApplicationIds] = useState<string[]>([]);
@@ -62,6 +67,8 @@ export function TeamReviewPanel({ options, campaigns }: { options: TeamOptions; 
         <label className="flex items-center gap-2 sm:col-span-2">
           <input type="checkbox" checked={indirect} onChange={(e) => setIndirect(e.target.checked)} /> Include everyone below my direct reports
         </label>
+        {team.isPending && <p className="text-slate-600 sm:col-span-2" aria-live="polite">Loading the people below you…</p>}
+        {team.error && <p role="alert" className="text-rose-700 sm:col-span-2">Could not load your team: {(team.error as Error).message}</p>}
         <label className="flex flex-col">People ({members.length}; none chosen = all of them)
           <select multiple size={6} value={chosen} onChange={(e) => setPersonIds(picked(e))} className={field}>
             {members.map((m) => <option key={m.id} value={m.id}>{m.name}, {m.title}{m.direct ? "" : " (indirect)"}{m.status === "terminated" ? " (left)" : ""}</option>)}

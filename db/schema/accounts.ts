@@ -41,7 +41,10 @@ export const accounts = pgTable(
   (t) => [
     uniqueIndex("accounts_app_username_uq").on(t.applicationId, sql`lower(${t.username})`),
     index("accounts_person_idx").on(t.personId),
-    index("accounts_app_status_idx").on(t.applicationId, t.status),
+    // Counts per application and status, and the drifted ones for health (recon_state): index-only.
+    index("accounts_app_status_idx").on(t.applicationId, t.status, t.reconState),
+    // The few deleted accounts, for anti-joins ("held in the system": not deleted) without reading every account.
+    index("accounts_deleted_idx").on(t.id).where(sql`${t.status} = 'deleted'`),
     // An application's accounts page by page, in username order, without sorting them all.
     index("accounts_app_username_idx").on(t.applicationId, t.username),
   ],
@@ -59,7 +62,7 @@ export const accountEntitlements = pgTable(
     entitlementId: uuid("entitlement_id").notNull().references(() => entitlements.id, { onDelete: "cascade" }),
     observedAt: timestamp("observed_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.accountId, t.entitlementId] }), index("account_entitlements_ent_idx").on(t.entitlementId)],
+  (t) => [primaryKey({ columns: [t.accountId, t.entitlementId] }), index("account_entitlements_ent_idx").on(t.entitlementId, t.accountId)],
 );
 
 export type Account = typeof accounts.$inferSelect;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { can } from "@/lib/auth/can";
-import { applicationsPage, listApplications as query } from "@/db/queries/applications";
+import { applicationNames, applicationsPage, listApplications as query } from "@/db/queries/applications";
 import { ForbiddenError, validationErrorOf } from "@/lib/errors";
 import { text } from "@/lib/validation";
 import type { Ctx } from "@/lib/services/context";
@@ -12,6 +12,12 @@ export async function listApplications({ ctx, input }: { ctx: Ctx; input: unknow
   if (!p.success) throw validationErrorOf(p.error, "Invalid search: ");
   const { q } = p.data;
   return query(ctx.db, q || undefined);
+}
+
+/** Every application's id and name (pickers such as the new-campaign form): no counts, one index-free read of a small table. */
+export async function applicationChoices({ ctx }: { ctx: Ctx }) {
+  if (!can(ctx.actor, "application.list")) throw new ForbiddenError();
+  return applicationNames(ctx.db);
 }
 
 export const listApplicationsPageInput = z.object({

@@ -13,10 +13,10 @@
  *  - a launch carries the preview it was shown (`expected`): different counts now → 409, nothing written;
  *  - audited: review.campaign_created (with the team scope and `startedBy: "manager"`) and review.campaign_launched.
  */
-import { and, asc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { inReportingLine } from "@/db/queries/people";
-import { applications, entitlements, grants, people, type CampaignScope } from "@/db/schema";
+import { people, type CampaignScope } from "@/db/schema";
 import { rowsOf, type Queryable } from "@/db/client";
 import { can } from "@/lib/auth/can";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
