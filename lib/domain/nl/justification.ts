@@ -16,7 +16,8 @@ const WORK_NOUNS =
   "audit|report|reports|project|review|migration|launch|deadline|close|incident|investigation|demo|pitch|renewal|rollout|roll-out|presentation|" +
   "onboarding|offsite|hackathon|sprint|release|deck|analysis|dashboard|forecast|budget|board meeting|meeting|campaign|event|trial|poc|pilot|" +
   "integration|upgrade|cutover|outage|on-call|oncall|rotation|ticket|issue|bug|customer|client|account|deal|contract|hiring|interviews|" +
-  "okrs?|planning|quarter close|month-end|month end|year-end|year end|training|certification|soc ?2|sox|compliance|pentest|assessment|handover|coverage";
+  "okrs?|planning|quarter close|month-end|month end|year-end|year end|training|certification|soc ?2|sox|compliance|pentest|assessment|handover|coverage|" +
+  "export|extract|data request|dsar|cleanup|clean-up|evidence|backfill|filing|research|study|model|shift|refunds?|reconciliation|rebuild|refactor|workshop|webinar|qbr";
 
 const MARKERS: RegExp[] = [
   /\s[-–—:(]\s*(?=\S)|,\s*(?=\S)/g, // "… - need it for the audit", "(for the audit)": a dash/colon/bracket aside, checked below
@@ -26,7 +27,11 @@ const MARKERS: RegExp[] = [
   new RegExp(String.raw`\bfor\s+(?:q[1-4]|fy\d{2,4})\s+[\w\s-]{0,30}?(?:${WORK_NOUNS})\b`, "gi"),
   /\b(?:covering|cover) for\b/gi,
   /\bwhile\s+(?:she|he|they|i|we|\w+)\s+(?:is|are|am|'s|'re|'m)?\s*(?:out|away|on leave|on holiday|on vacation|off)\b/gi,
+  // "… before his first on-call shift", "before the release" (a date after "before" was read as the end date already).
+  /\bbefore\s+(?:his|her|my|their|our|the|we|they|he|she|i)\s+\w+/gi,
 ];
+/** After an aside: "…, she's building the model", "- we're cleaning up refunds", "; he is taking over Acme". */
+const PRONOUN_DOING = /^(?:he|she|they|i|we|it)(?:['’](?:s|re|m)|\s+(?:is|are|am|was|were|will\s+be))\s+\w+ing\b/i;
 
 /** Earliest reason marker not at the very start; returns its character span to the end of the text. */
 export function findJustification(text: string): { start: number; text: string } | null {
@@ -38,7 +43,7 @@ export function findJustification(text: string): { start: number; text: string }
       if (re === MARKERS[0]) {
         // An aside counts only when what follows it reads as a reason.
         const rest = text.slice(at + m[0].length);
-        if (!/^(?:need|needs|needed|it'?s|for|because|to|so|reason|cover|covering|working|building|preparing|helping|supporting|running|doing|finishing|handling|(?:he|she|they|i|we|it)(?:'s|'re|'m)?\s+(?:is|are|am|will|needs?|has|have|was|joined|joins|started|starts|covers?|covering|supporting|working|running|leads?|owns?))\b/i.test(rest)) continue;
+        if (!PRONOUN_DOING.test(rest) && !/^(?:need|needs|needed|it'?s|for|because|to|so|reason|cover|covering|working|building|preparing|helping|supporting|running|doing|finishing|handling|(?:he|she|they|i|we|it)(?:'s|'re|'m)?\s+(?:is|are|am|will|needs?|has|have|was|joined|joins|started|starts|covers?|covering|supporting|working|running|leads?|owns?))\b/i.test(rest)) continue;
         at = at + m[0].length;
       }
       if (at < 3) continue;

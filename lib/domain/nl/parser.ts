@@ -115,7 +115,7 @@ const HOSTILE: Array<{ re: RegExp; message: string }> = [
 // Vocabulary
 
 type Act = "grant" | "revoke";
-const ACTION_PHRASES: Array<[string, Act, "copy"?]> = [
+const ACTION_PHRASES: Array<[string, Act, ("copy" | "match")?]> = [
   ["no longer needs", "revoke"], ["no longer need", "revoke"], ["doesnt need", "revoke"], ["does not need", "revoke"],
   ["take away", "revoke"], ["cut off", "revoke"], ["get rid of", "revoke"], ["kick out", "revoke"],
   ["set up", "grant"], ["sign up", "grant"], ["hook up", "grant"], ["id like", "grant"], ["would like", "grant"], ["should have", "grant"],
@@ -133,6 +133,13 @@ const ACTION_PHRASES: Array<[string, Act, "copy"?]> = [
   ["needs", "grant"], ["want", "grant"], ["wants", "grant"], ["request", "grant"], ["requesting", "grant"], ["enable", "grant"],
   ["get", "grant"], ["assign", "grant"], ["allow", "grant"], ["onboard", "grant"], ["access to", "grant"],
   ["copy", "grant", "copy"], ["clone", "grant", "copy"], ["mirror", "grant", "copy"], ["replicate", "grant", "copy"],
+  // Politeness and chat ("I'd love", "could use"), and removals said with "be"/"use"/"come off".
+  ["id love", "grant"], ["would love", "grant"], ["could use", "grant"], ["can use", "grant"],
+  ["shouldnt be", "revoke"], ["should not be", "revoke"], ["should no longer be", "revoke"], ["no longer be", "revoke"], ["must not be", "revoke"],
+  ["no longer uses", "revoke"], ["no longer use", "revoke"], ["doesnt use", "revoke"], ["dont use", "revoke"], ["not using", "revoke"], ["stopped using", "revoke"],
+  ["come off", "revoke"], ["coming off", "revoke"], ["taken off", "revoke"], ["be removed", "revoke"],
+  // "X should match Y" / "X should mirror Y": the person before the verb receives, the one after is copied.
+  ["match", "grant", "match"], ["matches", "grant", "match"],
 ];
 
 const LEVEL_PHRASES: Array<[string, Level]> = [
@@ -146,7 +153,11 @@ const LEVEL_PHRASES: Array<[string, Level]> = [
 const LEVEL_WORD: Record<Level, string> = { read: "read-only", edit: "editor", admin: "admin" };
 
 const TIME_WORDS = /^(days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?|quarters?|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|until|till|til|thru|through|eod|eow|eom|midnight|noon|jan(uary)?|feb(ruary)?|march|april|june|july|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|\d{4}|\d{1,2}(st|nd|rd|th))$/;
+const EVENT_AFTER_TIME = /^(end|close|closing|review|planning|report|reporting|kickoff)$/;
 const SELF_WORDS = new Set(["me", "myself", "i", "my", "mine", "im"]);
+const NEGATIONS = new Set(["not", "no", "never", "dont", "doesnt", "didnt", "wont", "cant", "cannot", "shouldnt", "mustnt", "isnt", "arent", "wasnt", "neednt", "wouldnt", "couldnt"]);
+/** "I think Raj needs …", "before I forget, …": "I" followed by these is not asking for itself. */
+const NOT_A_REQUEST_AFTER_I = new Set(["think", "guess", "believe", "hope", "forget", "forgot", "noticed", "saw", "heard", "mean", "meant", "realised", "realized", "know", "suppose", "assume", "understand", "reckon", "wonder", "manage", "approve", "told", "said"]);
 const ACCESS_WORDS = new Set(["access", "permissions", "permission", "apps", "applications", "entitlements", "rights", "roles", "setup", "accounts", "groups"]);
 
 const STOP = new Set(
@@ -165,7 +176,8 @@ const STOP = new Set(
     "him her them his hers their me my mine myself our ours new hire hires starter starters joiner joiners guy girl gal dude person " +
     "one ones thing things stuff same kind sort type way bit little something anything everything nothing whatever usual standard normal " +
     "able see look looking check checking into onto over under about around across within without there their theyre " +
-    "on behalf behalf of colleague colleagues coworker coworker teammate teammates buddy pal boss manager folks friend"
+    "on behalf behalf of colleague colleagues coworker coworker teammate teammates buddy pal boss manager folks friend " +
+    "setup config configuration privileges love if thats fine alright cool profile"
   ).split(/\s+/),
 );
 for (const [p] of ACTION_PHRASES) for (const w of p.split(" ")) STOP.add(w);
@@ -242,7 +254,9 @@ function appKeys(a: DirectoryApplication): string[] {
 function personKeys(p: DirectoryPerson, n: number): string[] {
   const local = p.email.split("@")[0]?.replace(/[._-]+/g, " ") ?? "";
   if (n === 1) return [p.givenName, p.familyName, p.displayName.split(" ").length === 1 ? p.displayName : "", ...nicknamesOf(p.givenName)].filter(Boolean);
-  return [p.displayName, `${p.givenName} ${p.familyName}`, local].filter(Boolean);
+  // "Omar H": a given name and the family name's initial.
+  const initial = p.familyName ? `${p.givenName} ${normalize(p.familyName)[0] ?? ""}` : "";
+  return [p.displayName, `${p.givenName} ${p.familyName}`, local, initial].filter(Boolean);
 }
 const distinct = (xs: Array<string | null | undefined>) => [...new Set(xs.filter((x): x is string => !!x && !!x.trim()))];
 
@@ -338,7 +352,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   }
 
   // Actions (longest phrases first; fuzzy for long verbs such as "revok", "grnat").
-  const actions: Array<{ i: number; act: Act; copy: boolean; raw: string }> = [];
+  const actions: Array<{ i: number; act: Act; copy: boolean; match?: boolean; negated?: boolean; raw: string }> = [];
   const sortedActions = [...ACTION_PHRASES].sort((a, b) => b[0].length - a[0].length);
   for (let i = 0; i < toks.length; i++) {
     if (!isFree(toks[i])) continue;
@@ -347,7 +361,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       if (n) {
         // "drop" / "pull" are verbs only near the start ("drop the table" is caught by the guards).
         if ((p === "drop" || p === "pull") && i > 1) continue;
-        actions.push({ i, act, copy: copy === "copy", raw: textOf(text, toks, i, n) });
+        // "won't need", "can't have", "not give": a grant verb after a negation is not a grant (the parser then asks).
+        const negated = act === "grant" && i > 0 && NEGATIONS.has(toks[i - 1].norm);
+        actions.push({ i, act, copy: copy === "copy" || copy === "match", match: copy === "match", negated, raw: textOf(text, toks, i, n) });
         claim(toks, i, n, "action");
         break;
       }
@@ -389,7 +405,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       peerSpan = { from: i + 1, to: peerEnd(toks, i + 1) };
     } else if (["what", "everything", "whatever"].includes(toks[i].norm) || ((toks[i].norm === "access" || toks[i].norm === "permissions") && toks[i + 1]?.norm === "like")) {
       if (toks[i].norm !== "access" && toks[i].norm !== "permissions") {
-        const has = toks.findIndex((t, k) => k > i && (t.norm === "has" || t.norm === "have"));
+        const has = toks.findIndex((t, k) => k > i && ["has", "have", "got", "gets", "uses", "holds"].includes(t.norm));
         if (has > i + 1) {
           claim(toks, i, 1, "peer-marker");
           claim(toks, has, 1, "peer-marker");
@@ -472,7 +488,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
         const stops = span.filter((t) => STOP.has(t.norm)).length;
         if (stops && !mentionedAppIds.size) continue;
         const ranked = bestMatches(span.map((t) => t.norm).join(" "), entCands);
-        if (!ranked.length || (!ranked[0].exact && (exactOnly || !mentionedAppIds.size || stops))) continue;
+        // A misspelt name may contain a common word that is part of the name itself ("reprts only" → "Reports only").
+        const ownStops = !!ranked.length && span.filter((t) => STOP.has(t.norm)).every((t) => normalize(ranked[0].key).split(" ").includes(t.norm));
+        if (!ranked.length || (!ranked[0].exact && (exactOnly || !mentionedAppIds.size || (stops && (!ownStops || stops === n))))) continue;
         const top = ranked.filter((r) => r.score === ranked[0].score);
         if (top.length > 1) continue; // two entitlements share the name: leave it to the level/app logic
         entMentions.push({ i, n, ent: top[0].value, raw: textOf(text, toks, i, n) });
@@ -510,6 +528,26 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   }
 
   entPass(1, false);
+  // One word of a role's own name, next to its application, that no other role of that application has
+  // ("github maintain" → "Repository maintain", "1pw engineering vault" → "Vault: Engineering shared").
+  // Words in brackets ("(production)") do not count: they describe, they do not name. Only right next to the
+  // application, and never for an admin-level or privileged role ("Okta help" is not "Help Desk Administrator").
+  for (const am of appMentions) {
+    if (entMentions.some((em) => em.ent.applicationId === am.app.id)) continue;
+    const ents = dir.entitlements.filter((e) => e.applicationId === am.app.id && !e.privileged && e.level !== "admin");
+    const wordsOf = (e: DirectoryEntitlement) => new Set(normalize(e.name.replace(/\s*\([^)]*\)\s*/g, " ")).split(" ").map(singularizeWord));
+    const named = ents.map((e) => ({ e, words: wordsOf(e) }));
+    for (const k of [am.i + am.n, am.i - 1]) {
+      const t = toks[k];
+      if (!t || !isFree(t) || t.email || t.norm.length < 4 || STOP.has(t.norm) || TIME_WORDS.test(t.norm)) continue;
+      const w = singularizeWord(t.norm);
+      const hits = named.filter((x) => x.words.has(w));
+      if (hits.length !== 1) continue;
+      entMentions.push({ i: k, n: 1, ent: hits[0].e, raw: t.raw });
+      claim(toks, k, 1, "entitlement");
+      break;
+    }
+  }
   entMentions.sort((a, b) => a.i - b.i);
 
   // The requester's people: "my new hire", "my SRE", "my account executive", "my boss". A relation is never
@@ -555,8 +593,12 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const selfMentions: number[] = [];
   toks.forEach((t, i) => {
     if (isFree(t) && SELF_WORDS.has(t.norm) && !(t.norm === "i" && t.raw !== "I" && t.raw !== "i")) {
-      selfMentions.push(i);
-      claim(toks, i, 1, "self");
+      // "I think …", "before I forget": the requester speaking, not receiving (a filler, not a beneficiary).
+      if (t.norm === "i" && NOT_A_REQUEST_AFTER_I.has(toks[i + 1]?.norm ?? "")) claim(toks, i, 2, "filler");
+      else {
+        selfMentions.push(i);
+        claim(toks, i, 1, "self");
+      }
     }
   });
 
@@ -640,6 +682,11 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   personMentions.push(...relationMentions);
   personMentions.sort((a, b) => a.i - b.i);
 
+  // "month end", "quarter close", "year-end review" name an event (a reason), not an end date nor a name.
+  toks.forEach((t, k) => {
+    if (isFree(t) && TIME_WORDS.test(t.norm) && isFree(toks[k + 1]) && EVENT_AFTER_TIME.test(toks[k + 1].norm)) claim(toks, k, 2, "event");
+  });
+
   // Words nobody claimed.
   const leftovers = toks.map((t, i) => ({ t, i })).filter(({ t }) => isFree(t) && !STOP.has(t.norm) && !/^\d+$/.test(t.norm));
 
@@ -674,7 +721,13 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const copyVerb = actions.some((a) => a.copy);
   // "access to" signals a grant only when no other verb does ("revoke Tom's access to Salesforce").
   const strong = actions.filter((a) => !/^access\s+to$/i.test(a.raw));
-  const acts = new Set((strong.length ? strong : actions).map((a) => a.act));
+  const negatedGrant = actions.some((a) => a.negated);
+  const acts = new Set((strong.length ? strong : actions).filter((a) => !a.negated).map((a) => a.act));
+  if (negatedGrant && !acts.has("revoke") && choices.action !== "grant" && choices.action !== "revoke")
+    return { kind: "ambiguous", question: "Should this access be granted or removed?", field: "action", options: [{ id: "grant", label: "Grant access" }, { id: "revoke", label: "Remove access" }] };
+  // "can Bob have Zoom?", "could I have …": a modal question with "have" asks for access.
+  const modal = toks.findIndex((t) => ["can", "could", "may", "would", "will"].includes(t.norm));
+  if (!acts.size && modal >= 0 && toks.some((t, k) => k > modal && isFree(t) && (t.norm === "have" || t.norm === "has"))) acts.add("grant");
   let action: Act | undefined;
   if (acts.size === 2) {
     if (choices.action === "grant" || choices.action === "revoke") action = choices.action;
@@ -689,7 +742,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       const near = words.flatMap((w) => closest(w, appCands, 1, 0.8).map((c) => `Did you mean ${c.value.name}?`));
       return { ...notUnderstood(`I couldn't find a person or an application in "${input.trim().slice(0, 80)}".`, near.length ? distinct(near) : EXAMPLES), missingApplication: !!justification };
     }
-    return notUnderstood("I couldn't tell who needs what. Name a person and an application.", EXAMPLES);
+    return { ...notUnderstood("I couldn't tell who needs what. Name a person and an application.", EXAMPLES), missingApplication: !!justification };
   }
   if (!action && (levelMentions.length || entMentions.length || dur || peerSpan || copyVerb)) {
     action = "grant";
@@ -730,7 +783,13 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const peerPeople: DirectoryPerson[] = [];
   const beneficiaries: DirectoryPerson[] = [];
   let selfIsPeer = false;
+  const matchVerb = actions.find((a) => a.match);
+  // "match Samantha's access to Tim's": with no one before the verb, who copies whom is not said.
+  if (matchVerb && !resolved.some(({ m }) => m.i < matchVerb.i) && !selfMentions.some((i) => i < matchVerb.i))
+    return notUnderstood("Who should receive the access, and whose access should be copied? Say it as \"give Tim the same access as Samantha\".", ["give Tim the same access as Samantha"]);
   const isCopyTarget = (i: number) => {
+    // "Raj should match my access": who comes before the verb receives.
+    if (matchVerb) return i < matchVerb.i;
     for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
       const w = toks[k].norm;
       if (w === "to" || w === "for" || w === "onto") return true;
@@ -779,7 +838,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
 
   // A name-like word we could not place, where a person is missing.
   if (!beneficiary) {
-    const unknown = leftovers.filter((l) => !inPeerSpan(l.i));
+    const unknown = leftovers.filter((l) => !inPeerSpan(l.i) && !TIME_WORDS.test(l.t.norm));
     if (unknown.length) {
       const w = unknown[0].t.raw.replace(/['’]s?$/, "");
       const near = closest(w, pCands1, 3, 0.75).map((c) => `Did you mean ${shortPerson(c.value)}?`);
@@ -1161,7 +1220,10 @@ function entitlementKeys(e: DirectoryEntitlement, app: DirectoryApplication | un
   const noParen = normalize(e.name.replace(/\s*\([^)]*\)\s*/g, " "));
   const prefixes = app ? appKeys(app).map((k) => normalize(k).replace(/[^\w ]/g, "")).filter(Boolean) : [];
   const stripApp = (x: string) => (prefixes.length ? x.replace(new RegExp(`^(${prefixes.join("|")})\\s+`), "") : x);
-  const base = distinct([full, noParen, stripApp(full), stripApp(noParen)]);
+  // "Vault: Finance" is also said "finance vault"; "Shared drive: Finance" "finance shared drive".
+  const colon = /^([^:]+):\s*(.+)$/.exec(e.name.replace(/\s*\([^)]*\)\s*/g, " ").trim());
+  const reversed = colon ? [normalize(`${colon[2]} ${colon[1]}`), normalize(`${colon[2].replace(/\s+(shared|team|access)$/i, "")} ${colon[1]}`)] : [];
+  const base = distinct([full, noParen, stripApp(full), stripApp(noParen), ...reversed]);
   const generic = base.map((x) => x.replace(/\s+(user|users|access|role|seat|license|licence)$/, "")).filter((x) => x.length >= 3);
   const all = distinct([e.name, ...base, ...generic]);
   const abbreviated = all.map((x) => ABBREVIATIONS.reduce((acc, [re, to]) => acc.replace(re, to), normalize(x)));
