@@ -72,7 +72,7 @@ export type Refusal = { message: string; suggestions: string[] };
 
 const REFUSALS: Array<{ re: RegExp; message: string; suggestions: string[] }> = [
   {
-    re: /\b(reset|forgot|forgotten|change|unlock|locked\s+out|expired)\b[^.]{0,40}\b(password|passwd|pwd|pw|pword|passcode|credentials|creds|mfa|2fa|authenticator|pin)\b|\b(password|passwd|pwd|pw|mfa|2fa|1password|okta|sso)\s+(reset|change|unlock)\b|\blocked\s+out\b|\b(mfa|2fa|authenticator|password|passwd|pwd|sso)\b[^.]{0,20}\b(isn'?t|is\s+not|not|doesn'?t|won'?t|stopped|broken|expired)\b/i,
+    re: /\b(reset|forgot|forgotten|change|unlock|locked\s+out|expired)\b[^.]{0,40}\b(password|passwd|pwd|pw|pword|passcode|credentials|creds|mfa|2fa|authenticator|pin)\b|\b(password|passwd|pwd|pw|mfa|2fa|1password|okta|sso)\s+(reset|change|unlock)\b|\blocked\s+out\b|\bunlock\s+(?:my|his|her|their|\w+['’]s)\s+(?:account|login|laptop)\b|\b(?:account|login)\s+(?:is\s+|got\s+|was\s+)?locked\b|\b(mfa|2fa|authenticator|password|passwd|pwd|sso)\b[^.]{0,20}\b(isn'?t|is\s+not|not|doesn'?t|won'?t|stopped|broken|expired)\b/i,
     message: "Password, MFA and lock-out problems are handled by the IT helpdesk, not by an access request. Contact the helpdesk (or use the self-service reset on the sign-in page).",
     suggestions: ["contact the IT helpdesk", "use self-service password reset"],
   },

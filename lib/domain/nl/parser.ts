@@ -30,7 +30,7 @@
  * the length and first-letter filters. On a synthetic 20,000-person directory: ~1 s for the
  * first call (index + warm-up), tens of ms after, ~0.4 s for a misspelt name.
  */
-import { aliasesFor, nicknamesOf } from "./aliases";
+import { aliasesFor, isKnownName, nicknamesOf } from "./aliases";
 import { normalizeChat, refusalOf } from "./chat";
 import { daysBetween, findDuration, formatDate } from "./durations";
 import { findJustification } from "./justification";
@@ -137,7 +137,8 @@ const ACTION_PHRASES: Array<[string, Act, ("copy" | "match")?]> = [
   ["id love", "grant"], ["would love", "grant"], ["could use", "grant"], ["can use", "grant"],
   ["shouldnt be", "revoke"], ["should not be", "revoke"], ["should no longer be", "revoke"], ["no longer be", "revoke"], ["must not be", "revoke"],
   ["no longer uses", "revoke"], ["no longer use", "revoke"], ["doesnt use", "revoke"], ["dont use", "revoke"], ["not using", "revoke"], ["stopped using", "revoke"],
-  ["come off", "revoke"], ["coming off", "revoke"], ["taken off", "revoke"], ["be removed", "revoke"],
+  ["come off", "revoke"], ["coming off", "revoke"], ["taken off", "revoke"], ["be removed", "revoke"], ["cut", "revoke"],
+  ["wont need", "revoke"], ["wont be needing", "revoke"], ["will not need", "revoke"], ["will not be needing", "revoke"], ["not needing", "revoke"], ["no need for", "revoke"],
   // "X should match Y" / "X should mirror Y": the person before the verb receives, the one after is copied.
   ["match", "grant", "match"], ["matches", "grant", "match"],
 ];
@@ -153,11 +154,14 @@ const LEVEL_PHRASES: Array<[string, Level]> = [
 const LEVEL_WORD: Record<Level, string> = { read: "read-only", edit: "editor", admin: "admin" };
 
 const TIME_WORDS = /^(days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?|quarters?|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|until|till|til|thru|through|eod|eow|eom|midnight|noon|jan(uary)?|feb(ruary)?|march|april|june|july|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|\d{4}|\d{1,2}(st|nd|rd|th))$/;
+/** Someone other than the requester, not named: a draft must not fall back to the requester. */
+const UNNAMED_PERSON = new Set(["someone", "somebody", "anyone", "anybody", "he", "she", "they", "him", "her", "them", "hes", "shes", "theyre", "colleague", "coworker", "teammate", "person", "guy", "girl"]);
 const EVENT_AFTER_TIME = /^(end|close|closing|review|planning|report|reporting|kickoff)$/;
 const SELF_WORDS = new Set(["me", "myself", "i", "my", "mine", "im"]);
 const NEGATIONS = new Set(["not", "no", "never", "dont", "doesnt", "didnt", "wont", "cant", "cannot", "shouldnt", "mustnt", "isnt", "arent", "wasnt", "neednt", "wouldnt", "couldnt"]);
 /** "I think Raj needs …", "before I forget, …": "I" followed by these is not asking for itself. */
-const NOT_A_REQUEST_AFTER_I = new Set(["think", "guess", "believe", "hope", "forget", "forgot", "noticed", "saw", "heard", "mean", "meant", "realised", "realized", "know", "suppose", "assume", "understand", "reckon", "wonder", "manage", "approve", "told", "said"]);
+const NOT_A_REQUEST_AFTER_I = new Set(["think", "guess", "believe", "hope", "forget", "forgot", "noticed", "saw", "heard", "mean", "meant", "realised", "realized", "know", "suppose", "assume", "understand", "reckon", "wonder", "manage", "approve", "told", "said",
+  "asking", "requesting", "writing", "wondering", "hoping", "trying", "reaching", "following", "checking", "filing", "raising", "submitting", "sending"]);
 const ACCESS_WORDS = new Set(["access", "permissions", "permission", "apps", "applications", "entitlements", "rights", "roles", "setup", "accounts", "groups"]);
 
 const STOP = new Set(
@@ -177,7 +181,7 @@ const STOP = new Set(
     "one ones thing things stuff same kind sort type way bit little something anything everything nothing whatever usual standard normal " +
     "able see look looking check checking into onto over under about around across within without there their theyre " +
     "on behalf behalf of colleague colleagues coworker coworker teammate teammates buddy pal boss manager folks friend " +
-    "setup config configuration privileges love if thats fine alright cool profile"
+    "setup config configuration privileges love if thats fine alright cool profile exactly precisely identical similar here"
   ).split(/\s+/),
 );
 for (const [p] of ACTION_PHRASES) for (const w of p.split(" ")) STOP.add(w);
@@ -281,11 +285,54 @@ export function parseRequest(text: unknown, directory: Directory, opts: ParseOpt
       if (again.kind !== "not_understood" || !again.missingApplication) return again;
     }
     if (first.kind === "not_understood") delete first.missingApplication;
+    // A "reason" that swallowed the verb ("Nina here - need Miro member") is read again whole.
+    if (first.kind === "ambiguous" && first.field === "action") {
+      const again = parseInner(text, directory, opts, false);
+      if (again.kind !== "not_understood" && !(again.kind === "ambiguous" && again.field === "action")) return again;
+    }
+    // A draft that fell back to the requester while its "reason" names someone ("…, recorded user, for Bob"):
+    // "for Bob" alone names who receives it; a longer reason naming someone ("covering for Carla") asks who.
+    if (first.kind === "draft" && first.justification && first.explanation.includes(DEFAULTED_TO_REQUESTER)) {
+      const named = peopleNamedIn(first.justification, directory, opts.requesterId);
+      if (named.length) {
+        const chosen = choicesOf(opts)[BENEFICIARY_FIELD];
+        if (chosen === opts.requesterId) return first;
+        const onlyName = /^(?:for|to)\s+[\p{L}'’.\s-]+?[\s.!]*(?:please|pls|thanks|thank you|ty)?[\s.!]*$/iu.test(first.justification);
+        const again = onlyName && named.length === 1 ? parseInner(text, directory, opts, false) : null;
+        if (again && again.kind === "draft" && again.beneficiary.kind === "person" && again.beneficiary.personId === named[0].id) return again;
+        const pick = named.find((p) => p.id === chosen);
+        if (pick) return { ...first, beneficiary: { kind: "person", personId: pick.id, displayName: pick.displayName }, explanation: [...first.explanation, `For ${shortPerson(pick)} (as you chose).`] };
+        const me = directory.people.find((p) => p.id === opts.requesterId);
+        return {
+          kind: "ambiguous",
+          question: `Is this for you, or for ${named.map((p) => p.displayName).join(" or ")}?`,
+          field: BENEFICIARY_FIELD,
+          options: [...(me ? [{ id: me.id, label: `Me (${me.displayName})` }] : []), ...named.map((p) => ({ id: p.id, label: personLabel(p) }))],
+        };
+      }
+    }
     return first;
   } catch (e) {
     // The parser must never throw at a caller; a bug here becomes a polite refusal.
     return notUnderstood(`Sorry, I couldn't read that request (${e instanceof Error ? e.message : "internal error"}). Please rephrase it.`);
   }
+}
+
+const DEFAULTED_TO_REQUESTER = "No one else was named, so the request is for you.";
+const BENEFICIARY_FIELD = "person:beneficiary";
+const choicesOf = (o: ParseOptions) => o.choices ?? {};
+
+/** People (other than the requester) named by given or family name, or by a capitalised nickname, in a text. */
+function peopleNamedIn(text: string, dir: Directory, requesterId: string): DirectoryPerson[] {
+  const idx = indexOf(dir);
+  const out = new Map<string, DirectoryPerson>();
+  for (const t of tokenize(text)) {
+    for (const p of idx.exact1.get(t.norm) ?? []) {
+      const own = [p.givenName, p.familyName].some((n) => compact(normalizeFlat(n)) === t.norm);
+      if (p.id !== requesterId && (own || /^\p{Lu}/u.test(t.raw))) out.set(p.id, p);
+    }
+  }
+  return [...out.values()];
 }
 
 type Inner = RequestDraft | AmbiguousResult | (NotUnderstood & { missingApplication?: boolean });
@@ -340,12 +387,17 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
 
   // Group phrases: "my team", "my reports", "my direct reports".
   let groupMention: { i: number; n: number } | null = null;
+  let teamQualifier = false;
   for (let i = 0; i < toks.length; i++) {
     for (const p of ["my direct reports", "my directs", "my reports", "my team", "my whole team", "my people", "my staff"]) {
       const n = phraseAt(toks, i, p);
       if (n) {
-        claim(toks, i, n, "group");
-        groupMention ??= { i, n };
+        // "the new guy on my team", "someone from my team": a qualifier of one person, not the whole team
+        // ("everyone on my team" is still the team).
+        const qualifier = ["on", "in", "from"].includes(toks[i - 1]?.norm ?? "") && !["everyone", "everybody", "all", "people", "folks", "each", "others", "rest"].includes(toks[i - 2]?.norm ?? "") && i >= 2;
+        claim(toks, i, n, qualifier ? "filler" : "group");
+        if (qualifier) (claim(toks, i - 1, 1, "filler"), (teamQualifier = true));
+        else groupMention ??= { i, n };
         break;
       }
     }
@@ -535,13 +587,19 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   for (const am of appMentions) {
     if (entMentions.some((em) => em.ent.applicationId === am.app.id)) continue;
     const ents = dir.entitlements.filter((e) => e.applicationId === am.app.id && !e.privileged && e.level !== "admin");
-    const wordsOf = (e: DirectoryEntitlement) => new Set(normalize(e.name.replace(/\s*\([^)]*\)\s*/g, " ")).split(" ").map(singularizeWord));
-    const named = ents.map((e) => ({ e, words: wordsOf(e) }));
-    for (const k of [am.i + am.n, am.i - 1]) {
+    const wordsOf = (e: DirectoryEntitlement) => normalize(e.name.replace(/\s*\([^)]*\)\s*/g, " ")).split(" ").map(singularizeWord);
+    const named = ents.map((e) => ({ e, words: new Set(wordsOf(e)), last: wordsOf(e).at(-1) }));
+    // Right after the application, or right before it ("maintainer on GitHub").
+    const before = ["on", "in", "for", "to", "at"].includes(toks[am.i - 1]?.norm ?? "") ? am.i - 2 : am.i - 1;
+    for (const k of [am.i + am.n, before]) {
       const t = toks[k];
-      if (!t || !isFree(t) || t.email || t.norm.length < 4 || STOP.has(t.norm) || TIME_WORDS.test(t.norm)) continue;
+      if (!t || !isFree(t) || t.email || t.norm.length < 4 || TIME_WORDS.test(t.norm)) continue;
+      // Common words count only as the last word of one role's name, right after the application ("G Suite user" → "Workspace user").
+      const common = STOP.has(t.norm);
+      if (common && !(k === am.i + am.n && (t.norm === "user" || t.norm === "member"))) continue;
       const w = singularizeWord(t.norm);
-      const hits = named.filter((x) => x.words.has(w));
+      const stem = w.length >= 7 ? w.replace(/(er|or)$/, "") : w;
+      const hits = named.filter((x) => (common ? x.last === w : x.words.has(w) || x.words.has(stem)));
       if (hits.length !== 1) continue;
       entMentions.push({ i: k, n: 1, ent: hits[0].e, raw: t.raw });
       claim(toks, k, 1, "entitlement");
@@ -594,7 +652,11 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   toks.forEach((t, i) => {
     if (isFree(t) && SELF_WORDS.has(t.norm) && !(t.norm === "i" && t.raw !== "I" && t.raw !== "i")) {
       // "I think …", "before I forget": the requester speaking, not receiving (a filler, not a beneficiary).
-      if (t.norm === "i" && NOT_A_REQUEST_AFTER_I.has(toks[i + 1]?.norm ?? "")) claim(toks, i, 2, "filler");
+      const next = toks[i + 1]?.norm === "am" ? toks[i + 2]?.norm : toks[i + 1]?.norm;
+      if ((t.norm === "i" || t.norm === "im") && NOT_A_REQUEST_AFTER_I.has(next ?? "")) {
+        claim(toks, i, 1, "filler");
+        for (let k = i + 1; k <= i + 2 && k < toks.length; k++) if (isFree(toks[k]) && (toks[k].norm === next || toks[k].norm === "am")) claim(toks, k, 1, "filler");
+      }
       else {
         selfMentions.push(i);
         claim(toks, i, 1, "self");
@@ -669,7 +731,8 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       if (!span.every(isFree) || span.some((tk) => tk.email || STOP.has(tk.norm)) || span.slice(0, -1).some((tk) => tk.possessive)) continue;
       const phrase = span.map((tk) => tk.norm).join(" ");
       const exact = (n === 1 ? idx.exact1 : idx.exactN).get(compact(phrase));
-      const ranked = exact ? exact.map((p) => ({ value: p, key: phrase, score: 1, exact: true })) : bestMatches(phrase, n === 1 ? pCands1 : pCandsN);
+      // A real given name or nickname ("Tommy") is never a misspelling of someone else's ("Timmy").
+      const ranked = exact ? exact.map((p) => ({ value: p, key: phrase, score: 1, exact: true })) : span.some((tk) => isKnownName(tk.norm)) ? [] : bestMatches(phrase, n === 1 ? pCands1 : pCandsN);
       if (!ranked.length) continue;
       const top = ranked.filter((r) => r.score === ranked[0].score);
       personMentions.push({ i, n, people: top.map((r) => r.value), raw: textOf(text, toks, i, n), field: `person:${phrase}`, corrected: !top[0].exact });
@@ -744,6 +807,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     }
     return { ...notUnderstood("I couldn't tell who needs what. Name a person and an application.", EXAMPLES), missingApplication: !!justification };
   }
+  // No verb, but a negation ("Jake won't be needing …", "no more Slack for Bob"): grant or remove is not said.
+  if (!action && toks.some((t) => isFree(t) && NEGATIONS.has(t.norm)))
+    return { kind: "ambiguous", question: "Should this access be granted or removed?", field: "action", options: [{ id: "grant", label: "Grant access" }, { id: "revoke", label: "Remove access" }] };
   if (!action && (levelMentions.length || entMentions.length || dur || peerSpan || copyVerb)) {
     action = "grant";
     explanation.push("No verb such as give or remove: read as a request for access.");
@@ -845,8 +911,11 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       return notUnderstood(`I couldn't find "${w}" in the directory.`, near.length ? near : ["check the spelling, or use their email address"]);
     }
     if (!requester && !opts.requesterId) return notUnderstood("I couldn't tell who the access is for.", EXAMPLES);
+    // "someone on my team needs …", "she needs …": somebody else, not named — never the requester.
+    if (teamQualifier || toks.some((t) => isFree(t) && UNNAMED_PERSON.has(t.norm)))
+      return notUnderstood("Who is this for? Name the person (or say \"me\").", ["give Priya Slack", "I need Slack"]);
     beneficiary = { kind: "person", personId: opts.requesterId, displayName: requester?.displayName ?? "you" };
-    explanation.push("No one else was named, so the request is for you.");
+    explanation.push(DEFAULTED_TO_REQUESTER);
   }
   if (beneficiary.kind === "person" && !explanation.some((e) => e.includes("read as " + beneficiary.displayName)) && beneficiary.personId !== opts.requesterId) {
     const p = dir.people.find((q) => q.id === (beneficiary as { personId: string }).personId);
