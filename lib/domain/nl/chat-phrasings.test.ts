@@ -106,3 +106,67 @@ describe("reasons kept", () => {
 describe("refusals", () => {
   it.each(["i forgot my okta pw", "2fa isn't working on my phone, pls help"])("%s goes to the helpdesk", (t) => expect(read("employee", t)).toMatchObject({ kind: "not_understood", refused: true }));
 });
+
+// Second round: the failure kinds of scripts/bench/nl-chat-blind.json (written after the first round of fixes).
+describe("unsafe readings found by the second held-out set", () => {
+  it("\"won't be needing\" removes; a negation with no verb asks grant or remove", () => {
+    expect(draft(read("app_owner", "Rajesh won't be needing AWS developer after this sprint"))).toMatchObject({ action: "revoke", beneficiary: { personId: "p-raj" } });
+    expect(read("manager", "no more Slack for Jake")).toMatchObject({ kind: "ambiguous", field: "action" });
+  });
+  it("a real given name is never corrected to someone else's (\"Tommy\" is not Timmy); a misspelling still is", () => {
+    notADraft(read("sales_manager", "Tommy needs Gong viewer"));
+    notADraft(read("manager", "Jon needs Slack full member"));
+    expect(draft(read("manager", "give Prya Slack full member"))).toMatchObject({ beneficiary: { personId: "p-priya" } });
+    expect(draft(read("manager", "Lizzy needs Datadog read only"))).toMatchObject({ beneficiary: { personId: "p-liz" } });
+  });
+  it("a person named only in the trailing \"for Bob\" receives it; one named inside a longer reason is asked about", () => {
+    expect(draft(read("sales_manager", "login for Gong please, recorded user, for Bob"))).toMatchObject({ beneficiary: { personId: "p-bob" } });
+    const q = read("admin", "Expensify approver please, covering for Carla while she's on leave");
+    expect(q).toMatchObject({ kind: "ambiguous", field: "person:beneficiary" });
+    if (q.kind === "ambiguous") expect(q.options.map((o) => o.id)).toEqual(["p-ivan", "p-carla"]);
+    expect(draft(read("admin", "Expensify approver please, covering for Carla while she's on leave", { "person:beneficiary": "p-ivan" }))).toMatchObject({ beneficiary: { personId: "p-ivan" } });
+    // Said with "I", the requester is named: no question.
+    expect(draft(read("admin", "I need Expensify approver, covering for Carla while she's on leave"))).toMatchObject({ beneficiary: { personId: "p-ivan" } });
+  });
+  it("somebody not named (\"someone on my team\", \"she\") never falls back to the requester", () => {
+    for (const t of ["someone on my team needs Zoom basic", "she needs Zoom basic", "can someone get Zoom basic"]) notADraft(read("manager", t));
+    expect(draft(read("app_owner", "the new guy on my team needs Slack full member"))).toMatchObject({ beneficiary: { kind: "person", personId: "p-raj" } });
+    expect(draft(read("manager", "everyone on my team needs Zoom basic")).beneficiary).toMatchObject({ kind: "group" });
+  });
+});
+
+describe("second round: wording", () => {
+  it("\"I'm asking for … for Leo\" is for Leo; \"Nina here - need Miro member\" is the request itself", () => {
+    expect(draft(read("admin", "i'm asking for Intercom teammate for Leo"))).toMatchObject({ beneficiary: { personId: "p-leo" } });
+    expect(items(read("app_owner", "Nina here - need Miro member"))).toEqual(["miro:member"]);
+  });
+  it("\"cut his Salesforce\" removes; \"exactly what Mia has\" copies", () => {
+    expect(draft(read("sales_manager", "Bob moved to marketing so cut his Salesforce"))).toMatchObject({ action: "revoke", beneficiary: { personId: "p-bob" } });
+    expect(draft(read("admin", "Katherine should get exactly what Mia has"))).toMatchObject({ beneficiary: { personId: "p-kate" }, referencePeers: { filter: { personIds: ["p-mia"] } } });
+  });
+  it("\"for 48 hours\", \"just for tonight\", \"till the end of next week\"", () => {
+    expect(draft(read("manager", "Omar Haddad: AWS PowerUserAccess for 48 hours")).until).toBe("2026-03-06");
+    expect(draft(read("app_owner", "I need PagerDuty responder just for tonight")).until).toBe("2026-03-05");
+    expect(draft(read("manager", "Jake needs Vercel developer till the end of next week")).until).toBe("2026-03-13");
+  });
+  it("\"G Suite user\" and \"maintainer on GitHub\" name the role; \"AWS access\" still asks", () => {
+    expect(items(read("employee", "need G Suite user"))).toEqual(["google-workspace:user"]);
+    expect(items(read("manager", "Priya needs maintainer on GitHub"))).toEqual(["github:repo-maintain"]);
+    expect(read("manager", "Jake needs AWS access")).toMatchObject({ kind: "ambiguous", field: "entitlement:aws" });
+  });
+  it("\"to offboard the summer interns\" and \"; he's fixing …\" are reasons", () => {
+    expect(draft(read("admin", "Leo needs Google Workspace user management admin to offboard the summer interns")).justification).toContain("summer interns");
+    expect(draft(read("manager", "Jake needs Sentry member; he's fixing the checkout errors")).justification).toContain("checkout errors");
+  });
+  it("\"can you unlock my account\" goes to the helpdesk", () => expect(read("employee", "can you unlock my account")).toMatchObject({ kind: "not_understood", refused: true }));
+});
+
+describe("the chat-style held-out sets", () => {
+  it.each(["nl-chat.json", "nl-chat-blind.json"])("%s: no unsafe draft, ≥ 95%% right", async (name) => {
+    const { evaluatePhraseSet } = await import("@/lib/services/requests/nl-eval");
+    const held = await loadPhraseSet(path.join(__dirname, "../../../scripts/bench", name));
+    const run = await evaluatePhraseSet(held, "parser");
+    expect(run.report.unsafe, JSON.stringify(run.report.failures.filter((f) => f.unsafe))).toBe(0);
+    expect(run.report.right / run.report.total).toBeGreaterThanOrEqual(0.95);
+  });
+});
