@@ -77,7 +77,7 @@ const NICKNAMES: Record<string, string[]> = {
   robert: ["bob", "rob", "bobby", "robbie"], william: ["bill", "will", "billy", "liam"], elizabeth: ["liz", "beth", "lizzie", "lizzy", "eliza", "betty"],
   michael: ["mike", "mikey", "mick"], alexander: ["alex", "xander"], alexandra: ["alex", "sasha", "lexi"], katherine: ["kate", "katie", "kat", "kathy"],
   catherine: ["cat", "cathy", "kate"], james: ["jim", "jimmy", "jamie"], thomas: ["tom", "tommy"], david: ["dave", "davey"],
-  christopher: ["chris"], christina: ["chris", "tina"], matthew: ["matt"], daniel: ["dan", "danny"], samuel: ["sam", "sammy"], samantha: ["sam", "sammy"],
+  christopher: ["chris"], christina: ["chris", "tina"], matthew: ["matt"], daniel: ["dan", "danny"], samuel: ["sam", "sammy"], samantha: ["sam", "sammy", "sammie", "sami"],
   nicholas: ["nick", "nicky"], steven: ["steve"], stephen: ["steve"], jennifer: ["jen", "jenny", "jenn"], andrew: ["andy", "drew"],
   anthony: ["tony"], joseph: ["joe", "joey"], benjamin: ["ben", "benny"], patricia: ["pat", "patty", "trish"], patrick: ["pat", "paddy"],
   margaret: ["maggie", "meg", "peggy"], victoria: ["vicky", "tori"], abigail: ["abby"], edward: ["ed", "eddie", "ted"], jonathan: ["jon", "jonny"],

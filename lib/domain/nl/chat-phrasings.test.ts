@@ -162,11 +162,47 @@ describe("second round: wording", () => {
 });
 
 describe("the chat-style held-out sets", () => {
-  it.each(["nl-chat.json", "nl-chat-blind.json"])("%s: no unsafe draft, ≥ 95%% right", async (name) => {
+  it.each(["nl-chat.json", "nl-chat-blind.json", "nl-chat-blind2.json"])("%s: no unsafe draft, ≥ 95%% right", async (name) => {
     const { evaluatePhraseSet } = await import("@/lib/services/requests/nl-eval");
     const held = await loadPhraseSet(path.join(__dirname, "../../../scripts/bench", name));
     const run = await evaluatePhraseSet(held, "parser");
     expect(run.report.unsafe, JSON.stringify(run.report.failures.filter((f) => f.unsafe))).toBe(0);
     expect(run.report.right / run.report.total).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+// Third round: the failure kinds of scripts/bench/nl-chat-blind2.json (written after the second round of fixes).
+describe("third round", () => {
+  it("a sentence opening with a word we don't know, and no verb we do, asks grant or remove (\"please yank …\")", () => {
+    expect(read("manager", "wibble Jake Slack full member")).toMatchObject({ kind: "ambiguous", field: "action" });
+    expect(draft(read("manager", "please yank Omar Siddiqui's Snowflake TRANSFORMER"))).toMatchObject({ action: "revoke", beneficiary: { personId: "p-omar-s" } });
+    expect(draft(read("admin", "Leo's Box co-admin can go"))).toMatchObject({ action: "revoke", beneficiary: { personId: "p-leo" } });
+    expect(draft(read("manager", "Jake can go ahead with Slack full member"))).toMatchObject({ action: "grant" });
+  });
+  it("a role that cannot be requested is said so, not drafted", () => {
+    const r = read("manager", "Priya needs AdministratorAccess on AWS");
+    expect(r.kind).toBe("not_understood");
+    if (r.kind === "not_understood") expect(r.message).toMatch(/cannot be requested/);
+  });
+  it("\"put me on\", \"be given\", \"I'd appreciate\", \"Kate's missing\" are grants; \"close my … account\" removes", () => {
+    expect(draft(read("admin", "put me on PagerDuty manager till monday"))).toMatchObject({ action: "grant", until: "2026-03-09" });
+    expect(draft(read("sales_manager", "Could Samantha be given the HubSpot Sales Hub seat?"))).toMatchObject({ action: "grant", beneficiary: { personId: "p-sam" } });
+    expect(items(read("app_owner", "I'd appreciate LaunchDarkly reader"))).toEqual(["launchdarkly:reader"]);
+    expect(draft(read("admin", "Kate's missing Expensify submitter, can you add it"))).toMatchObject({ action: "grant", beneficiary: { personId: "p-kate" } });
+    expect(draft(read("employee", "close my Miro account please"))).toMatchObject({ action: "revoke", beneficiary: { personId: "p-mia" } });
+  });
+  it("\"the SDR on my team\", \"my newbie\", \"Sammie\", \"okta usr\", \"finance 1p vault\"", () => {
+    expect(draft(read("sales_manager", "the SDR on my team needs HubSpot sales hub seat"))).toMatchObject({ beneficiary: { personId: "p-sam" } });
+    expect(draft(read("manager", "my newbie needs Slack full member"))).toMatchObject({ beneficiary: { personId: "p-jake" } });
+    expect(draft(read("sales_manager", "Sammie needs Zoom basic"))).toMatchObject({ beneficiary: { personId: "p-sam" } });
+    expect(items(read("admin", "leo needs okta usr"))).toEqual(["okta:user"]);
+    expect(items(read("employee", "need the finance 1p vault"))).toEqual(["1password:vault-finance"]);
+  });
+  it("\"my <title>\" with no such report is never the requester (\"give my designer Figma editor\")", () => {
+    for (const t of ["give my designer Figma editor", "sort out my analyst with Tableau viewer", "my PM needs Linear member"]) notADraft(read("manager", t));
+  });
+  it("openers and closers are chat (\"following up on my earlier ask:\", \"thanks in advance\")", () => {
+    expect(items(read("app_owner", "following up on my earlier ask: Loom creator for me"))).toEqual(["loom:creator"]);
+    expect(items(read("employee", "Requesting: Zoom licensed user. Thanks in advance!"))).toEqual(["zoom:licensed"]);
   });
 });

@@ -137,7 +137,8 @@ const ACTION_PHRASES: Array<[string, Act, ("copy" | "match")?]> = [
   ["id love", "grant"], ["would love", "grant"], ["could use", "grant"], ["can use", "grant"],
   ["shouldnt be", "revoke"], ["should not be", "revoke"], ["should no longer be", "revoke"], ["no longer be", "revoke"], ["must not be", "revoke"],
   ["no longer uses", "revoke"], ["no longer use", "revoke"], ["doesnt use", "revoke"], ["dont use", "revoke"], ["not using", "revoke"], ["stopped using", "revoke"],
-  ["come off", "revoke"], ["coming off", "revoke"], ["taken off", "revoke"], ["be removed", "revoke"], ["cut", "revoke"],
+  ["come off", "revoke"], ["coming off", "revoke"], ["taken off", "revoke"], ["be removed", "revoke"], ["cut", "revoke"], ["yank", "revoke"], ["can go", "revoke"], ["can go ahead", "grant"], ["go ahead", "grant"], ["on hold", "revoke"], ["should go", "revoke"], ["can be removed", "revoke"], ["can be revoked", "revoke"], ["close", "revoke"],
+  ["id appreciate", "grant"], ["put", "grant"], ["given", "grant"], ["added", "grant"], ["be added", "grant"], ["ought to have", "grant"], ["ought to get", "grant"], ["would appreciate", "grant"], ["appreciate", "grant"], ["is missing", "grant"], ["missing", "grant"],
   ["wont need", "revoke"], ["wont be needing", "revoke"], ["will not need", "revoke"], ["will not be needing", "revoke"], ["not needing", "revoke"], ["no need for", "revoke"],
   // "X should match Y" / "X should mirror Y": the person before the verb receives, the one after is copied.
   ["match", "grant", "match"], ["matches", "grant", "match"],
@@ -181,7 +182,7 @@ const STOP = new Set(
     "one ones thing things stuff same kind sort type way bit little something anything everything nothing whatever usual standard normal " +
     "able see look looking check checking into onto over under about around across within without there their theyre " +
     "on behalf behalf of colleague colleagues coworker coworker teammate teammates buddy pal boss manager folks friend " +
-    "setup config configuration privileges love if thats fine alright cool profile exactly precisely identical similar here"
+    "setup config configuration privileges love if thats fine alright cool profile exactly precisely identical similar here when expires expiring ending"
   ).split(/\s+/),
 );
 for (const [p] of ACTION_PHRASES) for (const w of p.split(" ")) STOP.add(w);
@@ -388,6 +389,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   // Group phrases: "my team", "my reports", "my direct reports".
   let groupMention: { i: number; n: number } | null = null;
   let teamQualifier = false;
+  let qualifierAt = -1;
   for (let i = 0; i < toks.length; i++) {
     for (const p of ["my direct reports", "my directs", "my reports", "my team", "my whole team", "my people", "my staff"]) {
       const n = phraseAt(toks, i, p);
@@ -396,7 +398,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
         // ("everyone on my team" is still the team).
         const qualifier = ["on", "in", "from"].includes(toks[i - 1]?.norm ?? "") && !["everyone", "everybody", "all", "people", "folks", "each", "others", "rest"].includes(toks[i - 2]?.norm ?? "") && i >= 2;
         claim(toks, i, n, qualifier ? "filler" : "group");
-        if (qualifier) (claim(toks, i - 1, 1, "filler"), (teamQualifier = true));
+        if (qualifier) (claim(toks, i - 1, 1, "filler"), (teamQualifier = true), (qualifierAt = i - 1));
         else groupMention ??= { i, n };
         break;
       }
@@ -412,7 +414,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       const n = phraseAt(toks, i, p);
       if (n) {
         // "drop" / "pull" are verbs only near the start ("drop the table" is caught by the guards).
-        if ((p === "drop" || p === "pull") && i > 1) continue;
+        if ((p === "drop" || p === "pull" || p === "close") && i > 1) continue;
         // "won't need", "can't have", "not give": a grant verb after a negation is not a grant (the parser then asks).
         const negated = act === "grant" && i > 0 && NEGATIONS.has(toks[i - 1].norm);
         actions.push({ i, act, copy: copy === "copy" || copy === "match", match: copy === "match", negated, raw: textOf(text, toks, i, n) });
@@ -603,6 +605,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       if (hits.length !== 1) continue;
       entMentions.push({ i: k, n: 1, ent: hits[0].e, raw: t.raw });
       claim(toks, k, 1, "entitlement");
+      // The role's other words said around it ("finance 1p vault": "vault") belong to it.
+      for (const j of [k - 1, k + 1, am.i - 1, am.i + am.n])
+        if (isFree(toks[j]) && hits[0].words.has(singularizeWord(toks[j].norm))) claim(toks, j, 1, "entitlement");
       break;
     }
   }
@@ -614,7 +619,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const relationMentions: PersonMention[] = [];
   for (let i = 0; i < toks.length; i++) {
     // "my …", "our …", and "the new …" ("the new AE") name the requester's people.
-    const theNew = (toks[i].norm === "the" || toks[i].norm === "our") && ["new", "newest", "latest", "intern", "contractor", "hire", "starter", "joiner"].includes(toks[i + 1]?.norm ?? "");
+    // "the SDR on my team": a title qualified by "on my team" names one of the requester's people too.
+    const theNew = ((toks[i].norm === "the" || toks[i].norm === "our") && ["new", "newest", "latest", "intern", "contractor", "hire", "starter", "joiner"].includes(toks[i + 1]?.norm ?? "")) ||
+      (toks[i].norm === "the" && qualifierAt > i + 1 && qualifierAt - i <= 4);
     if (!isFree(toks[i]) || (toks[i].norm !== "my" && toks[i].norm !== "our" && !theNew)) continue;
     const words: Tok[] = [];
     for (let k = i + 1; k < Math.min(toks.length, i + 5); k++) {
@@ -810,6 +817,11 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   // No verb, but a negation ("Jake won't be needing …", "no more Slack for Bob"): grant or remove is not said.
   if (!action && toks.some((t) => isFree(t) && NEGATIONS.has(t.norm)))
     return { kind: "ambiguous", question: "Should this access be granted or removed?", field: "action", options: [{ id: "grant", label: "Grant access" }, { id: "revoke", label: "Remove access" }] };
+  // No verb we know, and the sentence opens with a word we don't ("please yank Omar's Snowflake role"): it may be the verb.
+  const opener = toks.findIndex((t) => !(STOP.has(t.norm) && isFree(t)) || !isFree(t));
+  const unknownWord = opener >= 0 && toks[opener].tag === undefined && !TIME_WORDS.test(toks[opener].norm) ? { t: toks[opener] } : undefined;
+  if (!action && unknownWord && (levelMentions.length || entMentions.length || appMentions.length))
+    return { kind: "ambiguous", question: `Should this access be granted or removed? (I don't know the word "${unknownWord.t.raw}".)`, field: "action", options: [{ id: "grant", label: "Grant access" }, { id: "revoke", label: "Remove access" }] };
   if (!action && (levelMentions.length || entMentions.length || dur || peerSpan || copyVerb)) {
     action = "grant";
     explanation.push("No verb such as give or remove: read as a request for access.");
@@ -956,6 +968,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
 
   // --- Items.
   const items: DraftItem[] = [];
+  const entsOf = (appId: string) => dir.entitlements.filter((e) => e.applicationId === appId);
   const levelFor = new Map<number, LevelMention>();
   for (const lm of levelMentions) {
     let best: AppMention | undefined;
@@ -972,11 +985,15 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       return { ...notUnderstood(`Which application should the ${LEVEL_WORD[lm.level]} access be for?`, dir.applications.slice(0, 5).map((a) => `${a.name} ${LEVEL_WORD[lm.level]}`)), missingApplication: !!justification };
     }
   }
-  const entsOf = (appId: string) => dir.entitlements.filter((e) => e.applicationId === appId);
   const seenApps = new Set<string>();
   for (const em of entMentions) {
     const app = appById.get(em.ent.applicationId);
     if (!app) continue;
+    // A role that cannot be requested is said so now, not drafted (the owner grants it, if at all).
+    if (action === "grant" && em.ent.requestable === false) {
+      const open = entsOf(app.id).filter((e) => e.requestable !== false);
+      return notUnderstood(`${app.name} "${em.ent.name}" cannot be requested here; ask the application owner.${open.length ? ` You can ask for ${open.map((e) => `"${e.name}"`).join(", ")}.` : ""}`, open.slice(0, 3).map((e) => `${app.name} ${e.name}`));
+    }
     seenApps.add(`${app.id}:${em.ent.id}`);
     items.push({ applicationId: app.id, entitlementId: em.ent.id, level: em.ent.level, text: em.raw });
     explanation.push(`"${em.raw}" is the ${app.name} entitlement "${em.ent.name}" (${em.ent.level}${em.ent.privileged ? ", privileged" : ""}).`);
@@ -1197,8 +1214,8 @@ export function describeDraft(draft: RequestDraft, dir: Directory): string {
 // ---------------------------------------------------------------------------------------------
 // The requester's people ("my new hire", "my SRE")
 
-const RELATION_WORDS = new Set(["new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner", "guy", "girl", "gal", "person", "report", "direct", "boss", "manager", "intern", "contractor", "colleague", "coworker", "teammate", "buddy"]);
-const NEW_WORDS = new Set(["new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner"]);
+const RELATION_WORDS = new Set(["newbie", "newcomer", "new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner", "guy", "girl", "gal", "person", "report", "direct", "boss", "manager", "intern", "contractor", "colleague", "coworker", "teammate", "buddy"]);
+const NEW_WORDS = new Set(["new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner", "newbie", "newcomer"]);
 const RELATION_STOP = new Set(["to", "for", "a", "an", "the", "and", "with", "on", "in", "at", "from", "of", "as", "so", "because", "until", "till", "please", "me", "i", "is", "who", "that", "can", "needs", "need", "should", "get", "gets", "has", "have"]);
 
 function beneficiaryWord(mentions: PersonMention[], self: boolean): string {
