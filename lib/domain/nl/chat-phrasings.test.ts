@@ -162,7 +162,7 @@ describe("second round: wording", () => {
 });
 
 describe("the chat-style held-out sets", () => {
-  it.each(["nl-chat.json", "nl-chat-blind.json", "nl-chat-blind2.json"])("%s: no unsafe draft, ≥ 95%% right", async (name) => {
+  it.each(["nl-chat.json", "nl-chat-blind.json", "nl-chat-blind2.json", "nl-chat-blind3.json"])("%s: no unsafe draft, ≥ 95%% right", async (name) => {
     const { evaluatePhraseSet } = await import("@/lib/services/requests/nl-eval");
     const held = await loadPhraseSet(path.join(__dirname, "../../../scripts/bench", name));
     const run = await evaluatePhraseSet(held, "parser");
@@ -204,5 +204,27 @@ describe("third round", () => {
   it("openers and closers are chat (\"following up on my earlier ask:\", \"thanks in advance\")", () => {
     expect(items(read("app_owner", "following up on my earlier ask: Loom creator for me"))).toEqual(["loom:creator"]);
     expect(items(read("employee", "Requesting: Zoom licensed user. Thanks in advance!"))).toEqual(["zoom:licensed"]);
+  });
+});
+
+// Fourth round: the failure kinds of scripts/bench/nl-chat-blind3.json (written after the third round of fixes).
+describe("fourth round", () => {
+  it("\"Ana should mirror Bob\": the person before a copy verb receives; \"copy Bob's access to Ana\" still reads the other way", () => {
+    expect(draft(read("sales_manager", "Ana should mirror Bob"))).toMatchObject({ beneficiary: { personId: "p-ana" }, referencePeers: { filter: { personIds: ["p-bob"] } } });
+    expect(draft(read("sales_manager", "copy Bob's access to Ana"))).toMatchObject({ beneficiary: { personId: "p-ana" }, referencePeers: { filter: { personIds: ["p-bob"] } } });
+  });
+  it("\"Jake doesn't need Slack, he needs Zoom basic\" is two opposite changes: no draft", () => notADraft(read("manager", "Jake doesn't need Slack, he needs Zoom basic")));
+  it("\"my AE Robert\": a title that fits the person named is a description", () => {
+    expect(draft(read("sales_manager", "my AE Robert needs Gong viewer"))).toMatchObject({ beneficiary: { personId: "p-bob" } });
+  });
+  it("\"Kenji's starting on the design system\" is no start date; \"starting Monday\" still is", () => {
+    expect(items(read("manager", "Kenji's starting on the design system, Figma editor for him please"))).toEqual(["figma:editor"]);
+    expect(read("manager", "Jake needs Figma editor starting Monday").kind).toBe("not_understood");
+  });
+  it("\", 5 days\" at the end is a length; \"bobs gonna need\"; \"two things for Jake:\"; \"for the board pack\"", () => {
+    expect(draft(read("admin", "Leo: Zendesk admin, 5 days")).until).toBe("2026-03-09");
+    expect(draft(read("sales_manager", "bobs gonna need docusgn sender"))).toMatchObject({ beneficiary: { personId: "p-bob" } });
+    expect(items(read("manager", "two things for Jake: Slack full member and Zoom basic"))).toEqual(["slack:member", "zoom:basic"]);
+    expect(draft(read("employee", "I need Carta stakeholder view for the board pack")).justification).toContain("board pack");
   });
 });

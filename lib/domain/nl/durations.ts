@@ -146,6 +146,12 @@ export function findDuration(text: string, today: string): DurationFound | Durat
     const unit = ({ wk: "week", mo: "month", yr: "year" } as Record<string, string>)[m[2].replace(/s$/, "")] ?? m[2].replace(/s$/, "");
     return n === null ? { how: "", error: `I couldn't read "${m[1]}" as a number.` } : { days: n * UNIT_DAYS[unit], how: "read as a length" };
   });
+  // "Leo: Zendesk admin, 5 days", "- two weeks": a bare length set off by punctuation at the end of the sentence
+  scan(new RegExp(String.raw`[,;:–—-]\s*(\d{1,4}|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+${UNIT}(?=\s*(?:please|pls|thanks)?\s*[.!]*\s*$)`), (m) => {
+    const n = numberValue(m[1]);
+    const unit = ({ wk: "week", mo: "month", yr: "year" } as Record<string, string>)[m[2].replace(/s$/, "")] ?? m[2].replace(/s$/, "");
+    return n === null ? { how: "", error: `I couldn't read "${m[1]}" as a number.` } : { days: n * UNIT_DAYS[unit], how: "read as a length" };
+  });
   // "for 48 hours", "for 36 hrs": whole days, rounded up
   scan(new RegExp(String.raw`\b(?:for|over)\s+(?:the\s+next\s+|next\s+)?${NUM}\s+(hours?|hrs?|h)\b`), (m) => {
     const n = numberValue(m[1]);

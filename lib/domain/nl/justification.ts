@@ -18,7 +18,7 @@ const WORK_NOUNS =
   "onboarding|offsite|hackathon|sprint|release|deck|analysis|dashboard|forecast|budget|board meeting|meeting|campaign|event|trial|poc|pilot|" +
   "integration|upgrade|cutover|outage|on-call|oncall|rotation|ticket|issue|bug|customer|client|account|deal|contract|hiring|interviews|" +
   "okrs?|planning|quarter close|month-end|month end|year-end|year end|training|certification|soc ?2|sox|compliance|pentest|assessment|handover|coverage|" +
-  "export|extract|data request|dsar|cleanup|clean-up|evidence|backfill|filing|research|study|model|shift|refunds?|reconciliation|rebuild|refactor|workshop|webinar|qbr";
+  "export|extract|data request|dsar|cleanup|clean-up|evidence|backfill|filing|research|study|model|shift|refunds?|reconciliation|rebuild|refactor|workshop|webinar|qbr|pack|packet|memo|board pack|deck|filing";
 
 const MARKERS: RegExp[] = [
   /\s[-–—:(]\s*(?=\S)|[,;]\s*(?=\S)/g, // "… - need it for the audit", "(for the audit)", "; he's fixing …": an aside, checked below
@@ -45,7 +45,7 @@ export function findJustification(text: string): { start: number; text: string }
         // An aside counts only when what follows it reads as a reason.
         const rest = text.slice(at + m[0].length);
         // "- need it for …" is a reason; "- need Miro member" is the request itself.
-        if (!PRONOUN_DOING.test(rest) && !/^(?:(?:need|needs|needed)\s+(?:it|this|that|them|for|to|because|so|as)\b|it'?s|for|because|to|so|reason|cover|covering|working|building|preparing|helping|supporting|running|doing|finishing|handling|(?:he|she|they|i|we|it)(?:'s|'re|'m)?\s+(?:is|are|am|will|needs?|has|have|was|joined|joins|started|starts|covers?|covering|supporting|working|running|leads?|owns?))\b/i.test(rest)) continue;
+        if (!PRONOUN_DOING.test(rest) && !/^(?:(?:need|needs|needed)\s+(?:it|this|that|them|for|to|because|so|as)\b|it'?s|for|because|to|so|reason|cover|covering|working|building|preparing|helping|supporting|running|doing|finishing|handling|(?:he|she|they|i|we|it)(?:'s|'re|'m)?\s+(?:is|are|am|will|needs?\s+(?:it|this|that|them|to|for|because)|has|have|was|joined|joins|started|starts|covers?|covering|supporting|working|running|leads?|owns?))\b/i.test(rest)) continue;
         at = at + m[0].length;
       }
       if (at < 3) continue;

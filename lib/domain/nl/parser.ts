@@ -182,7 +182,8 @@ const STOP = new Set(
     "one ones thing things stuff same kind sort type way bit little something anything everything nothing whatever usual standard normal " +
     "able see look looking check checking into onto over under about around across within without there their theyre " +
     "on behalf behalf of colleague colleagues coworker coworker teammate teammates buddy pal boss manager folks friend " +
-    "setup config configuration privileges love if thats fine alright cool profile exactly precisely identical similar here when expires expiring ending"
+    "setup config configuration privileges love if thats fine alright cool profile exactly precisely identical similar here when expires expiring ending " +
+    "one two three four five six seven eight nine ten couple few several things"
   ).split(/\s+/),
 );
 for (const [p] of ACTION_PHRASES) for (const w of p.split(" ")) STOP.add(w);
@@ -634,7 +635,8 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     const meaningful = words.filter((t) => !STOP.has(t.norm) || RELATION_WORDS.has(t.norm));
     if (!meaningful.length) continue;
     const next = toks[i + words.length + 1];
-    if (meaningful.every((t) => ["report", "reports", "direct", "intern", "hire", "new"].includes(t.norm)) && next && isFree(next) && idx.exact1.has(next.norm)) {
+    const describes = (ps: DirectoryPerson[] | undefined) => !!ps?.some((p) => titleFits(p.title, meaningful.filter((t) => !RELATION_WORDS.has(t.norm)).map((t) => t.norm)));
+    if ((meaningful.every((t) => ["report", "reports", "direct", "intern", "hire", "new"].includes(t.norm)) || describes(idx.exact1.get(next?.norm ?? ""))) && next && isFree(next) && idx.exact1.has(next.norm)) {
       // "my report Rajesh", "my new hire Jacob": the name says who; the relation words are only a description.
       claim(toks, i, words.length + 1, "relation-filler");
       continue;
@@ -737,7 +739,8 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       const span = toks.slice(i, i + n);
       if (!span.every(isFree) || span.some((tk) => tk.email || STOP.has(tk.norm)) || span.slice(0, -1).some((tk) => tk.possessive)) continue;
       const phrase = span.map((tk) => tk.norm).join(" ");
-      const exact = (n === 1 ? idx.exact1 : idx.exactN).get(compact(phrase));
+      // "bobs gonna need …": a name with an "s" and no apostrophe, when the word itself is no one's name.
+      const exact = (n === 1 ? idx.exact1 : idx.exactN).get(compact(phrase)) ?? (n === 1 && phrase.length > 3 && phrase.endsWith("s") ? idx.exact1.get(phrase.slice(0, -1)) : undefined);
       // A real given name or nickname ("Tommy") is never a misspelling of someone else's ("Timmy").
       const ranked = exact ? exact.map((p) => ({ value: p, key: phrase, score: 1, exact: true })) : span.some((tk) => isKnownName(tk.norm)) ? [] : bestMatches(phrase, n === 1 ? pCands1 : pCandsN);
       if (!ranked.length) continue;
@@ -761,7 +764,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const leftovers = toks.map((t, i) => ({ t, i })).filter(({ t }) => isFree(t) && !STOP.has(t.norm) && !/^\d+$/.test(t.norm));
 
   // Time words the duration reader did not understand must not be dropped silently.
-  const startWord = toks.findIndex((t) => isFree(t) && /^(starting|beginning|effective)$/.test(t.norm));
+  // "starting Monday", "effective next week" (a date follows); "Kenji's starting on the design system" is not a date.
+  const startWord = toks.findIndex((t, k) => isFree(t) && /^(starting|beginning|effective)$/.test(t.norm) &&
+    toks.slice(k + 1, k + 3).some((x) => TIME_WORDS.test(x.norm) || /^(next|\d+|today|now|immediately)$/.test(x.norm)));
   if (startWord >= 0 || /\b(from|as of)\s+(mon|tues?|wed|thu|fri|sat|sun)[a-z]*\b|\bfrom\s+(tomorrow|next)\b/i.test(text))
     return notUnderstood("I can't schedule a start date yet: access starts once it is approved. Remove the start date, or file the request on that day.", ["give Priya Slack for 2 weeks"]);
   const timeLeft = toks.filter((t) => isFree(t) && TIME_WORDS.test(t.norm));
@@ -861,7 +866,10 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const peerPeople: DirectoryPerson[] = [];
   const beneficiaries: DirectoryPerson[] = [];
   let selfIsPeer = false;
-  const matchVerb = actions.find((a) => a.match);
+  // "Ana should mirror Bob" reads like "match": a person before a copy verb (and no "to/for/onto" after it) receives.
+  const copyAct = actions.find((a) => a.copy && !a.match);
+  const copyWithSubject = copyAct && resolved.some(({ m }) => m.i < copyAct.i) && !toks.slice(copyAct.i + 1).some((t) => ["to", "for", "onto"].includes(t.norm)) ? copyAct : undefined;
+  const matchVerb = actions.find((a) => a.match) ?? copyWithSubject;
   // "match Samantha's access to Tim's": with no one before the verb, who copies whom is not said.
   if (matchVerb && !resolved.some(({ m }) => m.i < matchVerb.i) && !selfMentions.some((i) => i < matchVerb.i))
     return notUnderstood("Who should receive the access, and whose access should be copied? Say it as \"give Tim the same access as Samantha\".", ["give Tim the same access as Samantha"]);
