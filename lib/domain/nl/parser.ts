@@ -1237,7 +1237,8 @@ function reportingLine(dir: Directory, managerId: string): { direct: DirectoryPe
   const seen = new Set<string>([managerId]);
   let frontier = [managerId];
   for (let depth = 0; depth < 8 && frontier.length; depth++) {
-    const next = dir.people.filter((p) => p.managerId && frontier.includes(p.managerId) && !seen.has(p.id));
+    const front = new Set(frontier);
+    const next = dir.people.filter((p) => p.managerId && front.has(p.managerId) && !seen.has(p.id));
     for (const p of next) seen.add(p.id);
     all.push(...next);
     frontier = next.map((p) => p.id);
