@@ -228,3 +228,30 @@ describe("fourth round", () => {
     expect(draft(read("employee", "I need Carta stakeholder view for the board pack")).justification).toContain("board pack");
   });
 });
+
+// Fifth round: only the unsafe readings of scripts/bench/nl-chat-blind4.json were fixed.
+describe("fifth round (unsafe readings only)", () => {
+  it("\"…, I use Dropbox now\" is context: only Box is removed", () => {
+    const r = draft(read("employee", "can you deactivate my Box account, I use Dropbox now"));
+    expect(r).toMatchObject({ action: "revoke", beneficiary: { personId: "p-mia" } });
+    expect(items(r)).toEqual(["box"]);
+  });
+  it("\"make Raj's access look like mine\": Raj receives, the requester is copied", () => {
+    expect(draft(read("app_owner", "make Raj's access look like mine"))).toMatchObject({ beneficiary: { personId: "p-raj" }, referencePeers: { filter: { personIds: ["p-nina"] } } });
+  });
+  it("an unknown word before a one-word role that a longer role ends with asks which (\"zendesk lyte agent\")", () => {
+    const q = read("admin", "leo needs zendesk lyte agent");
+    expect(q).toMatchObject({ kind: "ambiguous", field: "entitlement:zendesk" });
+    if (q.kind === "ambiguous") expect(q.options.map((o) => o.id).sort()).toEqual(["zendesk:agent", "zendesk:light-agent"]);
+    expect(items(read("admin", "leo needs zendesk lyte agent", { "entitlement:zendesk": "zendesk:light-agent" }))).toEqual(["zendesk:light-agent"]);
+    expect(items(read("admin", "leo needs zendesk lite agent"))).toEqual(["zendesk:light-agent"]);
+  });
+});
+
+describe("the last held-out set, fixed for its unsafe readings only", () => {
+  it("nl-chat-blind4.json: no unsafe draft", async () => {
+    const { evaluatePhraseSet } = await import("@/lib/services/requests/nl-eval");
+    const run = await evaluatePhraseSet(await loadPhraseSet(path.join(__dirname, "../../../scripts/bench/nl-chat-blind4.json")), "parser");
+    expect(run.report.unsafe, JSON.stringify(run.report.failures.filter((f) => f.unsafe))).toBe(0);
+  });
+});

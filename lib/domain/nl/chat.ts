@@ -41,6 +41,7 @@ const REWRITES: Array<[RegExp, string]> = [
   [/\b(?:thanks|thank\s+you|thx|ty)\s+(?:so\s+much\s+)?in\s+advance\b/gi, " "],
   [/\b(thx|thanx|thanks|ty|tyvm|cheers)\b/gi, " "],
   [/\b(usr|usre|uesr)\b/gi, "user"],
+  [/\blite\b/gi, "light"],
   [/\b(u)\b/g, "you"],
   [/\b(ur)\b/gi, "your"],
   [/\b(b\/c|bc|cuz|coz|cos|bcuz|bcz)\b/gi, "because"],

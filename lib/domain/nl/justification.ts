@@ -32,7 +32,8 @@ const MARKERS: RegExp[] = [
   /\bbefore\s+(?:his|her|my|their|our|the|we|they|he|she|i)\s+\w+/gi,
 ];
 /** After an aside: "…, she's building the model", "- we're cleaning up refunds", "; he is taking over Acme". */
-const PRONOUN_DOING = /^(?:he|she|they|i|we|it)(?:['’](?:s|re|m)|\s+(?:is|are|am|was|were|will\s+be))\s+\w+ing\b/i;
+const PRONOUN_DOING = /^(?:(?:he|she|they|i|we|it)(?:['’](?:s|re|m)|\s+(?:is|are|am|was|were|will\s+be))\s+\w+ing\b|(?:he|she|they|i|we)\s+(?:now\s+)?(?:use|uses|used|switched|moved|prefer|prefers)\b)/i;
+/** "…, I use Dropbox now": what someone uses instead is context, not a second item. */
 
 /** Earliest reason marker not at the very start; returns its character span to the end of the text. */
 export function findJustification(text: string): { start: number; text: string } | null {

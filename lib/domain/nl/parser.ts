@@ -455,7 +455,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
           break;
         }
       }
-    } else if (toks[i].norm === "like" && i > 0 && isFree(toks[i]) && i + 1 < toks.length && ["just", "exactly", "same", "up"].includes(toks[i - 1].norm)) {
+    } else if (toks[i].norm === "like" && i > 0 && isFree(toks[i]) && i + 1 < toks.length && ["just", "exactly", "same", "up", "look", "looks", "be"].includes(toks[i - 1].norm)) {
       claim(toks, i, 1, "peer-marker");
       peerSpan = { from: i + 1, to: peerEnd(toks, i + 1) };
     } else if (["what", "everything", "whatever"].includes(toks[i].norm) || ((toks[i].norm === "access" || toks[i].norm === "permissions") && toks[i + 1]?.norm === "like")) {
@@ -888,7 +888,8 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     const last = toks[m.i + m.n - 1];
     if (inPeerSpan(m.i)) peerPeople.push(person);
     else if (copyVerb) (isCopyTarget(m.i) ? beneficiaries : peerPeople).push(person);
-    else if (action === "grant" && last.possessive && followedByAccess(m.i + m.n)) peerPeople.push(person);
+    // "give Sarah Bob's access": Bob is copied; "make Raj's access look like mine": Raj's access is what changes.
+    else if (action === "grant" && last.possessive && followedByAccess(m.i + m.n) && !(peerSpan && m.i < peerSpan.from)) peerPeople.push(person);
     else if (action === "grant" && toks[m.i - 1]?.norm === "from" && appMentions.length === 0) peerPeople.push(person);
     else beneficiaries.push(person);
   }
@@ -1001,6 +1002,21 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     if (action === "grant" && em.ent.requestable === false) {
       const open = entsOf(app.id).filter((e) => e.requestable !== false);
       return notUnderstood(`${app.name} "${em.ent.name}" cannot be requested here; ask the application owner.${open.length ? ` You can ask for ${open.map((e) => `"${e.name}"`).join(", ")}.` : ""}`, open.slice(0, 3).map((e) => `${app.name} ${e.name}`));
+    }
+    // "zendesk lite agent": an unknown word before a one-word role that another role's name ends with
+    // ("Light agent") may name that other role: ask, rather than drop the word.
+    const prev = toks[em.i - 1];
+    const said = normalize(em.raw);
+    if (em.n === 1 && prev && isFree(prev) && !STOP.has(prev.norm) && !TIME_WORDS.test(prev.norm)) {
+      const longer = entsOf(app.id).filter((e) => e.id !== em.ent.id && normalize(e.name).endsWith(` ${said}`) && (action === "revoke" || e.requestable !== false));
+      const field = `entitlement:${app.id}`;
+      const chosen = [em.ent, ...longer].find((e) => e.id === choices[field]);
+      if (longer.length && !chosen)
+        return { kind: "ambiguous", question: `Which ${app.name} role do you mean by "${prev.raw} ${em.raw}"?`, field, options: [em.ent, ...longer].map((e) => ({ id: e.id, label: `${e.name} (${e.level}${e.privileged ? ", privileged" : ""})` })) };
+      if (chosen && chosen.id !== em.ent.id) {
+        em.ent = chosen;
+        prev.tag = "entitlement";
+      }
     }
     seenApps.add(`${app.id}:${em.ent.id}`);
     items.push({ applicationId: app.id, entitlementId: em.ent.id, level: em.ent.level, text: em.raw });
