@@ -74,10 +74,10 @@ export function cleanAliases(xs: string[]): string[] {
 
 /** Given name → nicknames (and the reverse, built below). */
 const NICKNAMES: Record<string, string[]> = {
-  robert: ["bob", "rob", "bobby", "robbie"], william: ["bill", "will", "billy", "liam"], elizabeth: ["liz", "beth", "lizzie", "eliza", "betty"],
+  robert: ["bob", "rob", "bobby", "robbie"], william: ["bill", "will", "billy", "liam"], elizabeth: ["liz", "beth", "lizzie", "lizzy", "eliza", "betty"],
   michael: ["mike", "mikey", "mick"], alexander: ["alex", "xander"], alexandra: ["alex", "sasha", "lexi"], katherine: ["kate", "katie", "kat", "kathy"],
   catherine: ["cat", "cathy", "kate"], james: ["jim", "jimmy", "jamie"], thomas: ["tom", "tommy"], david: ["dave", "davey"],
-  christopher: ["chris"], christina: ["chris", "tina"], matthew: ["matt"], daniel: ["dan", "danny"], samuel: ["sam", "sammy"], samantha: ["sam", "sammy"],
+  christopher: ["chris"], christina: ["chris", "tina"], matthew: ["matt"], daniel: ["dan", "danny"], samuel: ["sam", "sammy"], samantha: ["sam", "sammy", "sammie", "sami"],
   nicholas: ["nick", "nicky"], steven: ["steve"], stephen: ["steve"], jennifer: ["jen", "jenny", "jenn"], andrew: ["andy", "drew"],
   anthony: ["tony"], joseph: ["joe", "joey"], benjamin: ["ben", "benny"], patricia: ["pat", "patty", "trish"], patrick: ["pat", "paddy"],
   margaret: ["maggie", "meg", "peggy"], victoria: ["vicky", "tori"], abigail: ["abby"], edward: ["ed", "eddie", "ted"], jonathan: ["jon", "jonny"],
@@ -93,6 +93,13 @@ const NICKNAMES: Record<string, string[]> = {
 };
 const NICK_INDEX = new Map<string, string[]>();
 for (const [full, nicks] of Object.entries(NICKNAMES)) NICK_INDEX.set(full, nicks);
+
+const KNOWN_NAMES = new Set(Object.entries(NICKNAMES).flatMap(([full, nicks]) => [full, ...nicks]));
+
+/** A given name or nickname of its own ("Tommy", "Jon"): never a misspelling of someone else's name. */
+export function isKnownName(word: string): boolean {
+  return KNOWN_NAMES.has(word.trim().toLowerCase());
+}
 
 /** Nicknames of a given name ("Robert" → bob, rob, …). */
 export function nicknamesOf(givenName: string): string[] {

@@ -12,11 +12,15 @@ describe("normalizeChat", () => {
     ["can u gimme gh", "can you give me gh"],
     ["set Jake up like Priya", "give Jake the same access as Priya"],
     ["need it b/c on call next wk", "need it because on call next weeks"],
+    ["Priya no longer uses Vercel, can we shut that off", "Priya no longer uses Vercel, can we remove that"],
+    ["turn off Jake's Slack", "remove Jake's Slack"],
+    ["Raj needs Vercel developer on the 20th only, remove it after", "Raj needs Vercel developer on the 20th only"],
+    ["pls giv me zoom licenced user tbh", "please give me zoom licensed user"],
   ])("%s → %s", (a, b) => expect(normalizeChat(a)).toBe(b));
 });
 
 describe("refusalOf", () => {
-  it.each(["make me admin of everything", "reset my password", "I'm locked out", "give me admin on all the systems", "my MFA reset please", "full access to every app for me"])("refuses %s", (t) =>
+  it.each(["make me admin of everything", "reset my password", "I'm locked out", "give me admin on all the systems", "my MFA reset please", "full access to every app for me", "i forgot my okta pw", "2fa isn't working on my phone"])("refuses %s", (t) =>
     expect(refusalOf(t)).not.toBeNull(),
   );
   it.each(["give Priya Okta read-only administrator", "I need 1Password member", "admin access to Jira for the password policy audit"])("lets %s through", (t) => expect(refusalOf(t)).toBeNull());
@@ -29,6 +33,8 @@ describe("findJustification", () => {
     ["Tim needs Zendesk light agent - he is supporting the Acme renewal", "he is supporting the Acme renewal"],
     ["Carta please, preparing the board deck", "preparing the board deck"],
     ["give Sam HubSpot because she runs the webinar campaign", "because she runs the webinar campaign"],
+    ["Priya needs Snowflake ANALYST, she's building the retention model", "she's building the retention model"],
+    ["Kenji needs Sentry member before his first on-call shift", "before his first on-call shift"],
   ])("%s", (t, reason) => expect(findJustification(t)?.text).toBe(reason));
   it.each(["add Sam to Slack", "give me access to Jira", "I need write access for Priya"])("finds no reason in %s", (t) => expect(findJustification(t)).toBeNull());
 });

@@ -17,11 +17,16 @@ const REWRITES: Array<[RegExp, string]> = [
   [/\bhook\s+(me|him|her|them)\s+up\b/gi, "give $1"],
   [/\b(set|get)\s+(me|him|her|them|\w+)\s+up\s+(w\/|with|on|in)\s+/gi, "give $2 "],
   [/\bgimme\b/gi, "give me"],
+  // "shut that off", "turn his Vercel off", "switch it off": a removal.
+  [/\b(?:shut|turn|switch)\s+((?:\w+\s+){0,3}?)(?:off|down)\b/gi, "remove $1"],
+  // An end of a grant said as a removal ("…, remove it after", "and revoke it afterwards"): the end date says it.
+  [/[,;]?\s*(?:and\s+)?(?:then\s+)?(?:remove|revoke|take|pull|drop)\s+(?:it|that|them|this|the\s+access|access)(?:\s+away)?\s+(?:after(?:wards?)?|then|after\s+that)\b/gi, " "],
   [/\b(?:take|kick|get)\s+(\w+(?:\s+\w+)?)\s+off\s+(?:of\s+)?/gi, "remove $1 from "],
   [/\b(cn)\b/gi, "can"],
   [/\b(?:eod|cob|end of (?:the )?(?:business )?day)\s+(?:on\s+)?(?=(?:mon|tue|wed|thu|fri|sat|sun)\w*\b)/gi, ""],
   [/\b4\s+(?=\p{L})/giu, "for "],
-  [/\b(when you get a chance|when you can|if possible|if you can|at your convenience)\b/gi, " "],
+  [/\b(when you get a chance|when you can|if possible|if you can|at your convenience|when you have a (?:sec|second|minute|moment))\b/gi, " "],
+  [/^\s*(?:following up|circling back|checking in|bumping this|just checking|quick one|quick question)(?:\s+(?:on|about)\s+(?:my|the|this|our)\s+(?:earlier|previous|last|original)?\s*(?:ask|request|message|ticket|note))?\s*[:,.!-]*\s*/i, ""],
   [/\b(hav|hv|hve)\b/gi, "have"],
   [/\b(pls|plz)\b/gi, "please"],
   [/\b(any\s?more|any longer)\b/gi, " "],
@@ -33,10 +38,16 @@ const REWRITES: Array<[RegExp, string]> = [
   [/\bw\/o\b/gi, "without"],
   [/(^|\s)w\/(?=\s|\w)/gi, "$1with "],
   [/\b(pls|plz|plse|pleez|pleaseee*)\b/gi, "please"],
+  [/\b(?:thanks|thank\s+you|thx|ty)\s+(?:so\s+much\s+)?in\s+advance\b/gi, " "],
   [/\b(thx|thanx|thanks|ty|tyvm|cheers)\b/gi, " "],
+  [/\b(usr|usre|uesr)\b/gi, "user"],
+  [/\blite\b/gi, "light"],
   [/\b(u)\b/g, "you"],
   [/\b(ur)\b/gi, "your"],
   [/\b(b\/c|bc|cuz|coz|cos|bcuz|bcz)\b/gi, "because"],
+  [/\b(tbh|imo|fwiw|lol|ngl|idk|iirc|afaik|n\s+thx|n\s+ty|sry|srry)\b/gi, " "],
+  [/\b(giv|gve|giev|gievs)\b/gi, "give"],
+  [/\b(licenced|lisenced|licened)\b/gi, "licensed"],
   [/\b(acess|acces|accesss|acccess|accss|accees|axcess|acess?es)\b/gi, "access"],
   [/\b(permisions?|permissons?|perms)\b/gi, "permissions"],
   [/\b(temp|tmp)\b/gi, "temporary"],
@@ -65,7 +76,7 @@ export type Refusal = { message: string; suggestions: string[] };
 
 const REFUSALS: Array<{ re: RegExp; message: string; suggestions: string[] }> = [
   {
-    re: /\b(reset|forgot|forgotten|change|unlock|locked\s+out|expired)\b[^.]{0,40}\b(password|passwd|pwd|mfa|2fa|authenticator|passcode|pin)\b|\b(password|passwd|pwd|mfa|2fa|1password|okta|sso)\s+(reset|change|unlock)\b|\blocked\s+out\b/i,
+    re: /\b(reset|forgot|forgotten|change|unlock|locked\s+out|expired)\b[^.]{0,40}\b(password|passwd|pwd|pw|pword|passcode|credentials|creds|mfa|2fa|authenticator|pin)\b|\b(password|passwd|pwd|pw|mfa|2fa|1password|okta|sso)\s+(reset|change|unlock)\b|\blocked\s+out\b|\bunlock\s+(?:my|his|her|their|\w+['’]s)\s+(?:account|login|laptop)\b|\b(?:account|login)\s+(?:is\s+|got\s+|was\s+)?locked\b|\b(mfa|2fa|authenticator|password|passwd|pwd|sso)\b[^.]{0,20}\b(isn'?t|is\s+not|not|doesn'?t|won'?t|stopped|broken|expired)\b/i,
     message: "Password, MFA and lock-out problems are handled by the IT helpdesk, not by an access request. Contact the helpdesk (or use the self-service reset on the sign-in page).",
     suggestions: ["contact the IT helpdesk", "use self-service password reset"],
   },

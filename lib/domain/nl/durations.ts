@@ -146,6 +146,19 @@ export function findDuration(text: string, today: string): DurationFound | Durat
     const unit = ({ wk: "week", mo: "month", yr: "year" } as Record<string, string>)[m[2].replace(/s$/, "")] ?? m[2].replace(/s$/, "");
     return n === null ? { how: "", error: `I couldn't read "${m[1]}" as a number.` } : { days: n * UNIT_DAYS[unit], how: "read as a length" };
   });
+  // "Leo: Zendesk admin, 5 days", "- two weeks": a bare length set off by punctuation at the end of the sentence
+  scan(new RegExp(String.raw`[,;:–—-]\s*(\d{1,4}|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)\s+${UNIT}(?=\s*(?:please|pls|thanks)?\s*[.!]*\s*$)`), (m) => {
+    const n = numberValue(m[1]);
+    const unit = ({ wk: "week", mo: "month", yr: "year" } as Record<string, string>)[m[2].replace(/s$/, "")] ?? m[2].replace(/s$/, "");
+    return n === null ? { how: "", error: `I couldn't read "${m[1]}" as a number.` } : { days: n * UNIT_DAYS[unit], how: "read as a length" };
+  });
+  // "for 48 hours", "for 36 hrs": whole days, rounded up
+  scan(new RegExp(String.raw`\b(?:for|over)\s+(?:the\s+next\s+|next\s+)?${NUM}\s+(hours?|hrs?|h)\b`), (m) => {
+    const n = numberValue(m[1]);
+    return n === null ? { how: "", error: `I couldn't read "${m[1]}" as a number.` } : { days: Math.max(1, Math.ceil(n / 24)), how: "read as a length in whole days" };
+  });
+  // "just for tonight", "for today", "until tonight": one day
+  scan(/\b(?:for|until|till|til|through|thru)\s+(?:tonight|today)\b/, () => ({ days: 1, how: "read as one day" }));
   // "for the week", "for the day"
   scan(/\bfor\s+the\s+(week|month|day)\b/, (m) => ({ days: UNIT_DAYS[m[1]], how: "read as a length" }));
   // "until 2026-12-31"
@@ -214,6 +227,12 @@ export function findDuration(text: string, today: string): DurationFound | Durat
     return { until: isoDate(end), how: `read as the end of the ${name}` };
   };
   scan(/\b(?:(?:until|till|til|through|thru|to|up to|before|by)\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(week|month|quarter|year|q[1-4])\b/, (m) => periodEnd(m[1]));
+  // "till the end of next week / next month"
+  scan(/\b(?:(?:until|till|til|through|thru|to|up to|before|by)\s+)?(?:the\s+)?end\s+of\s+next\s+(week|month)\b/, (m) => {
+    const d = new Date(todayMs);
+    const end = m[1] === "week" ? todayMs + ((((5 - d.getUTCDay() + 7) % 7) || 7) + 7) * DAY_MS : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 2, 0);
+    return { until: isoDate(end), how: `read as the end of next ${m[1]}` };
+  });
   scan(/\b(?:(?:until|till|til|through|thru|to|before|by)\s+)?eo(w|m|q|y)\b/, (m) => periodEnd(m[1]));
   scan(/\bfor\s+the\s+rest\s+of\s+(?:the\s+|this\s+)?(week|month|quarter|year)\b/, (m) => periodEnd(m[1]));
   // "on the 31st", "until the 15th", "till the 3rd": a day of this month (next month's once it has passed)

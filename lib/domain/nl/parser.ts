@@ -30,7 +30,7 @@
  * the length and first-letter filters. On a synthetic 20,000-person directory: ~1 s for the
  * first call (index + warm-up), tens of ms after, ~0.4 s for a misspelt name.
  */
-import { aliasesFor, nicknamesOf } from "./aliases";
+import { aliasesFor, isKnownName, nicknamesOf } from "./aliases";
 import { normalizeChat, refusalOf } from "./chat";
 import { daysBetween, findDuration, formatDate } from "./durations";
 import { findJustification } from "./justification";
@@ -115,7 +115,7 @@ const HOSTILE: Array<{ re: RegExp; message: string }> = [
 // Vocabulary
 
 type Act = "grant" | "revoke";
-const ACTION_PHRASES: Array<[string, Act, "copy"?]> = [
+const ACTION_PHRASES: Array<[string, Act, ("copy" | "match")?]> = [
   ["no longer needs", "revoke"], ["no longer need", "revoke"], ["doesnt need", "revoke"], ["does not need", "revoke"],
   ["take away", "revoke"], ["cut off", "revoke"], ["get rid of", "revoke"], ["kick out", "revoke"],
   ["set up", "grant"], ["sign up", "grant"], ["hook up", "grant"], ["id like", "grant"], ["would like", "grant"], ["should have", "grant"],
@@ -133,6 +133,15 @@ const ACTION_PHRASES: Array<[string, Act, "copy"?]> = [
   ["needs", "grant"], ["want", "grant"], ["wants", "grant"], ["request", "grant"], ["requesting", "grant"], ["enable", "grant"],
   ["get", "grant"], ["assign", "grant"], ["allow", "grant"], ["onboard", "grant"], ["access to", "grant"],
   ["copy", "grant", "copy"], ["clone", "grant", "copy"], ["mirror", "grant", "copy"], ["replicate", "grant", "copy"],
+  // Politeness and chat ("I'd love", "could use"), and removals said with "be"/"use"/"come off".
+  ["id love", "grant"], ["would love", "grant"], ["could use", "grant"], ["can use", "grant"],
+  ["shouldnt be", "revoke"], ["should not be", "revoke"], ["should no longer be", "revoke"], ["no longer be", "revoke"], ["must not be", "revoke"],
+  ["no longer uses", "revoke"], ["no longer use", "revoke"], ["doesnt use", "revoke"], ["dont use", "revoke"], ["not using", "revoke"], ["stopped using", "revoke"],
+  ["come off", "revoke"], ["coming off", "revoke"], ["taken off", "revoke"], ["be removed", "revoke"], ["cut", "revoke"], ["yank", "revoke"], ["can go", "revoke"], ["can go ahead", "grant"], ["go ahead", "grant"], ["on hold", "revoke"], ["should go", "revoke"], ["can be removed", "revoke"], ["can be revoked", "revoke"], ["close", "revoke"],
+  ["id appreciate", "grant"], ["put", "grant"], ["given", "grant"], ["added", "grant"], ["be added", "grant"], ["ought to have", "grant"], ["ought to get", "grant"], ["would appreciate", "grant"], ["appreciate", "grant"], ["is missing", "grant"], ["missing", "grant"],
+  ["wont need", "revoke"], ["wont be needing", "revoke"], ["will not need", "revoke"], ["will not be needing", "revoke"], ["not needing", "revoke"], ["no need for", "revoke"],
+  // "X should match Y" / "X should mirror Y": the person before the verb receives, the one after is copied.
+  ["match", "grant", "match"], ["matches", "grant", "match"],
 ];
 
 const LEVEL_PHRASES: Array<[string, Level]> = [
@@ -146,7 +155,14 @@ const LEVEL_PHRASES: Array<[string, Level]> = [
 const LEVEL_WORD: Record<Level, string> = { read: "read-only", edit: "editor", admin: "admin" };
 
 const TIME_WORDS = /^(days?|weeks?|wks?|months?|mos?|years?|yrs?|fortnights?|quarters?|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|until|till|til|thru|through|eod|eow|eom|midnight|noon|jan(uary)?|feb(ruary)?|march|april|june|july|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|\d{4}|\d{1,2}(st|nd|rd|th))$/;
+/** Someone other than the requester, not named: a draft must not fall back to the requester. */
+const UNNAMED_PERSON = new Set(["someone", "somebody", "anyone", "anybody", "he", "she", "they", "him", "her", "them", "hes", "shes", "theyre", "colleague", "coworker", "teammate", "person", "guy", "girl"]);
+const EVENT_AFTER_TIME = /^(end|close|closing|review|planning|report|reporting|kickoff)$/;
 const SELF_WORDS = new Set(["me", "myself", "i", "my", "mine", "im"]);
+const NEGATIONS = new Set(["not", "no", "never", "dont", "doesnt", "didnt", "wont", "cant", "cannot", "shouldnt", "mustnt", "isnt", "arent", "wasnt", "neednt", "wouldnt", "couldnt"]);
+/** "I think Raj needs …", "before I forget, …": "I" followed by these is not asking for itself. */
+const NOT_A_REQUEST_AFTER_I = new Set(["think", "guess", "believe", "hope", "forget", "forgot", "noticed", "saw", "heard", "mean", "meant", "realised", "realized", "know", "suppose", "assume", "understand", "reckon", "wonder", "manage", "approve", "told", "said",
+  "asking", "requesting", "writing", "wondering", "hoping", "trying", "reaching", "following", "checking", "filing", "raising", "submitting", "sending"]);
 const ACCESS_WORDS = new Set(["access", "permissions", "permission", "apps", "applications", "entitlements", "rights", "roles", "setup", "accounts", "groups"]);
 
 const STOP = new Set(
@@ -165,7 +181,9 @@ const STOP = new Set(
     "him her them his hers their me my mine myself our ours new hire hires starter starters joiner joiners guy girl gal dude person " +
     "one ones thing things stuff same kind sort type way bit little something anything everything nothing whatever usual standard normal " +
     "able see look looking check checking into onto over under about around across within without there their theyre " +
-    "on behalf behalf of colleague colleagues coworker coworker teammate teammates buddy pal boss manager folks friend"
+    "on behalf behalf of colleague colleagues coworker coworker teammate teammates buddy pal boss manager folks friend " +
+    "setup config configuration privileges love if thats fine alright cool profile exactly precisely identical similar here when expires expiring ending " +
+    "one two three four five six seven eight nine ten couple few several things"
   ).split(/\s+/),
 );
 for (const [p] of ACTION_PHRASES) for (const w of p.split(" ")) STOP.add(w);
@@ -242,7 +260,9 @@ function appKeys(a: DirectoryApplication): string[] {
 function personKeys(p: DirectoryPerson, n: number): string[] {
   const local = p.email.split("@")[0]?.replace(/[._-]+/g, " ") ?? "";
   if (n === 1) return [p.givenName, p.familyName, p.displayName.split(" ").length === 1 ? p.displayName : "", ...nicknamesOf(p.givenName)].filter(Boolean);
-  return [p.displayName, `${p.givenName} ${p.familyName}`, local].filter(Boolean);
+  // "Omar H": a given name and the family name's initial.
+  const initial = p.familyName ? `${p.givenName} ${normalize(p.familyName)[0] ?? ""}` : "";
+  return [p.displayName, `${p.givenName} ${p.familyName}`, local, initial].filter(Boolean);
 }
 const distinct = (xs: Array<string | null | undefined>) => [...new Set(xs.filter((x): x is string => !!x && !!x.trim()))];
 
@@ -267,11 +287,54 @@ export function parseRequest(text: unknown, directory: Directory, opts: ParseOpt
       if (again.kind !== "not_understood" || !again.missingApplication) return again;
     }
     if (first.kind === "not_understood") delete first.missingApplication;
+    // A "reason" that swallowed the verb ("Nina here - need Miro member") is read again whole.
+    if (first.kind === "ambiguous" && first.field === "action") {
+      const again = parseInner(text, directory, opts, false);
+      if (again.kind !== "not_understood" && !(again.kind === "ambiguous" && again.field === "action")) return again;
+    }
+    // A draft that fell back to the requester while its "reason" names someone ("…, recorded user, for Bob"):
+    // "for Bob" alone names who receives it; a longer reason naming someone ("covering for Carla") asks who.
+    if (first.kind === "draft" && first.justification && first.explanation.includes(DEFAULTED_TO_REQUESTER)) {
+      const named = peopleNamedIn(first.justification, directory, opts.requesterId);
+      if (named.length) {
+        const chosen = choicesOf(opts)[BENEFICIARY_FIELD];
+        if (chosen === opts.requesterId) return first;
+        const onlyName = /^(?:for|to)\s+[\p{L}'’.\s-]+?[\s.!]*(?:please|pls|thanks|thank you|ty)?[\s.!]*$/iu.test(first.justification);
+        const again = onlyName && named.length === 1 ? parseInner(text, directory, opts, false) : null;
+        if (again && again.kind === "draft" && again.beneficiary.kind === "person" && again.beneficiary.personId === named[0].id) return again;
+        const pick = named.find((p) => p.id === chosen);
+        if (pick) return { ...first, beneficiary: { kind: "person", personId: pick.id, displayName: pick.displayName }, explanation: [...first.explanation, `For ${shortPerson(pick)} (as you chose).`] };
+        const me = directory.people.find((p) => p.id === opts.requesterId);
+        return {
+          kind: "ambiguous",
+          question: `Is this for you, or for ${named.map((p) => p.displayName).join(" or ")}?`,
+          field: BENEFICIARY_FIELD,
+          options: [...(me ? [{ id: me.id, label: `Me (${me.displayName})` }] : []), ...named.map((p) => ({ id: p.id, label: personLabel(p) }))],
+        };
+      }
+    }
     return first;
   } catch (e) {
     // The parser must never throw at a caller; a bug here becomes a polite refusal.
     return notUnderstood(`Sorry, I couldn't read that request (${e instanceof Error ? e.message : "internal error"}). Please rephrase it.`);
   }
+}
+
+const DEFAULTED_TO_REQUESTER = "No one else was named, so the request is for you.";
+const BENEFICIARY_FIELD = "person:beneficiary";
+const choicesOf = (o: ParseOptions) => o.choices ?? {};
+
+/** People (other than the requester) named by given or family name, or by a capitalised nickname, in a text. */
+function peopleNamedIn(text: string, dir: Directory, requesterId: string): DirectoryPerson[] {
+  const idx = indexOf(dir);
+  const out = new Map<string, DirectoryPerson>();
+  for (const t of tokenize(text)) {
+    for (const p of idx.exact1.get(t.norm) ?? []) {
+      const own = [p.givenName, p.familyName].some((n) => compact(normalizeFlat(n)) === t.norm);
+      if (p.id !== requesterId && (own || /^\p{Lu}/u.test(t.raw))) out.set(p.id, p);
+    }
+  }
+  return [...out.values()];
 }
 
 type Inner = RequestDraft | AmbiguousResult | (NotUnderstood & { missingApplication?: boolean });
@@ -326,19 +389,25 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
 
   // Group phrases: "my team", "my reports", "my direct reports".
   let groupMention: { i: number; n: number } | null = null;
+  let teamQualifier = false;
+  let qualifierAt = -1;
   for (let i = 0; i < toks.length; i++) {
     for (const p of ["my direct reports", "my directs", "my reports", "my team", "my whole team", "my people", "my staff"]) {
       const n = phraseAt(toks, i, p);
       if (n) {
-        claim(toks, i, n, "group");
-        groupMention ??= { i, n };
+        // "the new guy on my team", "someone from my team": a qualifier of one person, not the whole team
+        // ("everyone on my team" is still the team).
+        const qualifier = ["on", "in", "from"].includes(toks[i - 1]?.norm ?? "") && !["everyone", "everybody", "all", "people", "folks", "each", "others", "rest"].includes(toks[i - 2]?.norm ?? "") && i >= 2;
+        claim(toks, i, n, qualifier ? "filler" : "group");
+        if (qualifier) (claim(toks, i - 1, 1, "filler"), (teamQualifier = true), (qualifierAt = i - 1));
+        else groupMention ??= { i, n };
         break;
       }
     }
   }
 
   // Actions (longest phrases first; fuzzy for long verbs such as "revok", "grnat").
-  const actions: Array<{ i: number; act: Act; copy: boolean; raw: string }> = [];
+  const actions: Array<{ i: number; act: Act; copy: boolean; match?: boolean; negated?: boolean; raw: string }> = [];
   const sortedActions = [...ACTION_PHRASES].sort((a, b) => b[0].length - a[0].length);
   for (let i = 0; i < toks.length; i++) {
     if (!isFree(toks[i])) continue;
@@ -346,8 +415,10 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       const n = phraseAt(toks, i, p);
       if (n) {
         // "drop" / "pull" are verbs only near the start ("drop the table" is caught by the guards).
-        if ((p === "drop" || p === "pull") && i > 1) continue;
-        actions.push({ i, act, copy: copy === "copy", raw: textOf(text, toks, i, n) });
+        if ((p === "drop" || p === "pull" || p === "close") && i > 1) continue;
+        // "won't need", "can't have", "not give": a grant verb after a negation is not a grant (the parser then asks).
+        const negated = act === "grant" && i > 0 && NEGATIONS.has(toks[i - 1].norm);
+        actions.push({ i, act, copy: copy === "copy" || copy === "match", match: copy === "match", negated, raw: textOf(text, toks, i, n) });
         claim(toks, i, n, "action");
         break;
       }
@@ -384,12 +455,12 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
           break;
         }
       }
-    } else if (toks[i].norm === "like" && i > 0 && isFree(toks[i]) && i + 1 < toks.length && ["just", "exactly", "same", "up"].includes(toks[i - 1].norm)) {
+    } else if (toks[i].norm === "like" && i > 0 && isFree(toks[i]) && i + 1 < toks.length && ["just", "exactly", "same", "up", "look", "looks", "be"].includes(toks[i - 1].norm)) {
       claim(toks, i, 1, "peer-marker");
       peerSpan = { from: i + 1, to: peerEnd(toks, i + 1) };
     } else if (["what", "everything", "whatever"].includes(toks[i].norm) || ((toks[i].norm === "access" || toks[i].norm === "permissions") && toks[i + 1]?.norm === "like")) {
       if (toks[i].norm !== "access" && toks[i].norm !== "permissions") {
-        const has = toks.findIndex((t, k) => k > i && (t.norm === "has" || t.norm === "have"));
+        const has = toks.findIndex((t, k) => k > i && ["has", "have", "got", "gets", "uses", "holds"].includes(t.norm));
         if (has > i + 1) {
           claim(toks, i, 1, "peer-marker");
           claim(toks, has, 1, "peer-marker");
@@ -472,7 +543,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
         const stops = span.filter((t) => STOP.has(t.norm)).length;
         if (stops && !mentionedAppIds.size) continue;
         const ranked = bestMatches(span.map((t) => t.norm).join(" "), entCands);
-        if (!ranked.length || (!ranked[0].exact && (exactOnly || !mentionedAppIds.size || stops))) continue;
+        // A misspelt name may contain a common word that is part of the name itself ("reprts only" → "Reports only").
+        const ownStops = !!ranked.length && span.filter((t) => STOP.has(t.norm)).every((t) => normalize(ranked[0].key).split(" ").includes(t.norm));
+        if (!ranked.length || (!ranked[0].exact && (exactOnly || !mentionedAppIds.size || (stops && (!ownStops || stops === n))))) continue;
         const top = ranked.filter((r) => r.score === ranked[0].score);
         if (top.length > 1) continue; // two entitlements share the name: leave it to the level/app logic
         entMentions.push({ i, n, ent: top[0].value, raw: textOf(text, toks, i, n) });
@@ -510,6 +583,35 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   }
 
   entPass(1, false);
+  // One word of a role's own name, next to its application, that no other role of that application has
+  // ("github maintain" → "Repository maintain", "1pw engineering vault" → "Vault: Engineering shared").
+  // Words in brackets ("(production)") do not count: they describe, they do not name. Only right next to the
+  // application, and never for an admin-level or privileged role ("Okta help" is not "Help Desk Administrator").
+  for (const am of appMentions) {
+    if (entMentions.some((em) => em.ent.applicationId === am.app.id)) continue;
+    const ents = dir.entitlements.filter((e) => e.applicationId === am.app.id && !e.privileged && e.level !== "admin");
+    const wordsOf = (e: DirectoryEntitlement) => normalize(e.name.replace(/\s*\([^)]*\)\s*/g, " ")).split(" ").map(singularizeWord);
+    const named = ents.map((e) => ({ e, words: new Set(wordsOf(e)), last: wordsOf(e).at(-1) }));
+    // Right after the application, or right before it ("maintainer on GitHub").
+    const before = ["on", "in", "for", "to", "at"].includes(toks[am.i - 1]?.norm ?? "") ? am.i - 2 : am.i - 1;
+    for (const k of [am.i + am.n, before]) {
+      const t = toks[k];
+      if (!t || !isFree(t) || t.email || t.norm.length < 4 || TIME_WORDS.test(t.norm)) continue;
+      // Common words count only as the last word of one role's name, right after the application ("G Suite user" → "Workspace user").
+      const common = STOP.has(t.norm);
+      if (common && !(k === am.i + am.n && (t.norm === "user" || t.norm === "member"))) continue;
+      const w = singularizeWord(t.norm);
+      const stem = w.length >= 7 ? w.replace(/(er|or)$/, "") : w;
+      const hits = named.filter((x) => (common ? x.last === w : x.words.has(w) || x.words.has(stem)));
+      if (hits.length !== 1) continue;
+      entMentions.push({ i: k, n: 1, ent: hits[0].e, raw: t.raw });
+      claim(toks, k, 1, "entitlement");
+      // The role's other words said around it ("finance 1p vault": "vault") belong to it.
+      for (const j of [k - 1, k + 1, am.i - 1, am.i + am.n])
+        if (isFree(toks[j]) && hits[0].words.has(singularizeWord(toks[j].norm))) claim(toks, j, 1, "entitlement");
+      break;
+    }
+  }
   entMentions.sort((a, b) => a.i - b.i);
 
   // The requester's people: "my new hire", "my SRE", "my account executive", "my boss". A relation is never
@@ -518,7 +620,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const relationMentions: PersonMention[] = [];
   for (let i = 0; i < toks.length; i++) {
     // "my …", "our …", and "the new …" ("the new AE") name the requester's people.
-    const theNew = (toks[i].norm === "the" || toks[i].norm === "our") && ["new", "newest", "latest", "intern", "contractor", "hire", "starter", "joiner"].includes(toks[i + 1]?.norm ?? "");
+    // "the SDR on my team": a title qualified by "on my team" names one of the requester's people too.
+    const theNew = ((toks[i].norm === "the" || toks[i].norm === "our") && ["new", "newest", "latest", "intern", "contractor", "hire", "starter", "joiner"].includes(toks[i + 1]?.norm ?? "")) ||
+      (toks[i].norm === "the" && qualifierAt > i + 1 && qualifierAt - i <= 4);
     if (!isFree(toks[i]) || (toks[i].norm !== "my" && toks[i].norm !== "our" && !theNew)) continue;
     const words: Tok[] = [];
     for (let k = i + 1; k < Math.min(toks.length, i + 5); k++) {
@@ -531,7 +635,8 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     const meaningful = words.filter((t) => !STOP.has(t.norm) || RELATION_WORDS.has(t.norm));
     if (!meaningful.length) continue;
     const next = toks[i + words.length + 1];
-    if (meaningful.every((t) => ["report", "reports", "direct", "intern", "hire", "new"].includes(t.norm)) && next && isFree(next) && idx.exact1.has(next.norm)) {
+    const describes = (ps: DirectoryPerson[] | undefined) => !!ps?.some((p) => titleFits(p.title, meaningful.filter((t) => !RELATION_WORDS.has(t.norm)).map((t) => t.norm)));
+    if ((meaningful.every((t) => ["report", "reports", "direct", "intern", "hire", "new"].includes(t.norm)) || describes(idx.exact1.get(next?.norm ?? ""))) && next && isFree(next) && idx.exact1.has(next.norm)) {
       // "my report Rajesh", "my new hire Jacob": the name says who; the relation words are only a description.
       claim(toks, i, words.length + 1, "relation-filler");
       continue;
@@ -555,8 +660,16 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const selfMentions: number[] = [];
   toks.forEach((t, i) => {
     if (isFree(t) && SELF_WORDS.has(t.norm) && !(t.norm === "i" && t.raw !== "I" && t.raw !== "i")) {
-      selfMentions.push(i);
-      claim(toks, i, 1, "self");
+      // "I think …", "before I forget": the requester speaking, not receiving (a filler, not a beneficiary).
+      const next = toks[i + 1]?.norm === "am" ? toks[i + 2]?.norm : toks[i + 1]?.norm;
+      if ((t.norm === "i" || t.norm === "im") && NOT_A_REQUEST_AFTER_I.has(next ?? "")) {
+        claim(toks, i, 1, "filler");
+        for (let k = i + 1; k <= i + 2 && k < toks.length; k++) if (isFree(toks[k]) && (toks[k].norm === next || toks[k].norm === "am")) claim(toks, k, 1, "filler");
+      }
+      else {
+        selfMentions.push(i);
+        claim(toks, i, 1, "self");
+      }
     }
   });
 
@@ -626,8 +739,10 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       const span = toks.slice(i, i + n);
       if (!span.every(isFree) || span.some((tk) => tk.email || STOP.has(tk.norm)) || span.slice(0, -1).some((tk) => tk.possessive)) continue;
       const phrase = span.map((tk) => tk.norm).join(" ");
-      const exact = (n === 1 ? idx.exact1 : idx.exactN).get(compact(phrase));
-      const ranked = exact ? exact.map((p) => ({ value: p, key: phrase, score: 1, exact: true })) : bestMatches(phrase, n === 1 ? pCands1 : pCandsN);
+      // "bobs gonna need …": a name with an "s" and no apostrophe, when the word itself is no one's name.
+      const exact = (n === 1 ? idx.exact1 : idx.exactN).get(compact(phrase)) ?? (n === 1 && phrase.length > 3 && phrase.endsWith("s") ? idx.exact1.get(phrase.slice(0, -1)) : undefined);
+      // A real given name or nickname ("Tommy") is never a misspelling of someone else's ("Timmy").
+      const ranked = exact ? exact.map((p) => ({ value: p, key: phrase, score: 1, exact: true })) : span.some((tk) => isKnownName(tk.norm)) ? [] : bestMatches(phrase, n === 1 ? pCands1 : pCandsN);
       if (!ranked.length) continue;
       const top = ranked.filter((r) => r.score === ranked[0].score);
       personMentions.push({ i, n, people: top.map((r) => r.value), raw: textOf(text, toks, i, n), field: `person:${phrase}`, corrected: !top[0].exact });
@@ -640,11 +755,18 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   personMentions.push(...relationMentions);
   personMentions.sort((a, b) => a.i - b.i);
 
+  // "month end", "quarter close", "year-end review" name an event (a reason), not an end date nor a name.
+  toks.forEach((t, k) => {
+    if (isFree(t) && TIME_WORDS.test(t.norm) && isFree(toks[k + 1]) && EVENT_AFTER_TIME.test(toks[k + 1].norm)) claim(toks, k, 2, "event");
+  });
+
   // Words nobody claimed.
   const leftovers = toks.map((t, i) => ({ t, i })).filter(({ t }) => isFree(t) && !STOP.has(t.norm) && !/^\d+$/.test(t.norm));
 
   // Time words the duration reader did not understand must not be dropped silently.
-  const startWord = toks.findIndex((t) => isFree(t) && /^(starting|beginning|effective)$/.test(t.norm));
+  // "starting Monday", "effective next week" (a date follows); "Kenji's starting on the design system" is not a date.
+  const startWord = toks.findIndex((t, k) => isFree(t) && /^(starting|beginning|effective)$/.test(t.norm) &&
+    toks.slice(k + 1, k + 3).some((x) => TIME_WORDS.test(x.norm) || /^(next|\d+|today|now|immediately)$/.test(x.norm)));
   if (startWord >= 0 || /\b(from|as of)\s+(mon|tues?|wed|thu|fri|sat|sun)[a-z]*\b|\bfrom\s+(tomorrow|next)\b/i.test(text))
     return notUnderstood("I can't schedule a start date yet: access starts once it is approved. Remove the start date, or file the request on that day.", ["give Priya Slack for 2 weeks"]);
   const timeLeft = toks.filter((t) => isFree(t) && TIME_WORDS.test(t.norm));
@@ -674,7 +796,13 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const copyVerb = actions.some((a) => a.copy);
   // "access to" signals a grant only when no other verb does ("revoke Tom's access to Salesforce").
   const strong = actions.filter((a) => !/^access\s+to$/i.test(a.raw));
-  const acts = new Set((strong.length ? strong : actions).map((a) => a.act));
+  const negatedGrant = actions.some((a) => a.negated);
+  const acts = new Set((strong.length ? strong : actions).filter((a) => !a.negated).map((a) => a.act));
+  if (negatedGrant && !acts.has("revoke") && choices.action !== "grant" && choices.action !== "revoke")
+    return { kind: "ambiguous", question: "Should this access be granted or removed?", field: "action", options: [{ id: "grant", label: "Grant access" }, { id: "revoke", label: "Remove access" }] };
+  // "can Bob have Zoom?", "could I have …": a modal question with "have" asks for access.
+  const modal = toks.findIndex((t) => ["can", "could", "may", "would", "will"].includes(t.norm));
+  if (!acts.size && modal >= 0 && toks.some((t, k) => k > modal && isFree(t) && (t.norm === "have" || t.norm === "has"))) acts.add("grant");
   let action: Act | undefined;
   if (acts.size === 2) {
     if (choices.action === "grant" || choices.action === "revoke") action = choices.action;
@@ -689,8 +817,16 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       const near = words.flatMap((w) => closest(w, appCands, 1, 0.8).map((c) => `Did you mean ${c.value.name}?`));
       return { ...notUnderstood(`I couldn't find a person or an application in "${input.trim().slice(0, 80)}".`, near.length ? distinct(near) : EXAMPLES), missingApplication: !!justification };
     }
-    return notUnderstood("I couldn't tell who needs what. Name a person and an application.", EXAMPLES);
+    return { ...notUnderstood("I couldn't tell who needs what. Name a person and an application.", EXAMPLES), missingApplication: !!justification };
   }
+  // No verb, but a negation ("Jake won't be needing …", "no more Slack for Bob"): grant or remove is not said.
+  if (!action && toks.some((t) => isFree(t) && NEGATIONS.has(t.norm)))
+    return { kind: "ambiguous", question: "Should this access be granted or removed?", field: "action", options: [{ id: "grant", label: "Grant access" }, { id: "revoke", label: "Remove access" }] };
+  // No verb we know, and the sentence opens with a word we don't ("please yank Omar's Snowflake role"): it may be the verb.
+  const opener = toks.findIndex((t) => !(STOP.has(t.norm) && isFree(t)) || !isFree(t));
+  const unknownWord = opener >= 0 && toks[opener].tag === undefined && !TIME_WORDS.test(toks[opener].norm) ? { t: toks[opener] } : undefined;
+  if (!action && unknownWord && (levelMentions.length || entMentions.length || appMentions.length))
+    return { kind: "ambiguous", question: `Should this access be granted or removed? (I don't know the word "${unknownWord.t.raw}".)`, field: "action", options: [{ id: "grant", label: "Grant access" }, { id: "revoke", label: "Remove access" }] };
   if (!action && (levelMentions.length || entMentions.length || dur || peerSpan || copyVerb)) {
     action = "grant";
     explanation.push("No verb such as give or remove: read as a request for access.");
@@ -730,7 +866,16 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   const peerPeople: DirectoryPerson[] = [];
   const beneficiaries: DirectoryPerson[] = [];
   let selfIsPeer = false;
+  // "Ana should mirror Bob" reads like "match": a person before a copy verb (and no "to/for/onto" after it) receives.
+  const copyAct = actions.find((a) => a.copy && !a.match);
+  const copyWithSubject = copyAct && resolved.some(({ m }) => m.i < copyAct.i) && !toks.slice(copyAct.i + 1).some((t) => ["to", "for", "onto"].includes(t.norm)) ? copyAct : undefined;
+  const matchVerb = actions.find((a) => a.match) ?? copyWithSubject;
+  // "match Samantha's access to Tim's": with no one before the verb, who copies whom is not said.
+  if (matchVerb && !resolved.some(({ m }) => m.i < matchVerb.i) && !selfMentions.some((i) => i < matchVerb.i))
+    return notUnderstood("Who should receive the access, and whose access should be copied? Say it as \"give Tim the same access as Samantha\".", ["give Tim the same access as Samantha"]);
   const isCopyTarget = (i: number) => {
+    // "Raj should match my access": who comes before the verb receives.
+    if (matchVerb) return i < matchVerb.i;
     for (let k = i - 1; k >= Math.max(0, i - 4); k--) {
       const w = toks[k].norm;
       if (w === "to" || w === "for" || w === "onto") return true;
@@ -743,7 +888,8 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     const last = toks[m.i + m.n - 1];
     if (inPeerSpan(m.i)) peerPeople.push(person);
     else if (copyVerb) (isCopyTarget(m.i) ? beneficiaries : peerPeople).push(person);
-    else if (action === "grant" && last.possessive && followedByAccess(m.i + m.n)) peerPeople.push(person);
+    // "give Sarah Bob's access": Bob is copied; "make Raj's access look like mine": Raj's access is what changes.
+    else if (action === "grant" && last.possessive && followedByAccess(m.i + m.n) && !(peerSpan && m.i < peerSpan.from)) peerPeople.push(person);
     else if (action === "grant" && toks[m.i - 1]?.norm === "from" && appMentions.length === 0) peerPeople.push(person);
     else beneficiaries.push(person);
   }
@@ -779,15 +925,18 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
 
   // A name-like word we could not place, where a person is missing.
   if (!beneficiary) {
-    const unknown = leftovers.filter((l) => !inPeerSpan(l.i));
+    const unknown = leftovers.filter((l) => !inPeerSpan(l.i) && !TIME_WORDS.test(l.t.norm));
     if (unknown.length) {
       const w = unknown[0].t.raw.replace(/['’]s?$/, "");
       const near = closest(w, pCands1, 3, 0.75).map((c) => `Did you mean ${shortPerson(c.value)}?`);
       return notUnderstood(`I couldn't find "${w}" in the directory.`, near.length ? near : ["check the spelling, or use their email address"]);
     }
     if (!requester && !opts.requesterId) return notUnderstood("I couldn't tell who the access is for.", EXAMPLES);
+    // "someone on my team needs …", "she needs …": somebody else, not named — never the requester.
+    if (teamQualifier || toks.some((t) => isFree(t) && UNNAMED_PERSON.has(t.norm)))
+      return notUnderstood("Who is this for? Name the person (or say \"me\").", ["give Priya Slack", "I need Slack"]);
     beneficiary = { kind: "person", personId: opts.requesterId, displayName: requester?.displayName ?? "you" };
-    explanation.push("No one else was named, so the request is for you.");
+    explanation.push(DEFAULTED_TO_REQUESTER);
   }
   if (beneficiary.kind === "person" && !explanation.some((e) => e.includes("read as " + beneficiary.displayName)) && beneficiary.personId !== opts.requesterId) {
     const p = dir.people.find((q) => q.id === (beneficiary as { personId: string }).personId);
@@ -828,6 +977,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
 
   // --- Items.
   const items: DraftItem[] = [];
+  const entsOf = (appId: string) => dir.entitlements.filter((e) => e.applicationId === appId);
   const levelFor = new Map<number, LevelMention>();
   for (const lm of levelMentions) {
     let best: AppMention | undefined;
@@ -844,11 +994,30 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       return { ...notUnderstood(`Which application should the ${LEVEL_WORD[lm.level]} access be for?`, dir.applications.slice(0, 5).map((a) => `${a.name} ${LEVEL_WORD[lm.level]}`)), missingApplication: !!justification };
     }
   }
-  const entsOf = (appId: string) => dir.entitlements.filter((e) => e.applicationId === appId);
   const seenApps = new Set<string>();
   for (const em of entMentions) {
     const app = appById.get(em.ent.applicationId);
     if (!app) continue;
+    // A role that cannot be requested is said so now, not drafted (the owner grants it, if at all).
+    if (action === "grant" && em.ent.requestable === false) {
+      const open = entsOf(app.id).filter((e) => e.requestable !== false);
+      return notUnderstood(`${app.name} "${em.ent.name}" cannot be requested here; ask the application owner.${open.length ? ` You can ask for ${open.map((e) => `"${e.name}"`).join(", ")}.` : ""}`, open.slice(0, 3).map((e) => `${app.name} ${e.name}`));
+    }
+    // "zendesk lite agent": an unknown word before a one-word role that another role's name ends with
+    // ("Light agent") may name that other role: ask, rather than drop the word.
+    const prev = toks[em.i - 1];
+    const said = normalize(em.raw);
+    if (em.n === 1 && prev && isFree(prev) && !STOP.has(prev.norm) && !TIME_WORDS.test(prev.norm)) {
+      const longer = entsOf(app.id).filter((e) => e.id !== em.ent.id && normalize(e.name).endsWith(` ${said}`) && (action === "revoke" || e.requestable !== false));
+      const field = `entitlement:${app.id}`;
+      const chosen = [em.ent, ...longer].find((e) => e.id === choices[field]);
+      if (longer.length && !chosen)
+        return { kind: "ambiguous", question: `Which ${app.name} role do you mean by "${prev.raw} ${em.raw}"?`, field, options: [em.ent, ...longer].map((e) => ({ id: e.id, label: `${e.name} (${e.level}${e.privileged ? ", privileged" : ""})` })) };
+      if (chosen && chosen.id !== em.ent.id) {
+        em.ent = chosen;
+        prev.tag = "entitlement";
+      }
+    }
     seenApps.add(`${app.id}:${em.ent.id}`);
     items.push({ applicationId: app.id, entitlementId: em.ent.id, level: em.ent.level, text: em.raw });
     explanation.push(`"${em.raw}" is the ${app.name} entitlement "${em.ent.name}" (${em.ent.level}${em.ent.privileged ? ", privileged" : ""}).`);
@@ -1069,8 +1238,8 @@ export function describeDraft(draft: RequestDraft, dir: Directory): string {
 // ---------------------------------------------------------------------------------------------
 // The requester's people ("my new hire", "my SRE")
 
-const RELATION_WORDS = new Set(["new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner", "guy", "girl", "gal", "person", "report", "direct", "boss", "manager", "intern", "contractor", "colleague", "coworker", "teammate", "buddy"]);
-const NEW_WORDS = new Set(["new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner"]);
+const RELATION_WORDS = new Set(["newbie", "newcomer", "new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner", "guy", "girl", "gal", "person", "report", "direct", "boss", "manager", "intern", "contractor", "colleague", "coworker", "teammate", "buddy"]);
+const NEW_WORDS = new Set(["new", "newest", "latest", "recent", "hire", "hires", "starter", "joiner", "newbie", "newcomer"]);
 const RELATION_STOP = new Set(["to", "for", "a", "an", "the", "and", "with", "on", "in", "at", "from", "of", "as", "so", "because", "until", "till", "please", "me", "i", "is", "who", "that", "can", "needs", "need", "should", "get", "gets", "has", "have"]);
 
 function beneficiaryWord(mentions: PersonMention[], self: boolean): string {
@@ -1084,7 +1253,8 @@ function reportingLine(dir: Directory, managerId: string): { direct: DirectoryPe
   const seen = new Set<string>([managerId]);
   let frontier = [managerId];
   for (let depth = 0; depth < 8 && frontier.length; depth++) {
-    const next = dir.people.filter((p) => p.managerId && frontier.includes(p.managerId) && !seen.has(p.id));
+    const front = new Set(frontier);
+    const next = dir.people.filter((p) => p.managerId && front.has(p.managerId) && !seen.has(p.id));
     for (const p of next) seen.add(p.id);
     all.push(...next);
     frontier = next.map((p) => p.id);
@@ -1161,7 +1331,10 @@ function entitlementKeys(e: DirectoryEntitlement, app: DirectoryApplication | un
   const noParen = normalize(e.name.replace(/\s*\([^)]*\)\s*/g, " "));
   const prefixes = app ? appKeys(app).map((k) => normalize(k).replace(/[^\w ]/g, "")).filter(Boolean) : [];
   const stripApp = (x: string) => (prefixes.length ? x.replace(new RegExp(`^(${prefixes.join("|")})\\s+`), "") : x);
-  const base = distinct([full, noParen, stripApp(full), stripApp(noParen)]);
+  // "Vault: Finance" is also said "finance vault"; "Shared drive: Finance" "finance shared drive".
+  const colon = /^([^:]+):\s*(.+)$/.exec(e.name.replace(/\s*\([^)]*\)\s*/g, " ").trim());
+  const reversed = colon ? [normalize(`${colon[2]} ${colon[1]}`), normalize(`${colon[2].replace(/\s+(shared|team|access)$/i, "")} ${colon[1]}`)] : [];
+  const base = distinct([full, noParen, stripApp(full), stripApp(noParen), ...reversed]);
   const generic = base.map((x) => x.replace(/\s+(user|users|access|role|seat|license|licence)$/, "")).filter((x) => x.length >= 3);
   const all = distinct([e.name, ...base, ...generic]);
   const abbreviated = all.map((x) => ABBREVIATIONS.reduce((acc, [re, to]) => acc.replace(re, to), normalize(x)));
