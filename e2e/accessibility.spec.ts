@@ -6,7 +6,7 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, personas, test } from "./fixtures";
+import { expect, personas, test, waitForHydration } from "./fixtures";
 import { expectedStatus, portalPages } from "./pages";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -73,7 +73,9 @@ test("detail pages to check: the admin launches a small review, an employee asks
   const employee = await signedIn("employee");
   await employee.goto("/requests/new");
   const catalog = employee.getByRole("table", { name: "Requestable access" });
-  await catalog.locator("tbody input[type=checkbox]:not([disabled])").first().check();
+  const box = catalog.locator("tbody input[type=checkbox]:not([disabled])").first();
+  await waitForHydration(box); // a tick before hydration is reset by it
+  await box.check();
   await employee.getByLabel("Justification (required for privileged access)").fill("Accessibility check");
   await employee.getByRole("button", { name: "Submit request" }).click();
   await expect(employee.getByRole("status", { name: "Request submitted" })).toBeVisible({ timeout: 30_000 });

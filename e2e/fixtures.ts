@@ -210,6 +210,8 @@ export async function tickManagerRouted(page: Page, skip: string[] = []): Promis
       if (await box.isDisabled()) continue;
       const label = ((await box.getAttribute("aria-label")) ?? "").replace(/^Select /, "");
       if (skip.includes(label)) continue;
+      // A tick made before React hydrates the form is reset by hydration (the box is controlled): wait for it.
+      await waitForHydration(box);
       await box.check();
       return { label, entitlement: (await box.getAttribute("data-entitlement")) ?? "" };
     }

@@ -4,7 +4,7 @@
  * The catalog shows the route each entitlement would take before anyone asks, so the spec picks one whose
  * route is "Manager approval" (seeded organisation: 400 people, seed 7).
  */
-import { expect, Nav, PersonPage, test, tickManagerRouted } from "./fixtures";
+import { expect, Nav, PersonPage, test, tickManagerRouted, waitForHydration } from "./fixtures";
 
 test("employee requests access → manager approves from the inbox → the access is on the employee's page", async ({ signedIn }) => {
   test.setTimeout(150_000);
@@ -108,6 +108,7 @@ test("the catalog keeps what is ticked across pages and searches, groups by appl
     const label = ((await box.getAttribute("aria-label")) ?? "").replace(/^Select /, "");
     const app = (await box.getAttribute("data-app")) ?? "";
     const ent = (await box.getAttribute("data-entitlement")) ?? "";
+    await waitForHydration(box);
     await box.check();
     return { label, app, ent };
   };
