@@ -77,9 +77,9 @@ describe("risk model", () => {
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
   });
 
-  it("writes version 3 (weights of frequent entries only), still loads versions 2 and 1 (all weights)", () => {
+  it("writes version 4 (weights of frequent entries only), still loads versions 3, 2 and 1 (all weights)", () => {
     const v2 = modelToJson(model);
-    expect(v2.version).toBe(3);
+    expect(v2.version).toBe(4);
     const stored = v2.groups.reduce((s, g) => s + (g.wFrequent?.length ?? 0), 0);
     const entries = v2.groups.reduce((s, g) => s + g.keys.length, 0);
     expect(stored).toBeLessThan(entries);
@@ -89,7 +89,9 @@ describe("risk model", () => {
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
     const asV2 = predictRows(modelFromJson(JSON.parse(JSON.stringify({ ...v2, version: 2 }))), data.rows.slice(0, 100));
     for (let i = 0; i < a.length; i++) expect(asV2[i]).toBeCloseTo(a[i], 5);
-    expect(() => modelFromJson({ ...v2, version: 4 } as never)).toThrow(/format\/version/);
+    const asV3 = predictRows(modelFromJson(JSON.parse(JSON.stringify({ ...v2, version: 3 }))), data.rows.slice(0, 100));
+    for (let i = 0; i < a.length; i++) expect(asV3[i]).toBeCloseTo(a[i], 5);
+    expect(() => modelFromJson({ ...v2, version: 5 } as never)).toThrow(/format\/version/);
   });
 
   it("rejects bad labels", () => {

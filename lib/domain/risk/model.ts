@@ -56,7 +56,13 @@ import { ffmLogit, trainFfm, type FfmModel, type FfmParams } from "./ffm";
 export type RiskModelConfig = {
   maxOrder: number; // 1 = single columns, 2 = + pairs, 3 = + triples
   minCount: number; // combinations seen fewer times share the group's "rare" weight in (a)
-  lrLambda: number[]; // L2 strength of (a) for single columns, pairs, triples
+  lrLambda: number[]; // L2 strength of (a) for single columns, pairs, triples, quadruples
+  /**
+   * The groups of (a), by column names (any order, up to 4 columns). Used when the data has every named column (and
+   * none of them is a redundant copy of another); otherwise, or when null, (a) uses every group of at most maxOrder
+   * columns. The default list was chosen by greedy forward selection on the Amazon tuning part (scripts/bench/risk-select.ts).
+   */
+  lrGroups: string[][] | null;
   lrMaxIter: number; // L-BFGS iterations of (a)
   lrMemory: number; // L-BFGS correction pairs
   treeMaxOrder: number; // groups of at most this many columns feed the trees (b)
@@ -79,7 +85,8 @@ export type RiskModelConfig = {
 export const defaultRiskConfig: RiskModelConfig = {
   maxOrder: 3,
   minCount: 2,
-  lrLambda: [2, 3, 8],
+  lrLambda: [2, 3, 8, 12],
+  lrGroups: null,
   treeMaxOrder: 3,
   lrMaxIter: 40, // with the preconditioned L-BFGS (./logistic), 40 iterations get within 0.15% of the optimum
   lrMemory: 5,
@@ -96,7 +103,8 @@ export const defaultRiskConfig: RiskModelConfig = {
   seed: 1,
 };
 
-type RuntimeGroup = GroupTable & { w: Float64Array; rareW: number };
+/** A group table with its weights in (a); `lr` false = the group feeds only the trees (weights all 0). */
+type RuntimeGroup = GroupTable & { w: Float64Array; rareW: number; lr: boolean };
 
 export type RiskModel = {
   label: string;
@@ -138,7 +146,7 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
   const codes = encodeRows(rows, maps);
   const dup = findDuplicateColumns(codes, n, C);
   const cols = [...Array(C).keys()].filter((c) => dup[c] < 0);
-  const groupCols = enumerateGroups(cols, cfg.maxOrder);
+  const { groupCols, lrIds } = chooseGroups(columns, cols, cfg);
   const sizes = levels.map((l) => l.length);
   const { tables, entries } = buildGroupTables(codes, n, C, groupCols, sizes, y);
   const G = tables.length;
@@ -146,8 +154,9 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
 
   // (a) logistic regression on all training rows
   const all = new Int32Array(n).fill(0);
-  const lr = fitGroupLogistic(tables, entries, G, y, all, -1, cfg);
-  const groups: RuntimeGroup[] = tables.map((t, g) => ({ ...t, w: lr.w[g], rareW: lr.rareW[g] }));
+  const lr = fitGroupLogistic(tables, entries, G, y, all, -1, cfg, lrIds);
+  const inLr = new Set(lrIds);
+  const groups: RuntimeGroup[] = tables.map((t, g) => ({ ...t, w: lr.w[g], rareW: lr.rareW[g], lr: inLr.has(g) }));
 
   // (b) boosted trees on out-of-fold target statistics
   const treeGroups = treeGroupIds(tables, cfg);
@@ -179,7 +188,7 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
   if (cfg.stack !== "off") {
     // out-of-fold logits of (a): for each of `stackFolds` folds, (a) fitted on the other folds only
     const KS = Math.max(2, Math.min(cfg.stackFolds, n));
-    oofA = oofLogistic(tables, entries, G, y, stratifiedFolds(y, KS, cfg.seed + 31), KS, cfg);
+    oofA = oofLogistic(tables, entries, G, y, stratifiedFolds(y, KS, cfg.seed + 31), KS, cfg, lrIds);
   }
   // bags: each with its own inner split (so its own noise in the target statistics) and tree seed; averaged
   const B = Math.max(1, Math.floor(cfg.treeBags));
@@ -210,6 +219,31 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
 }
 
 /**
+ * The group tables to build: every group of at most maxOrder columns (the trees use those of at most treeMaxOrder),
+ * plus the named groups of config.lrGroups that are not among them; and which of them (a) uses.
+ */
+export function chooseGroups(columns: string[], cols: number[], cfg: RiskModelConfig): { groupCols: number[][]; lrIds: number[] } {
+  const groupCols = enumerateGroups(cols, cfg.maxOrder);
+  const all = groupCols.map((_, g) => g);
+  if (!cfg.lrGroups) return { groupCols, lrIds: all };
+  const named = cfg.lrGroups.map((names) => names.map((nm) => columns.indexOf(nm)).sort((a, b) => a - b));
+  if (named.some((g) => g.some((c) => !cols.includes(c)))) return { groupCols, lrIds: all };
+  const key = (g: number[]) => g.join(",");
+  const at = new Map(groupCols.map((g, i) => [key(g), i]));
+  const lrIds: number[] = [];
+  for (const g of named) {
+    let i = at.get(key(g));
+    if (i === undefined) {
+      i = groupCols.length;
+      groupCols.push(g);
+      at.set(key(g), i);
+    }
+    if (!lrIds.includes(i)) lrIds.push(i);
+  }
+  return { groupCols, lrIds };
+}
+
+/**
  * Fit (a) on the rows with fold[i] !== exclude (all rows when exclude < 0). Weight slots come from the counts of
  * those rows only: a combination seen fewer than minCount times among them (or never) shares the group's rare
  * weight, exactly as an unseen combination does at prediction time.
@@ -222,6 +256,7 @@ function fitGroupLogistic(
   fold: Int32Array,
   exclude: number,
   cfg: RiskModelConfig,
+  lrIds: number[],
 ): { w: Float64Array[]; rareW: number[]; bias: number } {
   const n = y.length;
   const rowsIn: number[] = [];
@@ -230,7 +265,8 @@ function fitGroupLogistic(
   const off: number[] = [];
   const slots: Int32Array[] = [];
   let D = 0;
-  for (let g = 0; g < G; g++) {
+  const L = lrIds.length;
+  for (const g of lrIds) {
     const E = tables[g].keys.length;
     const cnt = new Int32Array(E);
     for (const i of rowsIn) cnt[entries[i * G + g]]++;
@@ -241,29 +277,39 @@ function fitGroupLogistic(
     slots.push(sl);
     D += d;
   }
-  const idx = new Int32Array(m * G);
+  const idx = new Int32Array(m * L);
   const yy = new Int32Array(m);
   rowsIn.forEach((i, r) => {
     yy[r] = y[i];
-    for (let g = 0; g < G; g++) idx[r * G + g] = off[g] + slots[g][entries[i * G + g]];
+    for (let q = 0; q < L; q++) idx[r * L + q] = off[q] + slots[q][entries[i * G + lrIds[q]]];
   });
   const lambda = new Float64Array(D);
-  tables.forEach((t, g) => lambda.fill(cfg.lrLambda[Math.min(t.cols.length, cfg.lrLambda.length) - 1], off[g], g + 1 < G ? off[g + 1] : D));
-  const lr = fitSparseLogistic(idx, m, G, yy, D, lambda, { maxIter: cfg.lrMaxIter, m: cfg.lrMemory });
-  const w = tables.map((t, g) => {
-    const out = new Float64Array(t.keys.length);
-    for (let e = 0; e < out.length; e++) out[e] = lr.weights[off[g] + slots[g][e]];
-    return out;
+  lrIds.forEach((g, q) => lambda.fill(cfg.lrLambda[Math.min(tables[g].cols.length, cfg.lrLambda.length) - 1], off[q], q + 1 < L ? off[q + 1] : D));
+  const lr = fitSparseLogistic(idx, m, L, yy, D, lambda, { maxIter: cfg.lrMaxIter, m: cfg.lrMemory });
+  const w = tables.map((t) => new Float64Array(t.keys.length));
+  const rareW = tables.map(() => 0);
+  lrIds.forEach((g, q) => {
+    for (let e = 0; e < w[g].length; e++) w[g][e] = lr.weights[off[q] + slots[q][e]];
+    rareW[g] = lr.weights[off[q]];
   });
-  return { w, rareW: off.map((o) => lr.weights[o]), bias: lr.bias };
+  return { w, rareW, bias: lr.bias };
 }
 
 /** Out-of-fold logits of (a) for every training row (stackFolds fits, each on the other folds' rows). */
-export function oofLogistic(tables: GroupTable[], entries: Int32Array, G: number, y: Int32Array, fold: Int32Array, K: number, cfg: RiskModelConfig): Float64Array {
+export function oofLogistic(
+  tables: GroupTable[],
+  entries: Int32Array,
+  G: number,
+  y: Int32Array,
+  fold: Int32Array,
+  K: number,
+  cfg: RiskModelConfig,
+  lrIds: number[] = tables.map((_, g) => g),
+): Float64Array {
   const n = y.length;
   const out = new Float64Array(n);
   for (let k = 0; k < K; k++) {
-    const fit = fitGroupLogistic(tables, entries, G, y, fold, k, cfg);
+    const fit = fitGroupLogistic(tables, entries, G, y, fold, k, cfg, lrIds);
     for (let i = 0; i < n; i++) {
       if (fold[i] !== k) continue;
       let z = fit.bias;
@@ -355,6 +401,7 @@ export function componentLogits(model: RiskModel, rows: string[][]): { za: Float
   const za = new Float64Array(n).fill(model.bias);
   for (let g = 0; g < G; g++) {
     const t = model.groups[g];
+    if (!t.lr) continue;
     const w = t.w;
     const rareW = t.rareW;
     for (let i = 0; i < n; i++) {
@@ -438,6 +485,7 @@ export function explainRequest(model: RiskModel, record: Record<string, string>,
   const pApprove = sigmoid(blendLogit(model, za[0], zb[0], zc[0]));
   const reasons: RiskReason[] = [];
   model.groups.forEach((t, g) => {
+    if (!t.lr) return;
     const e = entries[g];
     const effect = c1 * (e >= 0 ? t.w[e] : t.rareW);
     const columns = t.cols.map((c) => model.columns[c]);
@@ -486,12 +534,13 @@ export function riskScore(pApprove: number): number {
  * in entry order, as `wFrequent`; every other entry shares the group's `rareW` (that is how training ties
  * them), which drops about two thirds of the weights on the Amazon data. Version 1 stored `w` for every
  * entry; it still loads. Version 3 (current) is version 2 plus the optional factorisation machine `ffm` and the
- * config's `stack` / `blend[3]`, which an older reader would silently ignore (hence the new number).
+ * config's `stack` / `blend[3]`, which an older reader would silently ignore (hence the new number). Version 4 adds
+ * `lr: false` on groups that only feed the trees (config.lrGroups): they store no weights (all 0 in (a)).
  */
-type GroupJson = { cols: number[]; radix: number[]; keys: number[]; n: number[]; pos: number[]; w?: number[]; wFrequent?: number[]; rareW: number };
+type GroupJson = { cols: number[]; radix: number[]; keys: number[]; n: number[]; pos: number[]; w?: number[]; wFrequent?: number[]; rareW: number; lr?: boolean };
 export type RiskModelJson = {
   format: "gatehouse-risk-model";
-  version: 1 | 2 | 3;
+  version: 1 | 2 | 3 | 4;
   label: string;
   columns: string[];
   levels: string[][];
@@ -509,7 +558,7 @@ const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 export function modelToJson(model: RiskModel): RiskModelJson {
   return {
     format: "gatehouse-risk-model",
-    version: 3,
+    version: 4,
     label: model.label,
     columns: model.columns,
     levels: model.levels,
@@ -523,8 +572,7 @@ export function modelToJson(model: RiskModel): RiskModelJson {
       keys: t.keys,
       n: Array.from(t.n),
       pos: Array.from(t.pos),
-      wFrequent: frequentWeights(t, model.config.minCount),
-      rareW: t.rareW,
+      ...(t.lr ? { wFrequent: frequentWeights(t, model.config.minCount), rareW: t.rareW } : { rareW: 0, lr: false }),
     })),
     gbdt: {
       base: model.gbdt.base,
@@ -547,7 +595,7 @@ export function modelToJson(model: RiskModel): RiskModelJson {
 }
 
 export function modelFromJson(json: RiskModelJson): RiskModel {
-  if (json?.format !== "gatehouse-risk-model" || ![1, 2, 3].includes(json.version)) throw new Error("not a gatehouse risk model (format/version)");
+  if (json?.format !== "gatehouse-risk-model" || ![1, 2, 3, 4].includes(json.version)) throw new Error("not a gatehouse risk model (format/version)");
   return {
     label: json.label,
     columns: json.columns,
@@ -564,8 +612,9 @@ export function modelFromJson(json: RiskModelJson): RiskModel {
       index: KeyIndex.from(g.keys),
       n: Int32Array.from(g.n),
       pos: Int32Array.from(g.pos),
-      w: json.version === 1 ? Float64Array.from(g.w ?? []) : expandWeights(g, json.config.minCount),
+      w: g.lr === false ? new Float64Array(g.keys.length) : json.version === 1 ? Float64Array.from(g.w ?? []) : expandWeights(g, json.config.minCount),
       rareW: g.rareW,
+      lr: g.lr !== false,
     })),
     gbdt: { base: json.gbdt.base, nFeatures: json.gbdt.nFeatures, trees: json.gbdt.trees },
     ffm: json.ffm ? { ...json.ffm, w: Float64Array.from(json.ffm.w), v: Float64Array.from(json.ffm.v) } : null,
