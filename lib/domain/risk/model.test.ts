@@ -94,6 +94,27 @@ describe("risk model", () => {
     expect(() => modelFromJson({ ...v2, version: 5 } as never)).toThrow(/format\/version/);
   });
 
+  it("uses only the named groups of lrGroups in the logistic part (up to 4 columns), and falls back to every group", () => {
+    const cfg: Partial<RiskModelConfig> = { ...fast, lrGroups: [["DEPT", "RESOURCE"], ["MGR"], ["RESOURCE", "DEPT", "MGR", "TITLE"]] };
+    const m = trainRiskModel({ label: "ACTION", ...data }, cfg);
+    const lr = m.groups.filter((g) => g.lr).map((g) => g.cols.map((c) => m.columns[c]).join("&"));
+    expect(lr.sort()).toEqual(["MGR", "RESOURCE&DEPT", "RESOURCE&DEPT&MGR&TITLE"]);
+    expect(m.groups.some((g) => !g.lr && g.cols.length === 3)).toBe(true); // the trees still see every triple
+    expect(m.groups.filter((g) => !g.lr).every((g) => g.w.every((w) => w === 0) && g.rareW === 0)).toBe(true);
+    const ex = explainRequest(m, { RESOURCE: "R7", DEPT: "D3", MGR: "M1", TITLE: "T1" }, 10);
+    expect(ex.reasons.length).toBe(3);
+    expect(ex.reasons[0].feature).toBe("RESOURCE=R7 & DEPT=D3");
+    const json = modelToJson(m);
+    expect(json.groups.filter((g) => g.lr === false).every((g) => g.wFrequent === undefined)).toBe(true);
+    const back = modelFromJson(JSON.parse(JSON.stringify(json)));
+    const p0 = predictRows(m, data.rows.slice(0, 100));
+    const p1 = predictRows(back, data.rows.slice(0, 100));
+    for (let i = 0; i < p0.length; i++) expect(p1[i]).toBeCloseTo(p0[i], 5);
+    // a named column the data does not have: every group
+    const all = trainRiskModel({ label: "ACTION", ...data }, { ...fast, lrGroups: [["NOPE", "MGR"]] });
+    expect(all.groups.every((g) => g.lr)).toBe(true);
+  });
+
   it("rejects bad labels", () => {
     expect(() => trainRiskModel({ label: "y", columns: ["a"], rows: [["x"], ["y"]], labels: [1, 1] })).toThrow(/both 0 and 1/);
     expect(() => trainRiskModel({ label: "y", columns: ["a"], rows: [["x"], ["y"]], labels: [1, 2] })).toThrow(/expected 0 or 1/);

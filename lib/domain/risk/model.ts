@@ -56,7 +56,8 @@ import { ffmLogit, trainFfm, type FfmModel, type FfmParams } from "./ffm";
 export type RiskModelConfig = {
   maxOrder: number; // 1 = single columns, 2 = + pairs, 3 = + triples
   minCount: number; // combinations seen fewer times share the group's "rare" weight in (a)
-  lrLambda: number[]; // L2 strength of (a) for single columns, pairs, triples, quadruples
+  lrLambda: number[]; // L2 strength of (a) for single columns, pairs, triples, quadruples (with lrGroups)
+  lrLambdaAll: number[]; // the same when (a) uses every group (lrGroups null or not applicable)
   /**
    * The groups of (a), by column names (any order, up to 4 columns). Used when the data has every named column (and
    * none of them is a redundant copy of another); otherwise, or when null, (a) uses every group of at most maxOrder
@@ -71,6 +72,7 @@ export type RiskModelConfig = {
   /** How (b)'s training rows get target statistics without their own label: K-fold out-of-fold, or ordered (CatBoost). */
   targetStats: "kfold" | "ordered";
   treeBags: number; // (b) is the average of this many boosted models, each on its own inner split
+  treeViews: number; // each boosted model cycles its trees over this many inner splits (gbdt views)
   gbdt: Partial<GbdtParams>;
   blend: number[]; // c0, c1 (logistic), c2 (trees), c3 (factorisation machine; absent = 0)
   /** (c) field-aware factorisation machine on the single columns (null = not trained). */
@@ -85,18 +87,47 @@ export type RiskModelConfig = {
 export const defaultRiskConfig: RiskModelConfig = {
   maxOrder: 3,
   minCount: 2,
-  lrLambda: [2, 3, 8, 12],
-  lrGroups: null,
-  treeMaxOrder: 3,
+  lrLambda: [2, 2, 3, 3],
+  lrLambdaAll: [2, 3, 8],
+  // chosen by scripts/bench/risk-select.ts '{"folds":3,"maxIter":30,"steps":45}' (25 steps, in this order)
+  lrGroups: [
+    ["MGR_ID", "ROLE_FAMILY"],
+    ["ROLE_ROLLUP_2", "ROLE_TITLE", "ROLE_FAMILY_DESC"],
+    ["RESOURCE", "ROLE_TITLE"],
+    ["MGR_ID", "ROLE_FAMILY_DESC"],
+    ["RESOURCE", "ROLE_ROLLUP_1"],
+    ["ROLE_DEPTNAME", "ROLE_TITLE", "ROLE_FAMILY_DESC"],
+    ["MGR_ID", "ROLE_ROLLUP_2"],
+    ["ROLE_TITLE", "ROLE_FAMILY_DESC", "ROLE_FAMILY"],
+    ["ROLE_ROLLUP_1", "ROLE_ROLLUP_2", "ROLE_DEPTNAME"],
+    ["RESOURCE"],
+    ["MGR_ID", "ROLE_DEPTNAME", "ROLE_FAMILY_DESC"],
+    ["ROLE_DEPTNAME", "ROLE_FAMILY_DESC", "ROLE_FAMILY"],
+    ["RESOURCE", "ROLE_DEPTNAME", "ROLE_FAMILY_DESC", "ROLE_FAMILY"],
+    ["MGR_ID", "ROLE_TITLE"],
+    ["RESOURCE", "ROLE_ROLLUP_1", "ROLE_ROLLUP_2", "ROLE_DEPTNAME"],
+    ["ROLE_FAMILY"],
+    ["ROLE_TITLE", "ROLE_FAMILY_DESC"],
+    ["MGR_ID", "ROLE_DEPTNAME"],
+    ["ROLE_ROLLUP_1", "ROLE_FAMILY_DESC"],
+    ["MGR_ID", "ROLE_ROLLUP_2", "ROLE_DEPTNAME", "ROLE_TITLE"],
+    ["ROLE_ROLLUP_1", "ROLE_DEPTNAME", "ROLE_TITLE"],
+    ["RESOURCE", "ROLE_DEPTNAME"],
+    ["ROLE_ROLLUP_1", "ROLE_ROLLUP_2"],
+    ["MGR_ID", "ROLE_TITLE", "ROLE_FAMILY_DESC"],
+    ["ROLE_ROLLUP_1", "ROLE_TITLE", "ROLE_FAMILY_DESC"],
+  ],
+  treeMaxOrder: 4, // with maxOrder 3, the only 4-column groups are those of lrGroups
   lrMaxIter: 40, // with the preconditioned L-BFGS (./logistic), 40 iterations get within 0.15% of the optimum
   lrMemory: 5,
   targetPrior: 1,
   innerFolds: 20,
   targetStats: "kfold",
   treeBags: 3,
+  treeViews: 2,
   gbdt: { trees: 80, learningRate: 0.12, maxLeaves: 24, minChildSamples: 20, lambda: 2, rowSample: 0.8, colSample: 0.5, maxBins: 64 },
-  blend: [-0.044, 0.497, 0.47],
-  stack: "off",
+  blend: [-0.067, 0.397, 0.605],
+  stack: "feature",
   stackFolds: 5,
   ffm: null,
   ffmMinCount: 2,
@@ -146,7 +177,7 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
   const codes = encodeRows(rows, maps);
   const dup = findDuplicateColumns(codes, n, C);
   const cols = [...Array(C).keys()].filter((c) => dup[c] < 0);
-  const { groupCols, lrIds } = chooseGroups(columns, cols, cfg);
+  const { groupCols, lrIds, lam } = chooseGroups(columns, cols, cfg);
   const sizes = levels.map((l) => l.length);
   const { tables, entries } = buildGroupTables(codes, n, C, groupCols, sizes, y);
   const G = tables.length;
@@ -154,7 +185,7 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
 
   // (a) logistic regression on all training rows
   const all = new Int32Array(n).fill(0);
-  const lr = fitGroupLogistic(tables, entries, G, y, all, -1, cfg, lrIds);
+  const lr = fitGroupLogistic(tables, entries, G, y, all, -1, cfg, lrIds, lam);
   const inLr = new Set(lrIds);
   const groups: RuntimeGroup[] = tables.map((t, g) => ({ ...t, w: lr.w[g], rareW: lr.rareW[g], lr: inLr.has(g) }));
 
@@ -188,15 +219,16 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
   if (cfg.stack !== "off") {
     // out-of-fold logits of (a): for each of `stackFolds` folds, (a) fitted on the other folds only
     const KS = Math.max(2, Math.min(cfg.stackFolds, n));
-    oofA = oofLogistic(tables, entries, G, y, stratifiedFolds(y, KS, cfg.seed + 31), KS, cfg, lrIds);
+    oofA = oofLogistic(tables, entries, G, y, stratifiedFolds(y, KS, cfg.seed + 31), KS, cfg, lrIds, lam);
   }
   // bags: each with its own inner split (so its own noise in the target statistics) and tree seed; averaged
   const B = Math.max(1, Math.floor(cfg.treeBags));
   const bagModels: GbdtModel[] = [];
   for (let b = 0; b < B; b++) {
-    const X = buildX(cfg.seed + 17 + 1000 * b);
-    if (oofA && cfg.stack === "feature") for (let i = 0; i < n; i++) X[i * F + F - 1] = oofA[i];
-    bagModels.push(trainGbdt(X, n, F, y, { ...cfg.gbdt, seed: cfg.seed + b }, cfg.stack === "init" ? oofA : undefined));
+    const V = Math.max(1, Math.floor(cfg.treeViews ?? 1));
+    const Xs = Array.from({ length: V }, (_, v) => buildX(cfg.seed + 17 + 1000 * b + 7919 * v));
+    if (oofA && cfg.stack === "feature") for (const X of Xs) for (let i = 0; i < n; i++) X[i * F + F - 1] = oofA[i];
+    bagModels.push(trainGbdt(V === 1 ? Xs[0] : Xs, n, F, y, { ...cfg.gbdt, seed: cfg.seed + b }, cfg.stack === "init" ? oofA : undefined));
   }
   const gbdt: GbdtModel =
     B === 1
@@ -222,12 +254,12 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
  * The group tables to build: every group of at most maxOrder columns (the trees use those of at most treeMaxOrder),
  * plus the named groups of config.lrGroups that are not among them; and which of them (a) uses.
  */
-export function chooseGroups(columns: string[], cols: number[], cfg: RiskModelConfig): { groupCols: number[][]; lrIds: number[] } {
+export function chooseGroups(columns: string[], cols: number[], cfg: RiskModelConfig): { groupCols: number[][]; lrIds: number[]; lam: number[] } {
   const groupCols = enumerateGroups(cols, cfg.maxOrder);
-  const all = groupCols.map((_, g) => g);
-  if (!cfg.lrGroups) return { groupCols, lrIds: all };
+  const everyGroup = { groupCols, lrIds: groupCols.map((_, g) => g), lam: cfg.lrLambdaAll ?? cfg.lrLambda };
+  if (!cfg.lrGroups) return everyGroup;
   const named = cfg.lrGroups.map((names) => names.map((nm) => columns.indexOf(nm)).sort((a, b) => a - b));
-  if (named.some((g) => g.some((c) => !cols.includes(c)))) return { groupCols, lrIds: all };
+  if (named.some((g) => g.some((c) => !cols.includes(c)))) return everyGroup;
   const key = (g: number[]) => g.join(",");
   const at = new Map(groupCols.map((g, i) => [key(g), i]));
   const lrIds: number[] = [];
@@ -240,7 +272,7 @@ export function chooseGroups(columns: string[], cols: number[], cfg: RiskModelCo
     }
     if (!lrIds.includes(i)) lrIds.push(i);
   }
-  return { groupCols, lrIds };
+  return { groupCols, lrIds, lam: cfg.lrLambda };
 }
 
 /**
@@ -257,6 +289,7 @@ function fitGroupLogistic(
   exclude: number,
   cfg: RiskModelConfig,
   lrIds: number[],
+  lam: number[],
 ): { w: Float64Array[]; rareW: number[]; bias: number } {
   const n = y.length;
   const rowsIn: number[] = [];
@@ -284,7 +317,7 @@ function fitGroupLogistic(
     for (let q = 0; q < L; q++) idx[r * L + q] = off[q] + slots[q][entries[i * G + lrIds[q]]];
   });
   const lambda = new Float64Array(D);
-  lrIds.forEach((g, q) => lambda.fill(cfg.lrLambda[Math.min(tables[g].cols.length, cfg.lrLambda.length) - 1], off[q], q + 1 < L ? off[q + 1] : D));
+  lrIds.forEach((g, q) => lambda.fill(lam[Math.min(tables[g].cols.length, lam.length) - 1], off[q], q + 1 < L ? off[q + 1] : D));
   const lr = fitSparseLogistic(idx, m, L, yy, D, lambda, { maxIter: cfg.lrMaxIter, m: cfg.lrMemory });
   const w = tables.map((t) => new Float64Array(t.keys.length));
   const rareW = tables.map(() => 0);
@@ -305,11 +338,12 @@ export function oofLogistic(
   K: number,
   cfg: RiskModelConfig,
   lrIds: number[] = tables.map((_, g) => g),
+  lam: number[] = cfg.lrLambdaAll ?? cfg.lrLambda,
 ): Float64Array {
   const n = y.length;
   const out = new Float64Array(n);
   for (let k = 0; k < K; k++) {
-    const fit = fitGroupLogistic(tables, entries, G, y, fold, k, cfg, lrIds);
+    const fit = fitGroupLogistic(tables, entries, G, y, fold, k, cfg, lrIds, lam);
     for (let i = 0; i < n; i++) {
       if (fold[i] !== k) continue;
       let z = fit.bias;
