@@ -6,29 +6,45 @@
  * Output: a RiskModel (JSON-serialisable) and, per row, p_approve.
  *
  * Method: a blend on the logit scale of two learners that see the same "group tables" (every single
- * column and every pair of columns, counts of requests and approvals per observed combination):
- *  (a) L2 logistic regression on one-hot indicators of single columns, pairs and triples (Miroslaw Horbal's
- *      Amazon Employee Access Challenge starter, used by most top teams), fitted by L-BFGS. Combinations seen
- *      fewer than `minCount` times share one "rare" weight per group, which is also the weight of an unseen
- *      combination at prediction time: so the model learns how risky "never seen before" is, instead of
- *      treating it as neutral.
- *  (b) gradient-boosted trees (./gbdt) on target statistics and frequencies of the same groups (the idea
- *      of CatBoost's CTR features, Prokhorenkova et al. 2018): smoothed approval log-odds and log-count of
- *      each combination. For training rows the statistics are computed out-of-fold (K inner folds), so a
- *      row's own label never leaks into its features; at prediction time they come from all training rows.
- *      (b) is the average of `treeBags` (3) boosted models, each trained on target statistics from its own random
- *      inner split: the statistics of a training row are noisy (they depend on which rows shared its fold), and
- *      averaging over several splits removes much of that noise (the idea behind CatBoost's several permutations).
+ * column, pair and triple of columns, plus the 4-column groups named in config.lrGroups; counts of requests and
+ * approvals per observed combination):
+ *  (a) L2 logistic regression on one-hot indicators of combination groups (Miroslaw Horbal's Amazon Employee Access
+ *      Challenge starter, used by most top teams), fitted by L-BFGS. As in that starter, the groups are chosen by
+ *      greedy forward selection (scripts/bench/risk-select.ts: add the group that most raises the out-of-fold AUC,
+ *      3-fold CV on the 80% tuning part): config.lrGroups names the 25 it picked (2 single columns, 11
+ *      pairs, 9 triples, 3 groups of 4 columns) out of 162 candidates, used when the data has those columns; other data (e.g. the portal's own history) falls
+ *      back to every group up to maxOrder with lrLambdaAll. L2 strength per group by its number of columns
+ *      (lrLambda, tuned on the selected groups: [2, 2, 3, 3]; the selection itself ran with [2, 3, 8, 12]).
+ *      Combinations seen fewer than `minCount` (2) times share one "rare" weight per group, which is also the
+ *      weight of an unseen combination at prediction time: so the model learns how risky "never seen elsewhere"
+ *      is, instead of treating it as neutral (minCount 1 or 3 lose about 0.008 AUC).
+ *  (b) gradient-boosted trees (./gbdt) on target statistics and frequencies of the groups of at most treeMaxOrder
+ *      columns (the idea of CatBoost's CTR features, Prokhorenkova et al. 2018): smoothed approval log-odds and
+ *      log-count of each combination, plus (stack "feature") the out-of-fold logit of (a) (5 fits of (a) on 4/5 of
+ *      the rows). For training rows the statistics are computed out-of-fold (K inner folds), so a row's own label
+ *      never leaks into its features; at prediction time they come from all training rows. (b) is the average of
+ *      `treeBags` (3) boosted models; each model's trees alternate between `treeViews` (2) inner splits (its own
+ *      target statistics), like CatBoost's several permutations: a training row's statistics are noisy (they depend
+ *      on which rows shared its fold), and averaging over several splits removes much of that noise.
  *  The blend logit = c0 + c1 * logit_a + c2 * logit_b; (c0, c1, c2) act as a Platt scaling of the blend and were
  *  fitted by logistic regression on 5-fold out-of-fold logits of (a) and (b) on the 80% tuning part of the Amazon
  *  train.csv (validate.holdoutSplit; scripts/bench/risk-tune.ts), never on its held-out 20%.
- *  Measured there (5-fold CV on the tuning part, tsx scripts/bench/risk-tune.ts '{}' and '{"config":{"treeBags":N}}'):
- *  with one tree model (a) 0.8713 / 0.1486, (b) 0.8524 / 0.1531, blend 0.8722 / 0.1456 (AUC / logloss); with three
- *  (b) 0.8630 / 0.1492, blend 0.8741 / 0.1447. Tried there without gain (kept as options, off): stacking the
- *  out-of-fold logit of (a) into (b) (`stack`), CatBoost-style ordered statistics (`targetStats`), a field-aware
- *  factorisation machine as a third learner (`ffm`, ./ffm), more trees at a lower rate, pairs-only trees, prior 5.
- * Complexity: training O(iterations * n * G) for (a) and O(trees * n * F log leaves) for (b), with G groups
- * (8 + 28 + 56 = 92 for the Amazon data: 9 columns, one redundant) and F = 2G features; prediction O(G + trees * depth) per row.
+ *  Measured there (5-fold CV on the tuning part, AUC / logloss, tsx scripts/bench/risk-tune.ts '{"config":...}'):
+ *    previous defaults (all 92 groups in (a), no stacking, one view): (a) 0.8713 / 0.1486, (b) 0.8630 / 0.1492,
+ *      blend 0.8741 / 0.1447;
+ *    + selected groups, lambda [2, 3, 8, 12]: (a) 0.8754 / 0.1497; with lambda [2, 2, 3, 3]: (a) 0.8767 / 0.1467,
+ *      refitted blend 0.8772 / 0.1443;
+ *    + trees also on the 4-column groups: (b) 0.8641 / 0.1490, refitted blend 0.8779 / 0.1442;
+ *    + stack "feature": (b) 0.8733 / 0.1454, refitted blend 0.8779 / 0.1438;
+ *    + treeViews 2 (current defaults): (b) 0.8741 / 0.1449, blend 0.8787 / 0.1434.
+ *  Tried there without gain (kept as options, off): 6 tree bags instead of 3 (blend 0.8743 / 0.1445 with the old
+ *  (a)), 3 views, 1 bag x 3 views x 240 trees, 120 trees at rate 0.08, stack "init" (boosting from (a)'s logit),
+ *  inner folds 5 instead of 20, label-free cardinality features (distinct values of one column per value of
+ *  another; trees 0.8608, removed), CatBoost-style ordered statistics (`targetStats`), a field-aware factorisation
+ *  machine as a third learner (`ffm`, ./ffm), pairs-only trees, prior 5.
+ * Complexity: training O(iterations * n * G_a) for (a) (6 fits with stacking) and O(views * G_b * n + trees * n * F
+ * log leaves) for (b), with G_b groups (8 + 28 + 56 + 3 = 95 for the Amazon data: 9 columns, one redundant), G_a = 25
+ * and F = 2 G_b + 1 features; prediction O(G + trees * depth) per row.
  * Prediction looks combinations up in typed-array hash tables (features.KeyIndex), gathers each entry's
  * precomputed tree features (built once per model and cached) and walks the trees over blocks of rows.
  * Explanations use the additive part (a): each group's weight (scaled by c1) is its push on the
