@@ -85,8 +85,13 @@ type Leaf = {
   best: { gain: number; feature: number; bin: number; GL: number; HL: number; NL: number };
 };
 
+/**
+ * X may be several matrices ("views") of the same rows and features, e.g. target statistics from different random
+ * splits: tree t is grown on view t mod V (CatBoost grows its trees on statistics of several permutations), and
+ * every row's running logit follows the view its tree used.
+ */
 export function trainGbdt(
-  X: Float64Array,
+  X: Float64Array | Float64Array[],
   n: number,
   F: number,
   y: ArrayLike<number>,
@@ -97,17 +102,26 @@ export function trainGbdt(
   const rand = mulberry32(P.seed);
   const B = P.maxBins;
   if (B > 256) throw new Error("gbdt: maxBins must be <= 256");
-  const cuts: number[][] = [];
-  // feature-major bins: the histogram of one feature reads one contiguous column
-  const bins = new Uint8Array(n * F);
+  const views = Array.isArray(X) ? X : [X];
+  const cutsV: number[][][] = [];
+  const binsV: Uint8Array[] = [];
   const col = new Float64Array(n);
-  for (let f = 0; f < F; f++) {
-    for (let i = 0; i < n; i++) col[i] = X[i * F + f];
-    const c = quantileCuts(col, B);
-    cuts.push(c);
-    const o = f * n;
-    for (let i = 0; i < n; i++) bins[o + i] = binOf(c, col[i]);
+  for (const Xv of views) {
+    const cv: number[][] = [];
+    // feature-major bins: the histogram of one feature reads one contiguous column
+    const bv = new Uint8Array(n * F);
+    for (let f = 0; f < F; f++) {
+      for (let i = 0; i < n; i++) col[i] = Xv[i * F + f];
+      const c = quantileCuts(col, B);
+      cv.push(c);
+      const o = f * n;
+      for (let i = 0; i < n; i++) bv[o + i] = binOf(c, col[i]);
+    }
+    cutsV.push(cv);
+    binsV.push(bv);
   }
+  let cuts = cutsV[0];
+  let bins = binsV[0];
   let ybar = 0;
   for (let i = 0; i < n; i++) ybar += y[i];
   ybar = Math.min(1 - 1e-6, Math.max(1e-6, ybar / n));
@@ -180,6 +194,8 @@ export function trainGbdt(
   };
 
   for (let t = 0; t < P.trees; t++) {
+    cuts = cutsV[t % views.length];
+    bins = binsV[t % views.length];
     for (let i = 0; i < n; i++) {
       const p = 1 / (1 + Math.exp(-z[i]));
       grad[i] = p - (y[i] === 1 ? 1 : 0);

@@ -77,9 +77,9 @@ describe("risk model", () => {
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 4);
   });
 
-  it("writes version 3 (weights of frequent entries only), still loads versions 2 and 1 (all weights)", () => {
+  it("writes version 4 (weights of frequent entries only), still loads versions 3, 2 and 1 (all weights)", () => {
     const v2 = modelToJson(model);
-    expect(v2.version).toBe(3);
+    expect(v2.version).toBe(4);
     const stored = v2.groups.reduce((s, g) => s + (g.wFrequent?.length ?? 0), 0);
     const entries = v2.groups.reduce((s, g) => s + g.keys.length, 0);
     expect(stored).toBeLessThan(entries);
@@ -89,7 +89,30 @@ describe("risk model", () => {
     for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i], 5);
     const asV2 = predictRows(modelFromJson(JSON.parse(JSON.stringify({ ...v2, version: 2 }))), data.rows.slice(0, 100));
     for (let i = 0; i < a.length; i++) expect(asV2[i]).toBeCloseTo(a[i], 5);
-    expect(() => modelFromJson({ ...v2, version: 4 } as never)).toThrow(/format\/version/);
+    const asV3 = predictRows(modelFromJson(JSON.parse(JSON.stringify({ ...v2, version: 3 }))), data.rows.slice(0, 100));
+    for (let i = 0; i < a.length; i++) expect(asV3[i]).toBeCloseTo(a[i], 5);
+    expect(() => modelFromJson({ ...v2, version: 5 } as never)).toThrow(/format\/version/);
+  });
+
+  it("uses only the named groups of lrGroups in the logistic part (up to 4 columns), and falls back to every group", () => {
+    const cfg: Partial<RiskModelConfig> = { ...fast, lrGroups: [["DEPT", "RESOURCE"], ["MGR"], ["RESOURCE", "DEPT", "MGR", "TITLE"]] };
+    const m = trainRiskModel({ label: "ACTION", ...data }, cfg);
+    const lr = m.groups.filter((g) => g.lr).map((g) => g.cols.map((c) => m.columns[c]).join("&"));
+    expect(lr.sort()).toEqual(["MGR", "RESOURCE&DEPT", "RESOURCE&DEPT&MGR&TITLE"]);
+    expect(m.groups.some((g) => !g.lr && g.cols.length === 3)).toBe(true); // the trees still see every triple
+    expect(m.groups.filter((g) => !g.lr).every((g) => g.w.every((w) => w === 0) && g.rareW === 0)).toBe(true);
+    const ex = explainRequest(m, { RESOURCE: "R7", DEPT: "D3", MGR: "M1", TITLE: "T1" }, 10);
+    expect(ex.reasons.length).toBe(3);
+    expect(ex.reasons[0].feature).toBe("RESOURCE=R7 & DEPT=D3");
+    const json = modelToJson(m);
+    expect(json.groups.filter((g) => g.lr === false).every((g) => g.wFrequent === undefined)).toBe(true);
+    const back = modelFromJson(JSON.parse(JSON.stringify(json)));
+    const p0 = predictRows(m, data.rows.slice(0, 100));
+    const p1 = predictRows(back, data.rows.slice(0, 100));
+    for (let i = 0; i < p0.length; i++) expect(p1[i]).toBeCloseTo(p0[i], 5);
+    // a named column the data does not have: every group
+    const all = trainRiskModel({ label: "ACTION", ...data }, { ...fast, lrGroups: [["NOPE", "MGR"]] });
+    expect(all.groups.every((g) => g.lr)).toBe(true);
   });
 
   it("rejects bad labels", () => {

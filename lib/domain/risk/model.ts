@@ -6,29 +6,45 @@
  * Output: a RiskModel (JSON-serialisable) and, per row, p_approve.
  *
  * Method: a blend on the logit scale of two learners that see the same "group tables" (every single
- * column and every pair of columns, counts of requests and approvals per observed combination):
- *  (a) L2 logistic regression on one-hot indicators of single columns, pairs and triples (Miroslaw Horbal's
- *      Amazon Employee Access Challenge starter, used by most top teams), fitted by L-BFGS. Combinations seen
- *      fewer than `minCount` times share one "rare" weight per group, which is also the weight of an unseen
- *      combination at prediction time: so the model learns how risky "never seen before" is, instead of
- *      treating it as neutral.
- *  (b) gradient-boosted trees (./gbdt) on target statistics and frequencies of the same groups (the idea
- *      of CatBoost's CTR features, Prokhorenkova et al. 2018): smoothed approval log-odds and log-count of
- *      each combination. For training rows the statistics are computed out-of-fold (K inner folds), so a
- *      row's own label never leaks into its features; at prediction time they come from all training rows.
- *      (b) is the average of `treeBags` (3) boosted models, each trained on target statistics from its own random
- *      inner split: the statistics of a training row are noisy (they depend on which rows shared its fold), and
- *      averaging over several splits removes much of that noise (the idea behind CatBoost's several permutations).
+ * column, pair and triple of columns, plus the 4-column groups named in config.lrGroups; counts of requests and
+ * approvals per observed combination):
+ *  (a) L2 logistic regression on one-hot indicators of combination groups (Miroslaw Horbal's Amazon Employee Access
+ *      Challenge starter, used by most top teams), fitted by L-BFGS. As in that starter, the groups are chosen by
+ *      greedy forward selection (scripts/bench/risk-select.ts: add the group that most raises the out-of-fold AUC,
+ *      3-fold CV on the 80% tuning part): config.lrGroups names the 25 it picked (2 single columns, 11
+ *      pairs, 9 triples, 3 groups of 4 columns) out of 162 candidates, used when the data has those columns; other data (e.g. the portal's own history) falls
+ *      back to every group up to maxOrder with lrLambdaAll. L2 strength per group by its number of columns
+ *      (lrLambda, tuned on the selected groups: [2, 2, 3, 3]; the selection itself ran with [2, 3, 8, 12]).
+ *      Combinations seen fewer than `minCount` (2) times share one "rare" weight per group, which is also the
+ *      weight of an unseen combination at prediction time: so the model learns how risky "never seen elsewhere"
+ *      is, instead of treating it as neutral (minCount 1 or 3 lose about 0.008 AUC).
+ *  (b) gradient-boosted trees (./gbdt) on target statistics and frequencies of the groups of at most treeMaxOrder
+ *      columns (the idea of CatBoost's CTR features, Prokhorenkova et al. 2018): smoothed approval log-odds and
+ *      log-count of each combination, plus (stack "feature") the out-of-fold logit of (a) (5 fits of (a) on 4/5 of
+ *      the rows). For training rows the statistics are computed out-of-fold (K inner folds), so a row's own label
+ *      never leaks into its features; at prediction time they come from all training rows. (b) is the average of
+ *      `treeBags` (3) boosted models; each model's trees alternate between `treeViews` (2) inner splits (its own
+ *      target statistics), like CatBoost's several permutations: a training row's statistics are noisy (they depend
+ *      on which rows shared its fold), and averaging over several splits removes much of that noise.
  *  The blend logit = c0 + c1 * logit_a + c2 * logit_b; (c0, c1, c2) act as a Platt scaling of the blend and were
  *  fitted by logistic regression on 5-fold out-of-fold logits of (a) and (b) on the 80% tuning part of the Amazon
  *  train.csv (validate.holdoutSplit; scripts/bench/risk-tune.ts), never on its held-out 20%.
- *  Measured there (5-fold CV on the tuning part, tsx scripts/bench/risk-tune.ts '{}' and '{"config":{"treeBags":N}}'):
- *  with one tree model (a) 0.8713 / 0.1486, (b) 0.8524 / 0.1531, blend 0.8722 / 0.1456 (AUC / logloss); with three
- *  (b) 0.8630 / 0.1492, blend 0.8741 / 0.1447. Tried there without gain (kept as options, off): stacking the
- *  out-of-fold logit of (a) into (b) (`stack`), CatBoost-style ordered statistics (`targetStats`), a field-aware
- *  factorisation machine as a third learner (`ffm`, ./ffm), more trees at a lower rate, pairs-only trees, prior 5.
- * Complexity: training O(iterations * n * G) for (a) and O(trees * n * F log leaves) for (b), with G groups
- * (8 + 28 + 56 = 92 for the Amazon data: 9 columns, one redundant) and F = 2G features; prediction O(G + trees * depth) per row.
+ *  Measured there (5-fold CV on the tuning part, AUC / logloss, tsx scripts/bench/risk-tune.ts '{"config":...}'):
+ *    previous defaults (all 92 groups in (a), no stacking, one view): (a) 0.8713 / 0.1486, (b) 0.8630 / 0.1492,
+ *      blend 0.8741 / 0.1447;
+ *    + selected groups, lambda [2, 3, 8, 12]: (a) 0.8754 / 0.1497; with lambda [2, 2, 3, 3]: (a) 0.8767 / 0.1467,
+ *      refitted blend 0.8772 / 0.1443;
+ *    + trees also on the 4-column groups: (b) 0.8641 / 0.1490, refitted blend 0.8779 / 0.1442;
+ *    + stack "feature": (b) 0.8733 / 0.1454, refitted blend 0.8779 / 0.1438;
+ *    + treeViews 2 (current defaults): (b) 0.8741 / 0.1449, blend 0.8787 / 0.1434.
+ *  Tried there without gain (kept as options, off): 6 tree bags instead of 3 (blend 0.8743 / 0.1445 with the old
+ *  (a)), 3 views, 1 bag x 3 views x 240 trees, 120 trees at rate 0.08, stack "init" (boosting from (a)'s logit),
+ *  inner folds 5 instead of 20, label-free cardinality features (distinct values of one column per value of
+ *  another; trees 0.8608, removed), CatBoost-style ordered statistics (`targetStats`), a field-aware factorisation
+ *  machine as a third learner (`ffm`, ./ffm), pairs-only trees, prior 5.
+ * Complexity: training O(iterations * n * G_a) for (a) (6 fits with stacking) and O(views * G_b * n + trees * n * F
+ * log leaves) for (b), with G_b groups (8 + 28 + 56 + 3 = 95 for the Amazon data: 9 columns, one redundant), G_a = 25
+ * and F = 2 G_b + 1 features; prediction O(G + trees * depth) per row.
  * Prediction looks combinations up in typed-array hash tables (features.KeyIndex), gathers each entry's
  * precomputed tree features (built once per model and cached) and walks the trees over blocks of rows.
  * Explanations use the additive part (a): each group's weight (scaled by c1) is its push on the
@@ -56,7 +72,14 @@ import { ffmLogit, trainFfm, type FfmModel, type FfmParams } from "./ffm";
 export type RiskModelConfig = {
   maxOrder: number; // 1 = single columns, 2 = + pairs, 3 = + triples
   minCount: number; // combinations seen fewer times share the group's "rare" weight in (a)
-  lrLambda: number[]; // L2 strength of (a) for single columns, pairs, triples
+  lrLambda: number[]; // L2 strength of (a) for single columns, pairs, triples, quadruples (with lrGroups)
+  lrLambdaAll: number[]; // the same when (a) uses every group (lrGroups null or not applicable)
+  /**
+   * The groups of (a), by column names (any order, up to 4 columns). Used when the data has every named column (and
+   * none of them is a redundant copy of another); otherwise, or when null, (a) uses every group of at most maxOrder
+   * columns. The default list was chosen by greedy forward selection on the Amazon tuning part (scripts/bench/risk-select.ts).
+   */
+  lrGroups: string[][] | null;
   lrMaxIter: number; // L-BFGS iterations of (a)
   lrMemory: number; // L-BFGS correction pairs
   treeMaxOrder: number; // groups of at most this many columns feed the trees (b)
@@ -65,6 +88,7 @@ export type RiskModelConfig = {
   /** How (b)'s training rows get target statistics without their own label: K-fold out-of-fold, or ordered (CatBoost). */
   targetStats: "kfold" | "ordered";
   treeBags: number; // (b) is the average of this many boosted models, each on its own inner split
+  treeViews: number; // each boosted model cycles its trees over this many inner splits (gbdt views)
   gbdt: Partial<GbdtParams>;
   blend: number[]; // c0, c1 (logistic), c2 (trees), c3 (factorisation machine; absent = 0)
   /** (c) field-aware factorisation machine on the single columns (null = not trained). */
@@ -79,24 +103,55 @@ export type RiskModelConfig = {
 export const defaultRiskConfig: RiskModelConfig = {
   maxOrder: 3,
   minCount: 2,
-  lrLambda: [2, 3, 8],
-  treeMaxOrder: 3,
+  lrLambda: [2, 2, 3, 3],
+  lrLambdaAll: [2, 3, 8],
+  // chosen by scripts/bench/risk-select.ts '{"folds":3,"maxIter":30,"steps":45}' (25 steps, in this order)
+  lrGroups: [
+    ["MGR_ID", "ROLE_FAMILY"],
+    ["ROLE_ROLLUP_2", "ROLE_TITLE", "ROLE_FAMILY_DESC"],
+    ["RESOURCE", "ROLE_TITLE"],
+    ["MGR_ID", "ROLE_FAMILY_DESC"],
+    ["RESOURCE", "ROLE_ROLLUP_1"],
+    ["ROLE_DEPTNAME", "ROLE_TITLE", "ROLE_FAMILY_DESC"],
+    ["MGR_ID", "ROLE_ROLLUP_2"],
+    ["ROLE_TITLE", "ROLE_FAMILY_DESC", "ROLE_FAMILY"],
+    ["ROLE_ROLLUP_1", "ROLE_ROLLUP_2", "ROLE_DEPTNAME"],
+    ["RESOURCE"],
+    ["MGR_ID", "ROLE_DEPTNAME", "ROLE_FAMILY_DESC"],
+    ["ROLE_DEPTNAME", "ROLE_FAMILY_DESC", "ROLE_FAMILY"],
+    ["RESOURCE", "ROLE_DEPTNAME", "ROLE_FAMILY_DESC", "ROLE_FAMILY"],
+    ["MGR_ID", "ROLE_TITLE"],
+    ["RESOURCE", "ROLE_ROLLUP_1", "ROLE_ROLLUP_2", "ROLE_DEPTNAME"],
+    ["ROLE_FAMILY"],
+    ["ROLE_TITLE", "ROLE_FAMILY_DESC"],
+    ["MGR_ID", "ROLE_DEPTNAME"],
+    ["ROLE_ROLLUP_1", "ROLE_FAMILY_DESC"],
+    ["MGR_ID", "ROLE_ROLLUP_2", "ROLE_DEPTNAME", "ROLE_TITLE"],
+    ["ROLE_ROLLUP_1", "ROLE_DEPTNAME", "ROLE_TITLE"],
+    ["RESOURCE", "ROLE_DEPTNAME"],
+    ["ROLE_ROLLUP_1", "ROLE_ROLLUP_2"],
+    ["MGR_ID", "ROLE_TITLE", "ROLE_FAMILY_DESC"],
+    ["ROLE_ROLLUP_1", "ROLE_TITLE", "ROLE_FAMILY_DESC"],
+  ],
+  treeMaxOrder: 4, // with maxOrder 3, the only 4-column groups are those of lrGroups
   lrMaxIter: 40, // with the preconditioned L-BFGS (./logistic), 40 iterations get within 0.15% of the optimum
   lrMemory: 5,
   targetPrior: 1,
   innerFolds: 20,
   targetStats: "kfold",
   treeBags: 3,
+  treeViews: 2,
   gbdt: { trees: 80, learningRate: 0.12, maxLeaves: 24, minChildSamples: 20, lambda: 2, rowSample: 0.8, colSample: 0.5, maxBins: 64 },
-  blend: [-0.044, 0.497, 0.47],
-  stack: "off",
+  blend: [-0.067, 0.397, 0.605],
+  stack: "feature",
   stackFolds: 5,
   ffm: null,
   ffmMinCount: 2,
   seed: 1,
 };
 
-type RuntimeGroup = GroupTable & { w: Float64Array; rareW: number };
+/** A group table with its weights in (a); `lr` false = the group feeds only the trees (weights all 0). */
+type RuntimeGroup = GroupTable & { w: Float64Array; rareW: number; lr: boolean };
 
 export type RiskModel = {
   label: string;
@@ -138,7 +193,7 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
   const codes = encodeRows(rows, maps);
   const dup = findDuplicateColumns(codes, n, C);
   const cols = [...Array(C).keys()].filter((c) => dup[c] < 0);
-  const groupCols = enumerateGroups(cols, cfg.maxOrder);
+  const { groupCols, lrIds, lam } = chooseGroups(columns, cols, cfg);
   const sizes = levels.map((l) => l.length);
   const { tables, entries } = buildGroupTables(codes, n, C, groupCols, sizes, y);
   const G = tables.length;
@@ -146,8 +201,9 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
 
   // (a) logistic regression on all training rows
   const all = new Int32Array(n).fill(0);
-  const lr = fitGroupLogistic(tables, entries, G, y, all, -1, cfg);
-  const groups: RuntimeGroup[] = tables.map((t, g) => ({ ...t, w: lr.w[g], rareW: lr.rareW[g] }));
+  const lr = fitGroupLogistic(tables, entries, G, y, all, -1, cfg, lrIds, lam);
+  const inLr = new Set(lrIds);
+  const groups: RuntimeGroup[] = tables.map((t, g) => ({ ...t, w: lr.w[g], rareW: lr.rareW[g], lr: inLr.has(g) }));
 
   // (b) boosted trees on out-of-fold target statistics
   const treeGroups = treeGroupIds(tables, cfg);
@@ -179,15 +235,16 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
   if (cfg.stack !== "off") {
     // out-of-fold logits of (a): for each of `stackFolds` folds, (a) fitted on the other folds only
     const KS = Math.max(2, Math.min(cfg.stackFolds, n));
-    oofA = oofLogistic(tables, entries, G, y, stratifiedFolds(y, KS, cfg.seed + 31), KS, cfg);
+    oofA = oofLogistic(tables, entries, G, y, stratifiedFolds(y, KS, cfg.seed + 31), KS, cfg, lrIds, lam);
   }
   // bags: each with its own inner split (so its own noise in the target statistics) and tree seed; averaged
   const B = Math.max(1, Math.floor(cfg.treeBags));
   const bagModels: GbdtModel[] = [];
   for (let b = 0; b < B; b++) {
-    const X = buildX(cfg.seed + 17 + 1000 * b);
-    if (oofA && cfg.stack === "feature") for (let i = 0; i < n; i++) X[i * F + F - 1] = oofA[i];
-    bagModels.push(trainGbdt(X, n, F, y, { ...cfg.gbdt, seed: cfg.seed + b }, cfg.stack === "init" ? oofA : undefined));
+    const V = Math.max(1, Math.floor(cfg.treeViews ?? 1));
+    const Xs = Array.from({ length: V }, (_, v) => buildX(cfg.seed + 17 + 1000 * b + 7919 * v));
+    if (oofA && cfg.stack === "feature") for (const X of Xs) for (let i = 0; i < n; i++) X[i * F + F - 1] = oofA[i];
+    bagModels.push(trainGbdt(V === 1 ? Xs[0] : Xs, n, F, y, { ...cfg.gbdt, seed: cfg.seed + b }, cfg.stack === "init" ? oofA : undefined));
   }
   const gbdt: GbdtModel =
     B === 1
@@ -210,6 +267,31 @@ export function trainRiskModel(input: TrainInput, config: Partial<RiskModelConfi
 }
 
 /**
+ * The group tables to build: every group of at most maxOrder columns (the trees use those of at most treeMaxOrder),
+ * plus the named groups of config.lrGroups that are not among them; and which of them (a) uses.
+ */
+export function chooseGroups(columns: string[], cols: number[], cfg: RiskModelConfig): { groupCols: number[][]; lrIds: number[]; lam: number[] } {
+  const groupCols = enumerateGroups(cols, cfg.maxOrder);
+  const everyGroup = { groupCols, lrIds: groupCols.map((_, g) => g), lam: cfg.lrLambdaAll ?? cfg.lrLambda };
+  if (!cfg.lrGroups) return everyGroup;
+  const named = cfg.lrGroups.map((names) => names.map((nm) => columns.indexOf(nm)).sort((a, b) => a - b));
+  if (named.some((g) => g.some((c) => !cols.includes(c)))) return everyGroup;
+  const key = (g: number[]) => g.join(",");
+  const at = new Map(groupCols.map((g, i) => [key(g), i]));
+  const lrIds: number[] = [];
+  for (const g of named) {
+    let i = at.get(key(g));
+    if (i === undefined) {
+      i = groupCols.length;
+      groupCols.push(g);
+      at.set(key(g), i);
+    }
+    if (!lrIds.includes(i)) lrIds.push(i);
+  }
+  return { groupCols, lrIds, lam: cfg.lrLambda };
+}
+
+/**
  * Fit (a) on the rows with fold[i] !== exclude (all rows when exclude < 0). Weight slots come from the counts of
  * those rows only: a combination seen fewer than minCount times among them (or never) shares the group's rare
  * weight, exactly as an unseen combination does at prediction time.
@@ -222,6 +304,8 @@ function fitGroupLogistic(
   fold: Int32Array,
   exclude: number,
   cfg: RiskModelConfig,
+  lrIds: number[],
+  lam: number[],
 ): { w: Float64Array[]; rareW: number[]; bias: number } {
   const n = y.length;
   const rowsIn: number[] = [];
@@ -230,7 +314,8 @@ function fitGroupLogistic(
   const off: number[] = [];
   const slots: Int32Array[] = [];
   let D = 0;
-  for (let g = 0; g < G; g++) {
+  const L = lrIds.length;
+  for (const g of lrIds) {
     const E = tables[g].keys.length;
     const cnt = new Int32Array(E);
     for (const i of rowsIn) cnt[entries[i * G + g]]++;
@@ -241,29 +326,40 @@ function fitGroupLogistic(
     slots.push(sl);
     D += d;
   }
-  const idx = new Int32Array(m * G);
+  const idx = new Int32Array(m * L);
   const yy = new Int32Array(m);
   rowsIn.forEach((i, r) => {
     yy[r] = y[i];
-    for (let g = 0; g < G; g++) idx[r * G + g] = off[g] + slots[g][entries[i * G + g]];
+    for (let q = 0; q < L; q++) idx[r * L + q] = off[q] + slots[q][entries[i * G + lrIds[q]]];
   });
   const lambda = new Float64Array(D);
-  tables.forEach((t, g) => lambda.fill(cfg.lrLambda[Math.min(t.cols.length, cfg.lrLambda.length) - 1], off[g], g + 1 < G ? off[g + 1] : D));
-  const lr = fitSparseLogistic(idx, m, G, yy, D, lambda, { maxIter: cfg.lrMaxIter, m: cfg.lrMemory });
-  const w = tables.map((t, g) => {
-    const out = new Float64Array(t.keys.length);
-    for (let e = 0; e < out.length; e++) out[e] = lr.weights[off[g] + slots[g][e]];
-    return out;
+  lrIds.forEach((g, q) => lambda.fill(lam[Math.min(tables[g].cols.length, lam.length) - 1], off[q], q + 1 < L ? off[q + 1] : D));
+  const lr = fitSparseLogistic(idx, m, L, yy, D, lambda, { maxIter: cfg.lrMaxIter, m: cfg.lrMemory });
+  const w = tables.map((t) => new Float64Array(t.keys.length));
+  const rareW = tables.map(() => 0);
+  lrIds.forEach((g, q) => {
+    for (let e = 0; e < w[g].length; e++) w[g][e] = lr.weights[off[q] + slots[q][e]];
+    rareW[g] = lr.weights[off[q]];
   });
-  return { w, rareW: off.map((o) => lr.weights[o]), bias: lr.bias };
+  return { w, rareW, bias: lr.bias };
 }
 
 /** Out-of-fold logits of (a) for every training row (stackFolds fits, each on the other folds' rows). */
-export function oofLogistic(tables: GroupTable[], entries: Int32Array, G: number, y: Int32Array, fold: Int32Array, K: number, cfg: RiskModelConfig): Float64Array {
+export function oofLogistic(
+  tables: GroupTable[],
+  entries: Int32Array,
+  G: number,
+  y: Int32Array,
+  fold: Int32Array,
+  K: number,
+  cfg: RiskModelConfig,
+  lrIds: number[] = tables.map((_, g) => g),
+  lam: number[] = cfg.lrLambdaAll ?? cfg.lrLambda,
+): Float64Array {
   const n = y.length;
   const out = new Float64Array(n);
   for (let k = 0; k < K; k++) {
-    const fit = fitGroupLogistic(tables, entries, G, y, fold, k, cfg);
+    const fit = fitGroupLogistic(tables, entries, G, y, fold, k, cfg, lrIds, lam);
     for (let i = 0; i < n; i++) {
       if (fold[i] !== k) continue;
       let z = fit.bias;
@@ -355,6 +451,7 @@ export function componentLogits(model: RiskModel, rows: string[][]): { za: Float
   const za = new Float64Array(n).fill(model.bias);
   for (let g = 0; g < G; g++) {
     const t = model.groups[g];
+    if (!t.lr) continue;
     const w = t.w;
     const rareW = t.rareW;
     for (let i = 0; i < n; i++) {
@@ -438,6 +535,7 @@ export function explainRequest(model: RiskModel, record: Record<string, string>,
   const pApprove = sigmoid(blendLogit(model, za[0], zb[0], zc[0]));
   const reasons: RiskReason[] = [];
   model.groups.forEach((t, g) => {
+    if (!t.lr) return;
     const e = entries[g];
     const effect = c1 * (e >= 0 ? t.w[e] : t.rareW);
     const columns = t.cols.map((c) => model.columns[c]);
@@ -486,12 +584,13 @@ export function riskScore(pApprove: number): number {
  * in entry order, as `wFrequent`; every other entry shares the group's `rareW` (that is how training ties
  * them), which drops about two thirds of the weights on the Amazon data. Version 1 stored `w` for every
  * entry; it still loads. Version 3 (current) is version 2 plus the optional factorisation machine `ffm` and the
- * config's `stack` / `blend[3]`, which an older reader would silently ignore (hence the new number).
+ * config's `stack` / `blend[3]`, which an older reader would silently ignore (hence the new number). Version 4 adds
+ * `lr: false` on groups that only feed the trees (config.lrGroups): they store no weights (all 0 in (a)).
  */
-type GroupJson = { cols: number[]; radix: number[]; keys: number[]; n: number[]; pos: number[]; w?: number[]; wFrequent?: number[]; rareW: number };
+type GroupJson = { cols: number[]; radix: number[]; keys: number[]; n: number[]; pos: number[]; w?: number[]; wFrequent?: number[]; rareW: number; lr?: boolean };
 export type RiskModelJson = {
   format: "gatehouse-risk-model";
-  version: 1 | 2 | 3;
+  version: 1 | 2 | 3 | 4;
   label: string;
   columns: string[];
   levels: string[][];
@@ -509,7 +608,7 @@ const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
 export function modelToJson(model: RiskModel): RiskModelJson {
   return {
     format: "gatehouse-risk-model",
-    version: 3,
+    version: 4,
     label: model.label,
     columns: model.columns,
     levels: model.levels,
@@ -523,8 +622,7 @@ export function modelToJson(model: RiskModel): RiskModelJson {
       keys: t.keys,
       n: Array.from(t.n),
       pos: Array.from(t.pos),
-      wFrequent: frequentWeights(t, model.config.minCount),
-      rareW: t.rareW,
+      ...(t.lr ? { wFrequent: frequentWeights(t, model.config.minCount), rareW: t.rareW } : { rareW: 0, lr: false }),
     })),
     gbdt: {
       base: model.gbdt.base,
@@ -547,7 +645,7 @@ export function modelToJson(model: RiskModel): RiskModelJson {
 }
 
 export function modelFromJson(json: RiskModelJson): RiskModel {
-  if (json?.format !== "gatehouse-risk-model" || ![1, 2, 3].includes(json.version)) throw new Error("not a gatehouse risk model (format/version)");
+  if (json?.format !== "gatehouse-risk-model" || ![1, 2, 3, 4].includes(json.version)) throw new Error("not a gatehouse risk model (format/version)");
   return {
     label: json.label,
     columns: json.columns,
@@ -564,8 +662,9 @@ export function modelFromJson(json: RiskModelJson): RiskModel {
       index: KeyIndex.from(g.keys),
       n: Int32Array.from(g.n),
       pos: Int32Array.from(g.pos),
-      w: json.version === 1 ? Float64Array.from(g.w ?? []) : expandWeights(g, json.config.minCount),
+      w: g.lr === false ? new Float64Array(g.keys.length) : json.version === 1 ? Float64Array.from(g.w ?? []) : expandWeights(g, json.config.minCount),
       rareW: g.rareW,
+      lr: g.lr !== false,
     })),
     gbdt: { base: json.gbdt.base, nFeatures: json.gbdt.nFeatures, trees: json.gbdt.trees },
     ffm: json.ffm ? { ...json.ffm, w: Float64Array.from(json.ffm.w), v: Float64Array.from(json.ffm.v) } : null,
