@@ -415,7 +415,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       const n = phraseAt(toks, i, p);
       if (n) {
         // "drop" / "pull" are verbs only near the start ("drop the table" is caught by the guards).
-        if ((p === "drop" || p === "pull" || p === "close") && i > 1) continue;
+        // …or at the start of a clause ("tim's moving, pull his Salesforce", "… and pull Bob's Zoom").
+        const clauseStart = i <= 1 || /[,;:.!?–—-]/.test(text.slice(toks[i - 1].end, toks[i].start)) || ["and", "then", "also", "please"].includes(toks[i - 1].norm);
+        if ((p === "drop" || p === "pull" || p === "close") && !clauseStart) continue;
         // "won't need", "can't have", "not give": a grant verb after a negation is not a grant (the parser then asks).
         const negated = act === "grant" && i > 0 && NEGATIONS.has(toks[i - 1].norm);
         actions.push({ i, act, copy: copy === "copy" || copy === "match", match: copy === "match", negated, raw: textOf(text, toks, i, n) });
@@ -505,6 +507,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       if (!exact && n === 1 && idx.exact1.has(span[0].norm)) continue;
       // An exact shorter name beats a misspelt longer one ("NetSuite AP" is NetSuite, then "AP").
       if (!exact && n > 1 && bestMatches(span.slice(0, -1).map((t) => t.norm).join(" "), appCands).length) continue;
+      // Nor does a misspelt name absorb the word before an exact one ("my AE hubspot" is HubSpot, after "AE"),
+      // nor a person's name ("my AEs, Ana" is not Asana).
+      if (!exact && n > 1 && (bestMatches(span.slice(1).map((t) => t.norm).join(" "), appCands)[0]?.exact || span.some((t) => idx.exact1.has(t.norm)))) continue;
       const top = ranked.filter((r) => r.score === ranked[0].score);
       const field = `application:${phrase}`;
       let app = top[0].value;
@@ -589,21 +594,26 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
   // application, and never for an admin-level or privileged role ("Okta help" is not "Help Desk Administrator").
   for (const am of appMentions) {
     if (entMentions.some((em) => em.ent.applicationId === am.app.id)) continue;
-    const ents = dir.entitlements.filter((e) => e.applicationId === am.app.id && !e.privileged && e.level !== "admin");
+    // Unique among ALL the application's roles ("sales ops" is not "Sales Manager" because "Sales Operations" shares
+    // "sales"), but only a non-admin, non-privileged role is picked this way.
+    const ents = dir.entitlements.filter((e) => e.applicationId === am.app.id);
     const wordsOf = (e: DirectoryEntitlement) => normalize(e.name.replace(/\s*\([^)]*\)\s*/g, " ")).split(" ").map(singularizeWord);
     const named = ents.map((e) => ({ e, words: new Set(wordsOf(e)), last: wordsOf(e).at(-1) }));
+    // "eng vault", "aws dev": a short form of one role word (3+ letters, a prefix of it).
+    const prefixOf = (w: string, x: { words: Set<string> }) => w.length >= 3 && [...x.words].some((rw) => rw.length > w.length && rw.startsWith(w));
     // Right after the application, or right before it ("maintainer on GitHub").
     const before = ["on", "in", "for", "to", "at"].includes(toks[am.i - 1]?.norm ?? "") ? am.i - 2 : am.i - 1;
     for (const k of [am.i + am.n, before]) {
       const t = toks[k];
-      if (!t || !isFree(t) || t.email || t.norm.length < 4 || TIME_WORDS.test(t.norm)) continue;
+      if (!t || !isFree(t) || t.email || t.norm.length < 3 || TIME_WORDS.test(t.norm)) continue;
       // Common words count only as the last word of one role's name, right after the application ("G Suite user" → "Workspace user").
       const common = STOP.has(t.norm);
       if (common && !(k === am.i + am.n && (t.norm === "user" || t.norm === "member"))) continue;
       const w = singularizeWord(t.norm);
       const stem = w.length >= 7 ? w.replace(/(er|or)$/, "") : w;
-      const hits = named.filter((x) => (common ? x.last === w : x.words.has(w) || x.words.has(stem)));
-      if (hits.length !== 1) continue;
+      let hits = t.norm.length < 4 ? [] : named.filter((x) => (common ? x.last === w : x.words.has(w) || x.words.has(stem)));
+      if (!hits.length && !common) hits = named.filter((x) => prefixOf(w, x));
+      if (hits.length !== 1 || hits[0].e.privileged || hits[0].e.level === "admin") continue;
       entMentions.push({ i: k, n: 1, ent: hits[0].e, raw: t.raw });
       claim(toks, k, 1, "entitlement");
       // The role's other words said around it ("finance 1p vault": "vault") belong to it.
@@ -1262,13 +1272,29 @@ function reportingLine(dir: Directory, managerId: string): { direct: DirectoryPe
   return { direct, all };
 }
 
+/** Short forms of title words used in chat ("SWE", "sr", "account exec", "sales rep"). */
+const TITLE_WORD_SHORT: Record<string, string[]> = {
+  software: ["sw"], engineer: ["eng"], engineering: ["eng"], executive: ["exec"], representative: ["rep"], development: ["dev"], developer: ["dev"],
+  manager: ["mgr"], senior: ["sr"], junior: ["jr"], specialist: ["spec"], director: ["dir"], operations: ["ops"], assistant: ["asst"],
+};
+
+/** Acronyms of a title: each word by its initial or a short form ("Software Engineer" → se, swe). At most 16. */
+function titleAcronyms(tw: string[]): string[] {
+  let out = [""];
+  for (const w of tw) out = out.flatMap((a) => [w[0], ...(TITLE_WORD_SHORT[w] ?? [])].map((x) => a + x)).slice(0, 16);
+  return out;
+}
+
 function titleFits(title: string, words: string[]): boolean {
   if (!words.length) return true;
   const tw = normalize(title).split(" ").map(singularizeWord);
-  const acronym = tw.map((w) => w[0]).join("");
   const phrase = words.map(singularizeWord);
-  if (phrase.length === 1 && phrase[0].length >= 2 && phrase[0].length <= 4 && acronym === phrase[0]) return true;
-  if (phrase.every((w) => tw.some((t) => t === w || (w.length >= 5 && matchPrepared(w, t) !== null)))) return true;
+  if (phrase.length === 1 && phrase[0].length >= 2 && phrase[0].length <= 5) {
+    // "my SWE", "one of my AEs": an acronym, also in the plural.
+    const acr = titleAcronyms(tw);
+    if (acr.includes(phrase[0]) || (words[0].endsWith("s") && acr.includes(words[0].slice(0, -1)))) return true;
+  }
+  if (phrase.every((w) => tw.some((t) => t === w || TITLE_WORD_SHORT[t]?.includes(w) || (w.length >= 5 && matchPrepared(w, t) !== null)))) return true;
   return matchPrepared(compact(phrase.join(" ")), compact(tw.join(" "))) !== null;
 }
 
@@ -1322,7 +1348,7 @@ function parseIsoDay(s: string): number | null {
 
 const ABBREVIATIONS: Array<[RegExp, string]> = [
   [/\borganization\b|\borganisation\b/g, "org"], [/\bproduction\b/g, "prod"], [/\brepository\b/g, "repo"], [/\badministrator\b/g, "admin"],
-  [/\bdevelopment\b/g, "dev"], [/\bapplication\b/g, "app"], [/\bmanagement\b/g, "mgmt"],
+  [/\bdevelopment\b/g, "dev"], [/\bapplication\b/g, "app"], [/\bmanagement\b/g, "mgmt"], [/\boperations\b/g, "ops"],
 ];
 
 /** Names an entitlement is called by: its name, without the application's name, without "(…)", a trailing "user"/"access", abbreviated. */
