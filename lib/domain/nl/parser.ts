@@ -532,6 +532,26 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     }
   }
 
+  // A misspelt application inside the exact name of a role of another application said exactly ("GitHub production
+  // deploy approver" is not the production database): the role's words win.
+  for (const am of [...appMentions]) {
+    if (!am.corrected) continue;
+    const others = new Set(appMentions.filter((x) => !x.corrected && x.app.id !== am.app.id).map((x) => x.app.id));
+    if (!others.size) continue;
+    const cands = dir.entitlements.filter((e) => others.has(e.applicationId)).map((e) => idx.entitlements.get(e.id)!).filter(Boolean);
+    const inRole = [...Array(3).keys()].some((back) => [2, 3, 4].some((n) => {
+      const from = am.i - back;
+      if (from < 0 || from + n < am.i + am.n || from + n > toks.length) return false;
+      const span = toks.slice(from, from + n);
+      if (span.some((t) => t.tag !== undefined && t.tag !== "app")) return false;
+      return !!bestMatches(span.map((t) => t.norm).join(" "), cands)[0]?.exact;
+    }));
+    if (inRole) {
+      appMentions.splice(appMentions.indexOf(am), 1);
+      for (let k = am.i; k < am.i + am.n; k++) toks[k].tag = undefined;
+    }
+  }
+
   // Entitlement names (scoped to the mentioned applications when there are any). Names of two words or more
   // said exactly ("help desk administrator", "sales hub seat") are read before level words, so a level word
   // inside a role's name does not hide the role.
@@ -633,7 +653,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     // "the SDR on my team": a title qualified by "on my team" names one of the requester's people too.
     const theNew = ((toks[i].norm === "the" || toks[i].norm === "our") && ["new", "newest", "latest", "intern", "contractor", "hire", "starter", "joiner"].includes(toks[i + 1]?.norm ?? "")) ||
       (toks[i].norm === "the" && qualifierAt > i + 1 && qualifierAt - i <= 4);
-    if (!isFree(toks[i]) || (toks[i].norm !== "my" && toks[i].norm !== "our" && !theNew)) continue;
+    // "the SDR", "the QA engineer": a title of one of the requester's people (only when it fits one of them).
+    const theTitle = !theNew && toks[i].norm === "the" && isFree(toks[i + 1]) && !STOP.has(toks[i + 1].norm) && !toks[i + 1].email;
+    if (!isFree(toks[i]) || (toks[i].norm !== "my" && toks[i].norm !== "our" && !theNew && !theTitle)) continue;
     const words: Tok[] = [];
     for (let k = i + 1; k < Math.min(toks.length, i + 5); k++) {
       const t = toks[k];
@@ -652,8 +674,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       continue;
     }
     const phrase = words.map((t) => t.raw.replace(/['’]s?$/, "")).join(" ");
-    const found = relationPeople(dir, opts, meaningful.map((t) => t.norm), idx);
+    const found = relationPeople(dir, opts, meaningful.map((t) => t.norm), idx, theNew);
     if (found.kind === "unknown") continue; // not a relation word ("my Github" was already taken as an application)
+    if (theTitle && !found.people.length) continue;
     if (theNew && !found.people.length) {
       // "the new hire Maria Lopez": a name may still say who; without one, "the intern" is nobody we know — never the requester.
       const after = toks[i + words.length + 1];
@@ -943,7 +966,9 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
     }
     if (!requester && !opts.requesterId) return notUnderstood("I couldn't tell who the access is for.", EXAMPLES);
     // "someone on my team needs …", "she needs …": somebody else, not named — never the requester.
-    if (teamQualifier || toks.some((t) => isFree(t) && UNNAMED_PERSON.has(t.norm)))
+    // "can someone add me to …": the someone is who is asked to do it; "add me" names who receives it.
+    const addMe = actions.some((a) => /\bme\b/i.test(a.raw));
+    if (teamQualifier || (!addMe && toks.some((t) => isFree(t) && UNNAMED_PERSON.has(t.norm))))
       return notUnderstood("Who is this for? Name the person (or say \"me\").", ["give Priya Slack", "I need Slack"]);
     beneficiary = { kind: "person", personId: opts.requesterId, displayName: requester?.displayName ?? "you" };
     explanation.push(DEFAULTED_TO_REQUESTER);
@@ -1299,7 +1324,7 @@ function titleFits(title: string, words: string[]): boolean {
 }
 
 /** The requester's reports fitting relation words; `unknown` when the words are no relation at all. */
-function relationPeople(dir: Directory, opts: ParseOptions, words: string[], _idx: DirectoryIndex): { kind: "known"; people: DirectoryPerson[]; message: string } | { kind: "unknown" } {
+function relationPeople(dir: Directory, opts: ParseOptions, words: string[], _idx: DirectoryIndex, anyone = false): { kind: "known"; people: DirectoryPerson[]; message: string } | { kind: "unknown" } {
   const said = words.join(" ");
   if (words.some((w) => w === "boss" || w === "manager") && words.length <= 2 && !words.some((w) => NEW_WORDS.has(w))) {
     const me = dir.people.find((p) => p.id === opts.requesterId);
@@ -1328,6 +1353,8 @@ function relationPeople(dir: Directory, opts: ParseOptions, words: string[], _id
   };
   let people = direct.filter(fits);
   if (!people.length) people = all.filter(fits);
+  // "the new AE", "the intern" (not "my …"): anyone the requester may see (an admin sees everyone).
+  if (!people.length && anyone && (wantsNew || isIntern)) people = dir.people.filter((p) => p.id !== opts.requesterId && fits(p));
   // "my software engineer": a title said in full beats the longer titles that contain it ("Senior Software Engineer").
   const exactTitle = people.filter((p) => titleWords.length && compact(singularize(p.title)) === compact(titleWords.map(singularizeWord).join(" ")));
   if (exactTitle.length) people = exactTitle;
