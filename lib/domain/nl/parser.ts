@@ -885,7 +885,7 @@ function parseInner(input: unknown, dir: Directory, opts: ParseOptions, cutReaso
       if (!chosen)
         return {
           kind: "ambiguous",
-          question: `Which ${m.raw.replace(/['’]s?$/, "")} do you mean?`,
+          question: m.raw.startsWith("your ") ? `Who do you mean by "${m.raw.replace(/['’]s?$/, "")}"?` : `Which ${m.raw.replace(/['’]s?$/, "")} do you mean?`,
           field: m.field,
           options: m.people.map((p) => ({ id: p.id, label: personLabel(p) })),
         };
