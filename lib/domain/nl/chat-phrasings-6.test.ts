@@ -48,6 +48,10 @@ describe("who receives it", () => {
     // "the finance vault" is no one's title: still the requester's own request.
     expect(draft(read("employee", "add me to the finance vault in 1password")).beneficiary).toMatchObject({ personId: "p-mia" });
   });
+  it("\"the <title>\" is the whole title or its acronym: \"the data team\" is no Data Engineer", () => {
+    expect(read("manager", "give the data team snowflake analyst").kind).not.toBe("draft");
+    expect(draft(read("manager", "give the data engineer snowflake analyst")).beneficiary).toMatchObject({ personId: "p-omar-s" });
+  });
   it("\"the new AE\" said by an admin is looked up in the whole directory", () => {
     expect(draft(read("admin", "the new AE needs gong viewer")).beneficiary).toMatchObject({ personId: "p-ana" });
   });
@@ -69,6 +73,11 @@ describe("which role", () => {
   });
   it("a role said exactly beats a misspelt application inside it (\"GitHub production deploy approver\")", () => {
     expect(items(read("app_owner", "raj - GitHub production deploy approver please"))).toEqual(["github:prod-deploy-approver"]);
+  });
+  it("a role named and a different level said for the same application asks which", () => {
+    const q = read("manager", "liz needs tableau explorer read only");
+    expect(q).toMatchObject({ kind: "ambiguous", field: "entitlement:tableau:role-or-level" });
+    expect(items(read("manager", "liz needs tableau explorer read only", { "entitlement:tableau:role-or-level": "tableau:viewer" }))).toEqual(["tableau:viewer"]);
   });
   it("\"take X out of\" removes", () => {
     expect(draft(read("manager", "take Liz out of Jira"))).toMatchObject({ action: "revoke", beneficiary: { personId: "p-liz" }, items: [{ applicationId: "jira" }] });

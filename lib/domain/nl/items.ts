@@ -55,6 +55,22 @@ export function buildDraft(dir: Directory, s: PeopleScan, r: Resolved): Inner {
         prev.tag = "entitlement";
       }
     }
+    // A role named and a different level said for the same application ("Salesforce sales manager … read only"):
+    // two readings; ask which rather than drop one.
+    const am = appMentions.find((a) => a.app.id === app.id);
+    const lm = am && levelFor.get(am.i);
+    const levelField = `entitlement:${app.id}:role-or-level`;
+    if (lm && lm.level !== em.ent.level && !choices[levelField]) {
+      const atLevel = entsOf(app.id).filter((e) => e.level === lm.level && (action === "revoke" || e.requestable !== false));
+      return {
+        kind: "ambiguous",
+        question: `Which ${app.name} role do you mean: "${em.ent.name}" or the ${LEVEL_WORD[lm.level]} one?`,
+        field: levelField,
+        options: [em.ent, ...atLevel].map((e) => ({ id: e.id, label: `${e.name} (${e.level}${e.privileged ? ", privileged" : ""})` })),
+      };
+    }
+    const picked = choices[levelField] ? entsOf(app.id).find((e) => e.id === choices[levelField]) : undefined;
+    if (picked) em.ent = picked;
     seenApps.add(`${app.id}:${em.ent.id}`);
     items.push({ applicationId: app.id, entitlementId: em.ent.id, level: em.ent.level, text: em.raw });
     explanation.push(`"${em.raw}" is the ${app.name} entitlement "${em.ent.name}" (${em.ent.level}${em.ent.privileged ? ", privileged" : ""}).`);

@@ -3,9 +3,9 @@
  * phrase, emails and names — then the words nobody claimed (time words left over are refused, not dropped).
  */
 import { isKnownName } from "./aliases";
-import { bestMatches, closest, compact, matchPrepared, singularize } from "./fuzzy";
+import { bestMatches, closest, compact, matchPrepared, normalize, singularize, singularizeWord } from "./fuzzy";
 import { distinct, indexOf, notUnderstood, shortPerson } from "./directory-index";
-import { RELATION_STOP, RELATION_WORDS, relationPeople, titleFits } from "./relations";
+import { RELATION_STOP, RELATION_WORDS, relationPeople, titleAcronyms, titleFits } from "./relations";
 import { claim, isFree, textOf, type Tok } from "./tokens";
 import { type Directory, type DirectoryPerson, type Inner, type PeerFilter, type PeopleScan, type PersonMention, type WordScan, type ParseOptions } from "./types";
 import { ACCESS_WORDS, EVENT_AFTER_TIME, NOT_A_REQUEST_AFTER_I, SELF_WORDS, STOP, TIME_WORDS } from "./vocabulary";
@@ -44,7 +44,14 @@ export function scanPeople(dir: Directory, opts: ParseOptions, w: WordScan): Inn
     const phrase = words.map((t) => t.raw.replace(/['’]s?$/, "")).join(" ");
     const found = relationPeople(dir, opts, meaningful.map((t) => t.norm), idx, theNew);
     if (found.kind === "unknown") continue; // not a relation word ("my Github" was already taken as an application)
-    if (theTitle && !found.people.length) continue;
+    if (theTitle) {
+      // "the SDR", "the QA engineer": the whole title or its acronym, nothing else ("the data team" is a group, not
+      // the Data Engineer; "the finance vault" no one's title).
+      const said = meaningful.map((t) => singularizeWord(t.norm));
+      const whole = (p: DirectoryPerson) => compact(singularize(p.title)) === compact(said.join(" ")) || (said.length === 1 && titleAcronyms(normalize(p.title).split(" ").map(singularizeWord)).includes(said[0].replace(/s$/, "")));
+      const next = toks[i + words.length + 1]?.norm ?? "";
+      if (!found.people.length || !found.people.every(whole) || /^(team|teams|squad|crew|group|folks|people|guys|department|dept|org)$/.test(next)) continue;
+    }
     if (theNew && !found.people.length) {
       // "the new hire Maria Lopez": a name may still say who; without one, "the intern" is nobody we know — never the requester.
       const after = toks[i + words.length + 1];
