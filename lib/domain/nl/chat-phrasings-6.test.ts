@@ -38,6 +38,8 @@ describe("unsafe readings: ask instead", () => {
   it("\"pull\" at the start of a clause is a removal: with a grant in the same message, no draft", () => {
     notADraft(read("sales_manager", "bob is switching teams, pull his gong and give him zendesk agent"));
     expect(draft(read("sales_manager", "Ana's done with demos, drop her zoom"))).toMatchObject({ action: "revoke", beneficiary: { personId: "p-ana" } });
+    // Mid-sentence "pull" without whose access follows is work, not a removal.
+    expect(draft(read("employee", "Tableau viewer please, pull reports"))).toMatchObject({ action: "grant", items: [{ entitlementId: "tableau:viewer" }] });
   });
 });
 
@@ -115,6 +117,8 @@ describe("dates", () => {
     expect(r.referencePeers).toBeUndefined();
     expect(items(r)).toEqual(["hubspot:viewer"]);
     expect(items(read("manager", "Jake needs Figma editor from last week's request"))).toEqual(["figma:editor"]);
+    // "the last week of March" is a time to come: not dropped (asked about, since it is not read yet).
+    expect(read("manager", "give jake github write for the last week of march").kind).not.toBe("draft");
   });
 });
 

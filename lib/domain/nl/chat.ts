@@ -32,7 +32,7 @@ const REWRITES: Array<[RegExp, string]> = [
   [/\b(?:starting|beginning|effective|from)\s+(?:today|now|immediately|right\s+away)\b/gi, " "],
   // A past time is context, not an end date ("same as last year", "from last week's ticket", "he started last week").
   [/,?\s*(?:the\s+)?same\s+as\s+(?:last\s+(?:week|month|year|quarter|time|sprint)|before|usual|always)\b/gi, " "],
-  [/\b(?:from\s+|since\s+)?last\s+(?:week|month|year|quarter|time|sprint)(?:['’]s)?\b/gi, " "],
+  [/(?<!\bthe\s)\b(?:from\s+|since\s+)?last\s+(?:week|month|year|quarter|time|sprint)(?:['’]s)?\b(?!\s+of\b)/gi, " "],
   // "until the sprint ends on the 18th": the date after the event is the end date.
   [/\b(until|till)\s+(?:the\s+|this\s+|our\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:ends|finishes|is\s+over|wraps\s+up|closes)\s+(?:on\s+)?(?=(?:the\s+)?\d|(?:mon|tue|wed|thu|fri|sat|sun))/gi, "$1 "],
   [/\b(cn)\b/gi, "can"],

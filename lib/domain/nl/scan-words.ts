@@ -88,7 +88,9 @@ export function scanWords(input: unknown, dir: Directory, opts: ParseOptions, cu
       if (n) {
         // "drop" / "pull" are verbs only near the start ("drop the table" is caught by the guards).
         // …or at the start of a clause ("tim's moving, pull his Salesforce", "… and pull Bob's Zoom").
-        const clauseStart = i <= 1 || /[,;:.!?–—-]/.test(text.slice(toks[i - 1].end, toks[i].start)) || ["and", "then", "also", "please"].includes(toks[i - 1].norm);
+        // Mid-sentence only with whose access follows ("pull his …", "drop Ana's …"); "…, pull reports" is work.
+        const whose = !!toks[i + 1] && (toks[i + 1].possessive || ["his", "her", "their", "him", "them"].includes(toks[i + 1].norm));
+        const clauseStart = i <= 1 || (whose && (/[,;:.!?–—-]/.test(text.slice(toks[i - 1].end, toks[i].start)) || ["and", "then", "also", "please"].includes(toks[i - 1].norm)));
         if ((p === "drop" || p === "pull" || p === "close") && !clauseStart) continue;
         // "won't need", "can't have", "not give": a grant verb after a negation is not a grant (the parser then asks).
         const negated = act === "grant" && i > 0 && NEGATIONS.has(toks[i - 1].norm);
