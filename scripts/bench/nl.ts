@@ -19,7 +19,7 @@ async function main() {
   console.log(formatReport(run.report, backend, !argv.includes("--quiet")));
   console.log(`wall time ${Date.now() - t0} ms; targets: ≥ 90% right, 0 unsafe, p95 < 100 ms`);
   // The held-out sets (written after the parser work on the main set; see their descriptions for how they first scored).
-  for (const name of ["nl-holdout.json", "nl-fresh.json", "nl-chat.json", "nl-chat-blind.json", "nl-chat-blind2.json", "nl-chat-blind3.json", "nl-chat-blind4.json"]) {
+  for (const name of ["nl-holdout.json", "nl-fresh.json", "nl-chat.json", "nl-chat-blind.json", "nl-chat-blind2.json", "nl-chat-blind3.json", "nl-chat-blind4.json", "nl-chat-blind5.json"]) {
     const held = await loadPhraseSet(path.join(path.dirname(file), name));
     const h = await evaluatePhraseSet(held, backend, backend === "llm" ? nlLlmConfig() : null);
     console.log(`\nheld-out set: scripts/bench/${name} (${held.cases.length} phrasings). ${held.description ?? ""}`);

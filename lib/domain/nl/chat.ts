@@ -22,6 +22,19 @@ const REWRITES: Array<[RegExp, string]> = [
   // An end of a grant said as a removal ("…, remove it after", "and revoke it afterwards"): the end date says it.
   [/[,;]?\s*(?:and\s+)?(?:then\s+)?(?:remove|revoke|take|pull|drop)\s+(?:it|that|them|this|the\s+access|access)(?:\s+away)?\s+(?:after(?:wards?)?|then|after\s+that)\b/gi, " "],
   [/\b(?:take|kick|get)\s+(\w+(?:\s+\w+)?)\s+off\s+(?:of\s+)?/gi, "remove $1 from "],
+  [/\b(?:take|get|kick)\s+(\w+(?:\s+\w+)?)\s+out\s+of\s+/gi, "remove $1 from "],
+  // Contractions the tokenizer would read as one unknown word ("I'll" is not a name).
+  [/\b(i|we|you|they|he|she)['’]ll\b/gi, "$1 will"],
+  [/\b(i|we|you|they)['’]ve\b/gi, "$1 have"],
+  // A deadline for the request is not an end date of the access ("by EOD", "ideally before standup tomorrow").
+  [/(?:[,;]\s*)?\b(?:ideally\s+|hopefully\s+|preferably\s+)?(?:by|before)\s+(?:the\s+)?(?:[a-z]+\s+)?(?:eod|cob|eob|end\s+of\s+(?:the\s+)?(?:business\s+)?day|today|tonight|tomorrow(?:\s+(?:morning|am|afternoon))?)\b/gi, " "],
+  // Access starting now is no scheduled start ("for 3 days starting today").
+  [/\b(?:starting|beginning|effective|from)\s+(?:today|now|immediately|right\s+away)\b/gi, " "],
+  // A past time is context, not an end date ("same as last year", "from last week's ticket", "he started last week").
+  [/,?\s*(?:the\s+)?same\s+as\s+(?:last\s+(?:week|month|year|quarter|time|sprint)|before|usual|always)\b/gi, " "],
+  [/(?<!\bthe\s)\b(?:from\s+|since\s+)?last\s+(?:week|month|year|quarter|time|sprint)(?:['’]s)?\b(?!\s+of\b)/gi, " "],
+  // "until the sprint ends on the 18th": the date after the event is the end date.
+  [/\b(until|till)\s+(?:the\s+|this\s+|our\s+)?[\w-]+(?:\s+[\w-]+)?\s+(?:ends|finishes|is\s+over|wraps\s+up|closes)\s+(?:on\s+)?(?=(?:the\s+)?\d|(?:mon|tue|wed|thu|fri|sat|sun))/gi, "$1 "],
   [/\b(cn)\b/gi, "can"],
   [/\b(?:eod|cob|end of (?:the )?(?:business )?day)\s+(?:on\s+)?(?=(?:mon|tue|wed|thu|fri|sat|sun)\w*\b)/gi, ""],
   [/\b4\s+(?=\p{L})/giu, "for "],
@@ -81,7 +94,7 @@ const REFUSALS: Array<{ re: RegExp; message: string; suggestions: string[] }> = 
     suggestions: ["contact the IT helpdesk", "use self-service password reset"],
   },
   {
-    re: /\b(admin|administrator|owner|root|superuser|super\s+user|full\s+access|god\s+mode)\b[^.]{0,30}\b(of|on|to|for|in)\s+(everything|every\s+(app|application|system|tool)s?|all\s+(the\s+)?(apps|applications|systems|tools|things))\b|\b(everything|all\s+(the\s+)?(apps|applications|systems|tools))\b[^.]{0,20}\b(admin|administrator|owner|full\s+access)\b|\b(give|grant)\s+(me|him|her|them|\w+)\s+(access\s+to\s+)?(everything|all\s+access|all\s+the\s+access|every\s+app(lication)?)\b(?!\s+(?:that\s+)?\w+(?:\s+\w+)?\s+(?:has|have|had|got)\b)/i,
+    re: /\b(admin|administrator|owner|root|superuser|super\s+user|full\s+access|god\s+mode)\b[^.]{0,30}\b(of|on|to|for|in)\s+(everything|every\s+(app|application|system|tool)s?|all\s+(the\s+)?(apps|applications|systems|tools|things))\b|\b(everything|all\s+(the\s+)?(apps|applications|systems|tools))\b[^.]{0,20}\b(admin|administrator|owner|full\s+access)\b|\b(give|grant)\s+(me|him|her|them|\w+)\s+(access\s+to\s+)?(everything|all\s+access|all\s+the\s+access|every\s+app(lication)?)\b(?!\s+(?:that\s+)?[\w'’]+(?:\s+[\w'’]+)?\s*(?:has|have|had|got|['’]s\s+got)\b)/i,
     message: "I can't request administrator rights on everything at once. Ask for the specific applications and the role you need in each one, with a reason.",
     suggestions: ["give me GitHub write access to fix the deploy pipeline", "give me Datadog read-only"],
   },

@@ -157,6 +157,12 @@ export function findDuration(text: string, today: string): DurationFound | Durat
     const n = numberValue(m[1]);
     return n === null ? { how: "", error: `I couldn't read "${m[1]}" as a number.` } : { days: Math.max(1, Math.ceil(n / 24)), how: "read as a length in whole days" };
   });
+  // "for 24h", "for 3d", "for 2wks": digits and a unit written together
+  scan(/\b(?:for|over)\s+(?:the\s+next\s+|next\s+)?(\d{1,4})(h|hrs?|d|w|wks?)\b/, (m) => {
+    const n = Number(m[1]);
+    const u = m[2][0];
+    return u === "h" ? { days: Math.max(1, Math.ceil(n / 24)), how: "read as a length in whole days" } : { days: n * (u === "w" ? 7 : 1), how: "read as a length" };
+  });
   // "just for tonight", "for today", "until tonight": one day
   scan(/\b(?:for|until|till|til|through|thru)\s+(?:tonight|today)\b/, () => ({ days: 1, how: "read as one day" }));
   // "for the week", "for the day"
