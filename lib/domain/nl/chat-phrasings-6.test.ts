@@ -24,6 +24,16 @@ const items = (r: ParseResult) => draft(r).items.map((i) => i.entitlementId ?? i
 const notADraft = (r: ParseResult) => expect(r.kind, JSON.stringify(r)).not.toBe("draft");
 
 describe("unsafe readings: ask instead", () => {
+  it("\"give the <words> …\" and \"the <words> needs …\" name a receiver: never drafted for the requester when the words were read as a role", () => {
+    // "Sales Manager" is both Marcus's title and a Salesforce role; the admin said neither "me" nor a name.
+    for (const text of ["give the sales manager salesforce read only", "the sales manager needs salesforce read only", "grant the new joiner zoom basic"]) {
+      const r = read("admin", text);
+      if (r.kind === "draft") expect(r.beneficiary, text).not.toMatchObject({ personId: "p-ivan" });
+    }
+    notADraft(read("admin", "give the sales manager salesforce read only"));
+    // Saying who still drafts: "give me …", a name.
+    expect(draft(read("admin", "give me salesforce read only"))).toMatchObject({ beneficiary: { personId: "p-ivan" } });
+  });
   it("a role word another role of the application shares (an admin one included) picks no role", () => {
     const q = read("sales_manager", "Bob needs salesforce sales");
     expect(q).toMatchObject({ kind: "ambiguous", field: "entitlement:salesforce" });

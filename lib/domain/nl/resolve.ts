@@ -153,7 +153,13 @@ export function resolveRequest(dir: Directory, opts: ParseOptions, s: PeopleScan
     // "someone on my team needs …", "she needs …": somebody else, not named — never the requester.
     // "can someone add me to …": the someone is who is asked to do it; "add me" names who receives it.
     const addMe = actions.some((a) => /\bme\b/i.test(a.raw));
-    if (teamQualifier || (!addMe && toks.some((t) => isFree(t) && UNNAMED_PERSON.has(t.norm))))
+    // "give the sales manager Salesforce": "give the …" names a receiver we could not place (the words may have been
+    // read as a role) — never the requester, who would have said "me".
+    // Likewise "the sales manager needs …": a subject that is not the requester.
+    const givesToSomeone =
+      toks.some((t, k) => (t.norm === "give" || t.norm === "grant") && toks[k + 1]?.norm === "the") ||
+      (toks[0]?.norm === "the" && toks.some((t) => ["needs", "wants", "requires"].includes(t.norm)));
+    if (teamQualifier || givesToSomeone || (!addMe && toks.some((t) => isFree(t) && UNNAMED_PERSON.has(t.norm))))
       return notUnderstood("Who is this for? Name the person (or say \"me\").", ["give Priya Slack", "I need Slack"]);
     beneficiary = { kind: "person", personId: opts.requesterId, displayName: requester?.displayName ?? "you" };
     explanation.push(DEFAULTED_TO_REQUESTER);
