@@ -5,7 +5,7 @@
  * (a) the logistic part, (b) the trees, the configured blend, and the best blend refitted on those logits
  * (c0 + c1 za + c2 zb, by logistic regression on the out-of-fold logits: an optimistic figure, for guidance).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseCsv } from "../../lib/domain/risk/csv";
 import { stratifiedFolds } from "../../lib/domain/risk/folds";
@@ -88,6 +88,8 @@ function refitBlend(zs: Float64Array[], y: number[]): number[] {
 }
 const f = (p: Float64Array) => `auc ${auc(p, labels).toFixed(4)} logloss ${logloss(p, labels).toFixed(4)}`;
 const total = process.cpuUsage(cpu0);
+// RISK_TUNE_DUMP=file: write the out-of-fold logits and labels (for calibration experiments on the tuning part)
+if (process.env.RISK_TUNE_DUMP) writeFileSync(process.env.RISK_TUNE_DUMP, JSON.stringify({ za: [...za], zb: [...zb], y: labels }));
 console.log(JSON.stringify(arg));
 console.log(`  (a) ${f(pa)} | (b) ${f(pb)} | (c) ${config.ffm ? f(pc) : "-"} | blend ${f(pBlend)} | refit [${w.map((v) => v.toFixed(3)).join(", ")}] ${f(pRefit)}`);
 console.log(`  train cpu per fold ${(trainCpu / K).toFixed(1)} s, total cpu ${((total.user + total.system) / 1e6).toFixed(0)} s`);
