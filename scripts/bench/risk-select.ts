@@ -8,24 +8,14 @@
  * "rare" sharing come from their counts), the validation fold is only predicted. Prints each step and the final list
  * as column names (the form config.lrGroups takes).
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { parseCsv } from "../../lib/domain/risk/csv";
 import { buildGroupTables, buildVocab, encodeRows, enumerateGroups, findDuplicateColumns, vocabMaps } from "../../lib/domain/risk/features";
 import { stratifiedFolds } from "../../lib/domain/risk/folds";
 import { fitSparseLogistic } from "../../lib/domain/risk/logistic";
 import { auc, logloss } from "../../lib/domain/risk/metrics";
-import { holdoutSplit } from "../../lib/domain/risk/validate";
+import { amazonTuningPart } from "./amazon-tuning";
 
-const shared = process.env.GATEHOUSE_SHARED_DIR ?? path.resolve(process.cwd(), "../shared");
-const table = parseCsv(readFileSync(path.resolve(shared, "datasets/amazon-access/train.csv"), "utf8"));
-const li = table.header.indexOf("ACTION");
-const columns = table.header.filter((_, i) => i !== li);
-const allRows = table.rows.map((r) => r.filter((_, i) => i !== li));
-const allLabels = table.rows.map((r) => (r[li] === "1" ? 1 : 0));
-const split = holdoutSplit(allLabels);
-const rows = split.tune.map((i) => allRows[i]);
-const y = Int32Array.from(split.tune.map((i) => allLabels[i]));
+const { columns, rows, labels } = amazonTuningPart();
+const y = Int32Array.from(labels);
 
 type Arg = { folds?: number; seed?: number; maxOrder?: number; steps?: number; minGain?: number; lambda?: number[]; minCount?: number; maxIter?: number; start?: string[][]; eval?: string[][]; evalOrder?: number };
 const arg = JSON.parse(process.argv[2] ?? "{}") as Arg;

@@ -5,24 +5,13 @@
  * (a) the logistic part, (b) the trees, the configured blend, and the best blend refitted on those logits
  * (c0 + c1 za + c2 zb, by logistic regression on the out-of-fold logits: an optimistic figure, for guidance).
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
-import { parseCsv } from "../../lib/domain/risk/csv";
+import { writeFileSync } from "node:fs";
 import { stratifiedFolds } from "../../lib/domain/risk/folds";
 import { auc, logloss } from "../../lib/domain/risk/metrics";
 import { componentLogits, defaultRiskConfig, trainRiskModel, type RiskModelConfig } from "../../lib/domain/risk/model";
-import { holdoutSplit } from "../../lib/domain/risk/validate";
+import { amazonTuningPart } from "./amazon-tuning";
 
-const shared = process.env.GATEHOUSE_SHARED_DIR ?? path.resolve(process.cwd(), "../shared");
-const file = path.resolve(shared, "datasets/amazon-access/train.csv");
-const table = parseCsv(readFileSync(file, "utf8"));
-const li = table.header.indexOf("ACTION");
-const columns = table.header.filter((_, i) => i !== li);
-const allRows = table.rows.map((r) => r.filter((_, i) => i !== li));
-const allLabels = table.rows.map((r) => (r[li] === "1" ? 1 : 0));
-const split = holdoutSplit(allLabels);
-const rows = split.tune.map((i) => allRows[i]);
-const labels = split.tune.map((i) => allLabels[i]);
+const { columns, rows, labels } = amazonTuningPart();
 
 const arg = JSON.parse(process.argv[2] ?? "{}") as { config?: Partial<RiskModelConfig>; folds?: number; seed?: number };
 const config = arg.config ?? {};

@@ -1,27 +1,11 @@
 // The failure kinds found by the eighth held-out set (scripts/bench/nl-chat-blind5.json, a new author) and those
 // left in nl-chat-blind4.json, one test each, on phrasings other than the set's own (the general rule, not the
 // phrase). The demo organisation of the phrase files; "today" is fixed in the file (no test depends on the date).
-import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { demoApplications, evaluatePhraseSet, loadPhraseSet } from "@/lib/services/requests/nl-eval";
-import { directoryFor, type PhraseSet } from "./phrase-set";
-import { parseRequest, type ParseResult, type RequestDraft } from "./parser";
+import { describe, expect, it } from "vitest";
+import { evaluatePhraseSet } from "@/lib/services/requests/nl-eval";
+import { phraseKit } from "@/lib/testing/nl-phrase-kit";
 
-let set: PhraseSet;
-beforeAll(async () => {
-  set = await loadPhraseSet(path.join(__dirname, "../../../scripts/bench/nl-chat-blind5.json"));
-});
-
-const read = (persona: string, text: string, choices?: Record<string, string>): ParseResult => {
-  const { dir, requesterId } = directoryFor(set, demoApplications(), persona);
-  return parseRequest(text, dir, { requesterId, today: set.today, choices });
-};
-const draft = (r: ParseResult): RequestDraft => {
-  expect(r, JSON.stringify(r)).toMatchObject({ kind: "draft" });
-  return r as RequestDraft;
-};
-const items = (r: ParseResult) => draft(r).items.map((i) => i.entitlementId ?? i.applicationId);
-const notADraft = (r: ParseResult) => expect(r.kind, JSON.stringify(r)).not.toBe("draft");
+const { set, read, draft, items, notADraft } = phraseKit("scripts/bench/nl-chat-blind5.json");
 
 describe("unsafe readings: ask instead", () => {
   it("\"give the <words> …\" and \"the <words> needs …\" name a receiver: never drafted for the requester when the words were read as a role", () => {
@@ -134,7 +118,7 @@ describe("dates", () => {
 
 describe("the eighth held-out set", () => {
   it("nl-chat-blind5.json: no unsafe draft, ≥ 95% right", async () => {
-    const run = await evaluatePhraseSet(set, "parser");
+    const run = await evaluatePhraseSet(set(), "parser");
     expect(run.report.unsafe, JSON.stringify(run.report.failures.filter((f) => f.unsafe))).toBe(0);
     expect(run.report.right / run.report.total).toBeGreaterThanOrEqual(0.95);
   });

@@ -1,26 +1,11 @@
 // The failure kinds found by the chat-style held-out set (scripts/bench/nl-chat.json), one test each, on the demo
 // organisation of the phrase files (today is fixed in the file: no test depends on the date it runs).
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { demoApplications, loadPhraseSet } from "@/lib/services/requests/nl-eval";
-import { directoryFor, type PhraseSet } from "./phrase-set";
-import { parseRequest, type ParseResult, type RequestDraft } from "./parser";
+import { describe, expect, it } from "vitest";
+import { loadPhraseSet } from "@/lib/services/requests/nl-eval";
+import { phraseKit } from "@/lib/testing/nl-phrase-kit";
 
-let set: PhraseSet;
-beforeAll(async () => {
-  set = await loadPhraseSet(path.join(__dirname, "../../../scripts/bench/nl-chat.json"));
-});
-
-const read = (persona: string, text: string, choices?: Record<string, string>): ParseResult => {
-  const { dir, requesterId } = directoryFor(set, demoApplications(), persona);
-  return parseRequest(text, dir, { requesterId, today: set.today, choices });
-};
-const draft = (r: ParseResult): RequestDraft => {
-  expect(r, JSON.stringify(r)).toMatchObject({ kind: "draft" });
-  return r as RequestDraft;
-};
-const items = (r: ParseResult) => draft(r).items.map((i) => i.entitlementId ?? i.applicationId);
-const notADraft = (r: ParseResult) => expect(r.kind, JSON.stringify(r)).not.toBe("draft");
+const { read, draft, items, notADraft } = phraseKit("scripts/bench/nl-chat.json");
 
 describe("negations and removals said in other words", () => {
   it("\"shouldn't be a … anymore\" is a removal, never a grant", () => {

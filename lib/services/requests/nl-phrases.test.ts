@@ -1,32 +1,19 @@
 // The plain-language parser on the phrase set of `npm run bench:nl` (scripts/bench/nl-phrases.json, today fixed in
 // the file: no test depends on the date it runs), then one table per kind of failure seen in the field.
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { parseRequest, type ParseResult, type RequestDraft } from "@/lib/domain/nl/parser";
-import { directoryFor, scoreCase, type PhraseSet } from "@/lib/domain/nl/phrase-set";
-import { demoApplications, evaluatePhraseSet, loadPhraseSet } from "./nl-eval";
+import { describe, expect, it } from "vitest";
+import { scoreCase } from "@/lib/domain/nl/phrase-set";
+import { phraseKit } from "@/lib/testing/nl-phrase-kit";
+import { evaluatePhraseSet } from "./nl-eval";
 
-let set: PhraseSet;
-beforeAll(async () => {
-  set = await loadPhraseSet(path.join(__dirname, "../../../scripts/bench/nl-phrases.json"));
-});
-
-const read = (persona: string, text: string, choices?: Record<string, string>): ParseResult => {
-  const { dir, requesterId } = directoryFor(set, demoApplications(), persona);
-  return parseRequest(text, dir, { requesterId, today: set.today, choices });
-};
-const draft = (r: ParseResult): RequestDraft => {
-  expect(r, JSON.stringify(r)).toMatchObject({ kind: "draft" });
-  return r as RequestDraft;
-};
-const ids = (r: ParseResult) => draft(r).items.map((i) => i.entitlementId ?? i.applicationId);
+const { set, read, draft, items: ids } = phraseKit("scripts/bench/nl-phrases.json");
 
 describe("the phrase set", () => {
   it("has ≥ 200 phrasings in every category, and the parser reads ≥ 90% right with no unsafe draft", async () => {
-    expect(set.cases.length).toBeGreaterThanOrEqual(200);
-    const cats = new Set(set.cases.map((c) => c.category));
+    expect(set().cases.length).toBeGreaterThanOrEqual(200);
+    const cats = new Set(set().cases.map((c) => c.category));
     for (const c of ["grant", "remove", "on-behalf-of-report", "copy-peer", "dates", "slang/typos", "justification", "unsafe/refusal", "clarification-needed"]) expect(cats).toContain(c);
-    const run = await evaluatePhraseSet(set, "parser");
+    const run = await evaluatePhraseSet(set(), "parser");
     expect(run.report.unsafe, JSON.stringify(run.report.failures.filter((f) => f.unsafe))).toBe(0);
     expect(run.report.right / run.report.total).toBeGreaterThanOrEqual(0.9);
   });
