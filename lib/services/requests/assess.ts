@@ -32,6 +32,8 @@ export type Assessment = {
   items: AssessedItem[];
   decision: RequestRoutingDecision;
   held: string[];
+  /** Peer adoption (every entitlement the peers hold; the department's holders of the assessed ones). */
+  adoption: Adoption;
   peerGroup: string;
   peerCount: number;
   policy: RoutingPolicy;
@@ -45,8 +47,6 @@ export async function assessRequest(
     requesterId: string; beneficiary: Beneficiary; entitlements: EntRow[]; now: Date; policy?: RoutingPolicy;
     /** false: judge each entitlement as if requested alone (catalog preview); default true: as one request. */
     together?: boolean;
-    /** What the caller already read for this beneficiary at `now` (the catalog): the adoption must count `entitlements`' department holders. */
-    known?: { held: string[]; adoption: Adoption };
   },
 ): Promise<Assessment> {
   const { beneficiary: b, now } = a;
@@ -55,8 +55,8 @@ export async function assessRequest(
   const policy = a.policy ?? stored?.active.policy ?? DEFAULT_ROUTING_POLICY;
   const entIds = a.entitlements.map((e) => e.id);
   const [held, adoption, chain, owners, security, policies, hist] = await Promise.all([
-    a.known?.held ?? heldEntitlementIds(db, b.id, now),
-    a.known?.adoption ?? adoptionFor(db, b, now, { teamOf: entIds }),
+    heldEntitlementIds(db, b.id, now),
+    adoptionFor(db, b, now, { teamOf: entIds }),
     managerChain(db, b.id),
     ownersOf(db, [...new Set(a.entitlements.map((e) => e.applicationId))]),
     securityApprovers(db),
@@ -118,5 +118,5 @@ export async function assessRequest(
   }
   const decision = routeRequest(routing, policy);
   const shadow = stored?.shadow?.id ? { policyId: stored.shadow.id, decision: routeRequest(routing, stored.shadow.policy) } : null;
-  return { items, decision, held, peerGroup: adoption.peerGroup, peerCount: adoption.peerCount, policy, shadow };
+  return { items, decision, held, adoption, peerGroup: adoption.peerGroup, peerCount: adoption.peerCount, policy, shadow };
 }

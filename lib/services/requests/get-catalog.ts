@@ -8,7 +8,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { accessRequestItems, accessRequests } from "@/db/schema";
 import { z } from "zod";
-import { adoptionFor, entitlementsByIds, heldEntitlementIds, isInReportingLine, personForRequest, reportingLine, searchCatalog, type CatalogEntitlement } from "@/db/queries/requests";
+import { entitlementsByIds, isInReportingLine, personForRequest, reportingLine, searchCatalog, type CatalogEntitlement } from "@/db/queries/requests";
 import { can, has } from "@/lib/auth/can";
 import { PEER_THRESHOLD } from "@/lib/domain/request-risk";
 import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/errors";
@@ -33,13 +33,14 @@ export async function getCatalog({ ctx, input: raw, now = new Date() }: { ctx: C
     throw new ForbiddenError("You can request access only for yourself or for people in your reporting line.");
   const beneficiary = await personForRequest(ctx.db, beneficiaryId);
   if (!beneficiary) throw new NotFoundError("No such person.");
-  // The department's holders are counted for the listed entitlements only (the risk preview reads them).
-  const pageAndAdoption = searchCatalog(ctx.db, input).then(async (page) => ({ page, adoption: await adoptionFor(ctx.db, beneficiary, now, { teamOf: page.rows.map((e) => e.id) }) }));
-  const [{ page, adoption }, held, line] = await Promise.all([
-    pageAndAdoption,
-    heldEntitlementIds(ctx.db, beneficiaryId, now),
+  const [page, line] = await Promise.all([
+    searchCatalog(ctx.db, input),
     has(ctx.actor, "manager") ? reportingLine(ctx.db, me) : Promise.resolve([]),
   ]);
+  // What would happen if each listed entitlement were requested on its own: route and risk, before anyone asks. Its
+  // reads (held access, peer adoption) serve the page too.
+  const preview = await assessRequest(ctx.db, { requesterId: me, beneficiary, entitlements: page.rows as CatalogEntitlement[], now, together: false });
+  const { held, adoption } = preview;
   const heldSet = new Set(held);
   // Asked for already: one open request per person and entitlement (create-request refuses a second one).
   const listed = page.rows.map((e) => e.id);
@@ -54,8 +55,6 @@ export async function getCatalog({ ctx, input: raw, now = new Date() }: { ctx: C
         ).map((r) => r.id)
       : [],
   );
-  // What would happen if each listed entitlement were requested on its own: route and risk, before anyone asks.
-  const preview = await assessRequest(ctx.db, { requesterId: me, beneficiary, entitlements: page.rows as CatalogEntitlement[], now, together: false, known: { held, adoption } });
   const expect = new Map(page.rows.map((e, k) => [e.id, { route: preview.decision.items[k]!.route, riskScore: preview.items[k]!.risk.score }]));
   const share = (id: string) => (adoption.peerCount ? (adoption.holders.get(id)?.peers ?? 0) / adoption.peerCount : 0);
   const suggestedIds = [...adoption.holders.keys()].filter((id) => !heldSet.has(id) && share(id) >= PEER_THRESHOLD);
